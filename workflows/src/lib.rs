@@ -1,1 +1,37 @@
-//! placeholder during scaffolding
+//! The GroupBuy domain: procurements and their participants as explicit state machines, the
+//! double-entry ledger through which all money moves, and their storage in PostgreSQL.
+//!
+//! This crate knows no HTTP framework and no bot library; the API, workers, scheduler and bots
+//! call into it.
+
+/// A query assembled from this crate's own SQL constants (never from input, which is always
+/// bound as a parameter), which sqlx 0.9 asks us to vouch for.
+#[macro_export]
+macro_rules! sql {
+    ($($fmt:tt)*) => {
+        sqlx::AssertSqlSafe(format!($($fmt)*))
+    };
+}
+
+pub mod actor;
+pub mod catalog;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod events;
+mod fixed;
+pub mod ledger;
+pub mod money;
+pub mod outbox;
+pub mod page;
+pub mod participant;
+pub mod procurement;
+mod search;
+pub mod transition;
+pub mod users;
+
+pub use actor::Actor;
+pub use error::{DomainError, DomainResult};
+pub use fixed::FixedParseError;
+pub use money::{Money, Quantity};
+pub use transition::{IllegalTransition, StateName};

@@ -1,0 +1,51 @@
+//! Connecting to PostgreSQL: create the database when it is missing, then migrate.
+
+use sqlx::migrate::MigrateDatabase;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The schema, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// Creates the database named in `url` if it does not exist yet.
+pub async fn create_if_missing(url: &str) -> sqlx::Result<()> {
+    if !Postgres::database_exists(url).await? {
+        tracing::info!("creating database");
+        if let Err(err) = Postgres::create_database(url).await {
+            // Another process may have created it in the meantime.
+            if !Postgres::database_exists(url).await? {
+                return Err(err);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A pool sized for this process's role.
+pub async fn connect(url: &str, max_connections: u32) -> sqlx::Result<PgPool> {
+    let options = PgConnectOptions::from_str(url)?.application_name("groupbuy");
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+}
+
+/// Create, connect and migrate: what every role does at start-up.
+pub async fn prepare(url: &str, max_connections: u32) -> Result<PgPool, StartupError> {
+    create_if_missing(url).await?;
+    let pool = connect(url, max_connections).await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}

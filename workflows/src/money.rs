@@ -1,0 +1,80 @@
+//! Exact money: integer kopecks in Rust, `NUMERIC(14,2)` in SQL, `"1500.00"` on the wire.
+
+use crate::fixed::fixed_point;
+
+fixed_point!(
+    /// An amount of roubles held as integer kopecks.
+    Money
+);
+
+fixed_point!(
+    /// A quantity of goods in hundredths of a unit (1.5 kg is 150).
+    Quantity
+);
+
+impl Money {
+    pub const fn from_kopecks(kopecks: i64) -> Self {
+        Self::from_hundredths(kopecks)
+    }
+
+    pub const fn kopecks(self) -> i64 {
+        self.hundredths()
+    }
+
+    /// `price × quantity`, rounded half up to the kopeck (1.5 × 333.33 ₽ = 500.00 ₽).
+    /// `None` when the result would not fit.
+    pub fn times(self, quantity: Quantity) -> Option<Money> {
+        let product = i128::from(self.kopecks()) * i128::from(quantity.hundredths());
+        let rounded = (product + 50).div_euclid(100);
+        i64::try_from(rounded)
+            .ok()
+            .filter(|v| *v <= crate::fixed::MAX_HUNDREDTHS)
+            .map(Money::from_kopecks)
+    }
+
+    /// `percent` of this amount (percent in hundredths: 2.5 % is 250), rounded half up.
+    pub fn percent(self, percent_hundredths: i64) -> Money {
+        let product = i128::from(self.kopecks()) * i128::from(percent_hundredths);
+        Money::from_kopecks(((product + 5_000).div_euclid(10_000)) as i64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Money {
+        s.parse().unwrap()
+    }
+    fn q(s: &str) -> Quantity {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn formats_like_the_wire() {
+        assert_eq!(m("1500").to_string(), "1500.00");
+        assert_eq!(m("-0.5").to_string(), "-0.50");
+        assert_eq!(Money::ZERO.to_string(), "0.00");
+        assert_eq!(serde_json::to_string(&m("12.3")).unwrap(), "\"12.30\"");
+    }
+
+    #[test]
+    fn price_times_quantity_rounds_half_up() {
+        assert_eq!(m("333.33").times(q("1.5")), Some(m("500.00")));
+        assert_eq!(m("100").times(q("3")), Some(m("300")));
+        assert_eq!(m("0.01").times(q("0.5")), Some(m("0.01")));
+        assert_eq!(m("999999999999").times(q("1000")), None);
+    }
+
+    #[test]
+    fn commission_percent() {
+        assert_eq!(m("1000").percent(250), m("25"));
+        assert_eq!(m("0.03").percent(5_000), m("0.02"));
+    }
+
+    #[test]
+    fn checked_arithmetic_stays_in_range() {
+        assert_eq!(m("1").checked_add(m("2")), Some(m("3")));
+        assert_eq!(m("999999999999.99").checked_add(m("0.01")), None);
+    }
+}

@@ -1,0 +1,71 @@
+//! Page-numbered lists, as the original API served them (20 per page).
+
+pub const PAGE_SIZE: i64 = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    /// 1-based.
+    pub page: i64,
+}
+
+impl PageRequest {
+    pub fn new(page: Option<i64>) -> Self {
+        Self { page: page.unwrap_or(1).max(1) }
+    }
+
+    pub fn limit(self) -> i64 {
+        PAGE_SIZE
+    }
+
+    pub fn offset(self) -> i64 {
+        (self.page - 1).saturating_mul(PAGE_SIZE)
+    }
+}
+
+/// One page of a list plus the total count across all pages.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub count: i64,
+    pub page: i64,
+    pub results: Vec<T>,
+}
+
+impl<T> Page<T> {
+    pub fn has_next(&self) -> bool {
+        self.page * PAGE_SIZE < self.count
+    }
+
+    pub fn has_previous(&self) -> bool {
+        self.page > 1
+    }
+
+    /// A page past the end exists only for an empty list's first page.
+    pub fn is_out_of_range(&self) -> bool {
+        self.page > 1 && self.results.is_empty()
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page { count: self.count, page: self.page, results: self.results.into_iter().map(f).collect() }
+    }
+}
+
+/// Runs a list query whose rows carry `count(*) OVER () AS total` and splits the total off.
+/// Past the last page the window count is unavailable, so the count comes back as 0 there;
+/// callers answer such pages with "invalid page".
+pub async fn fetch_counted<T>(
+    mut query: sqlx::QueryBuilder<sqlx::Postgres>,
+    conn: &mut sqlx::PgConnection,
+    page: PageRequest,
+) -> sqlx::Result<Page<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    use sqlx::Row;
+    let rows = query.build().fetch_all(conn).await?;
+    let count = match rows.first() {
+        Some(row) => row.try_get::<i64, _>("total")?,
+        None => 0,
+    };
+    let results = rows.iter().map(T::from_row).collect::<sqlx::Result<Vec<T>>>()?;
+    Ok(Page { count, page: page.page, results })
+}

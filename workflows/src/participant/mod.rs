@@ -1,0 +1,11 @@
+//! Participants: a buyer's order in a procurement.
+
+mod lifecycle;
+mod model;
+mod status;
+mod store;
+
+pub use lifecycle::{cancel, change_status};
+pub use model::Participant;
+pub use status::{ParticipantEvent, ParticipantStatus};
+pub use store::{active_of_procurement, get, insert, list, lock, set_status, ParticipantFilter};

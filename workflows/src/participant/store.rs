@@ -1,0 +1,103 @@
+//! Participants in PostgreSQL.
+
+use super::model::Participant;
+use super::status::ParticipantStatus;
+use crate::error::{DomainError, DomainResult};
+use crate::money::{Money, Quantity};
+use crate::page::{fetch_counted, Page, PageRequest};
+use sqlx::{PgConnection, QueryBuilder};
+
+const COLUMNS: &str = "
+    pa.id, pa.procurement_id, pa.user_id, btrim(u.first_name || ' ' || u.last_name) AS user_name,
+    pa.quantity, pa.amount, pa.status, pa.notes, pa.is_active, pa.created_at, pa.updated_at";
+const FROM: &str = "FROM participants pa JOIN users u ON u.id = pa.user_id";
+
+pub async fn get(conn: &mut PgConnection, id: i64) -> DomainResult<Participant> {
+    sqlx::query_as(crate::sql!("SELECT {COLUMNS} {FROM} WHERE pa.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("participant", id))
+}
+
+/// Reads and locks the participant row for the caller's transaction.
+pub async fn lock(conn: &mut PgConnection, id: i64) -> DomainResult<Participant> {
+    sqlx::query_as(crate::sql!("SELECT {COLUMNS} {FROM} WHERE pa.id = $1 FOR UPDATE OF pa"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("participant", id))
+}
+
+/// The procurement's participants who have not left, oldest first.
+pub async fn active_of_procurement(conn: &mut PgConnection, procurement_id: i64) -> sqlx::Result<Vec<Participant>> {
+    sqlx::query_as(crate::sql!(
+        "SELECT {COLUMNS} {FROM} WHERE pa.procurement_id = $1 AND pa.status <> 'cancelled' ORDER BY pa.id"
+    ))
+    .bind(procurement_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn insert(
+    conn: &mut PgConnection,
+    procurement_id: i64,
+    user_id: i64,
+    quantity: Quantity,
+    amount: Money,
+    notes: &str,
+) -> DomainResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO participants (procurement_id, user_id, quantity, amount, notes)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(procurement_id)
+    .bind(user_id)
+    .bind(quantity)
+    .bind(amount)
+    .bind(notes)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Moves the row from `from` to `to`; false if someone else moved it first.
+pub async fn set_status(
+    conn: &mut PgConnection,
+    id: i64,
+    from: ParticipantStatus,
+    to: ParticipantStatus,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE participants SET status = $3, updated_at = now() WHERE id = $1 AND status = $2")
+        .bind(id)
+        .bind(from)
+        .bind(to)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ParticipantFilter {
+    pub procurement_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub status: Option<ParticipantStatus>,
+}
+
+pub async fn list(
+    conn: &mut PgConnection,
+    filter: &ParticipantFilter,
+    page: PageRequest,
+) -> sqlx::Result<Page<Participant>> {
+    let mut q = QueryBuilder::new(format!("SELECT {COLUMNS}, count(*) OVER () AS total {FROM} WHERE TRUE"));
+    if let Some(id) = filter.procurement_id {
+        q.push(" AND pa.procurement_id = ").push_bind(id);
+    }
+    if let Some(id) = filter.user_id {
+        q.push(" AND pa.user_id = ").push_bind(id);
+    }
+    if let Some(status) = filter.status {
+        q.push(" AND pa.status = ").push_bind(status);
+    }
+    q.push(" ORDER BY pa.id LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
+    fetch_counted(q, conn, page).await
+}

@@ -1,0 +1,17 @@
+//! Procurements: what organizers open and buyers join.
+
+mod join;
+mod lifecycle;
+mod model;
+mod settlement;
+mod status;
+mod store;
+
+pub use join::{join, leave, JoinRequest};
+pub use lifecycle::change_status;
+pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};
+pub use settlement::{capture_participant, pay_participant, refund_participant};
+pub use status::{ProcurementEvent, ProcurementStatus};
+pub use store::{
+    create, get, list, lock, update, user_procurements, Ordering, ProcurementFilter, UserProcurements,
+};

@@ -1,0 +1,233 @@
+//! Procurements in PostgreSQL.
+
+use super::model::{NewProcurement, Procurement, ProcurementPatch};
+use super::status::ProcurementStatus;
+use crate::error::{DomainError, DomainResult};
+use crate::money::{Money, Quantity};
+use crate::page::{fetch_counted, Page, PageRequest};
+use sqlx::{PgConnection, QueryBuilder};
+
+const COLUMNS: &str = "
+    p.id, p.title, p.description, p.category_id, c.name AS category_name, p.organizer_id,
+    btrim(o.first_name || ' ' || o.last_name) AS organizer_name, p.supplier_id, p.city,
+    p.delivery_address, p.target_amount, p.current_amount, p.stop_at_amount, p.unit,
+    p.price_per_unit, p.min_quantity, p.commission_percent, p.status, p.deadline,
+    p.payment_deadline, p.image_url, p.is_featured, p.participant_count, p.created_at, p.updated_at";
+
+const FROM: &str = "
+    FROM procurements p
+    JOIN users o ON o.id = p.organizer_id
+    LEFT JOIN categories c ON c.id = p.category_id";
+
+fn select_procurement(filter_sql: &str) -> sqlx::AssertSqlSafe<String> {
+    crate::sql!("SELECT {COLUMNS} {FROM} {filter_sql}")
+}
+
+pub async fn get(conn: &mut PgConnection, id: i64) -> DomainResult<Procurement> {
+    sqlx::query_as(select_procurement("WHERE p.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("procurement", id))
+}
+
+/// Reads the procurement and locks its row until the caller's transaction ends: every change
+/// to its amounts or status goes through this lock, so concurrent joins queue up here.
+pub async fn lock(conn: &mut PgConnection, id: i64) -> DomainResult<Procurement> {
+    sqlx::query_as(select_procurement("WHERE p.id = $1 FOR UPDATE OF p"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("procurement", id))
+}
+
+/// Stores a new draft.
+pub async fn create(conn: &mut PgConnection, new: &NewProcurement) -> DomainResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO procurements (title, description, category_id, organizer_id, supplier_id, city,
+             delivery_address, target_amount, stop_at_amount, unit, price_per_unit, min_quantity,
+             commission_percent, deadline, payment_deadline, image_url)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12, 1), COALESCE($13, 0), $14, $15, $16)
+         RETURNING id",
+    )
+    .bind(&new.title)
+    .bind(&new.description)
+    .bind(new.category_id)
+    .bind(new.organizer_id)
+    .bind(new.supplier_id)
+    .bind(&new.city)
+    .bind(&new.delivery_address)
+    .bind(new.target_amount)
+    .bind(new.stop_at_amount)
+    .bind(&new.unit)
+    .bind(new.price_per_unit)
+    .bind(new.min_quantity)
+    .bind(new.commission_percent)
+    .bind(new.deadline)
+    .bind(new.payment_deadline)
+    .bind(&new.image_url)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Applies a validated patch. `Option<Option<_>>` fields distinguish "leave" from "clear".
+pub async fn update(conn: &mut PgConnection, id: i64, patch: &ProcurementPatch) -> DomainResult<()> {
+    let mut q = QueryBuilder::new("UPDATE procurements SET updated_at = now()");
+    macro_rules! set {
+        ($column:literal, $value:expr) => {
+            if let Some(v) = $value {
+                q.push(concat!(", ", $column, " = ")).push_bind(v);
+            }
+        };
+    }
+    set!("title", patch.title.clone());
+    set!("description", patch.description.clone());
+    set!("category_id", patch.category_id);
+    set!("city", patch.city.clone());
+    set!("delivery_address", patch.delivery_address.clone());
+    set!("target_amount", patch.target_amount);
+    set!("stop_at_amount", patch.stop_at_amount);
+    set!("unit", patch.unit.clone());
+    set!("price_per_unit", patch.price_per_unit);
+    set!("min_quantity", patch.min_quantity);
+    set!("commission_percent", patch.commission_percent);
+    set!("deadline", patch.deadline);
+    set!("payment_deadline", patch.payment_deadline);
+    set!("image_url", patch.image_url.clone());
+    set!("is_featured", patch.is_featured);
+    q.push(" WHERE id = ").push_bind(id);
+    q.build().execute(conn).await?;
+    Ok(())
+}
+
+/// Sort orders the list accepts (`ordering=-deadline`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ordering {
+    #[default]
+    NewestFirst,
+    By { column: &'static str, descending: bool },
+}
+
+impl std::str::FromStr for Ordering {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, DomainError> {
+        let (descending, name) = match s.strip_prefix('-') {
+            Some(name) => (true, name),
+            None => (false, s),
+        };
+        let column = match name {
+            "created_at" => "p.created_at",
+            "deadline" => "p.deadline",
+            "target_amount" => "p.target_amount",
+            "current_amount" => "p.current_amount",
+            "title" => "p.title",
+            "participant_count" => "p.participant_count",
+            _ => {
+                return Err(DomainError::invalid(
+                    "ordering",
+                    "one of created_at, deadline, target_amount, current_amount, title, participant_count, \
+                     optionally prefixed with '-'",
+                ));
+            }
+        };
+        Ok(Self::By { column, descending })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProcurementFilter {
+    pub status: Option<ProcurementStatus>,
+    pub category_id: Option<i64>,
+    /// Case-insensitive substring of the city.
+    pub city: Option<String>,
+    pub organizer_id: Option<i64>,
+    /// Only procurements open for joining right now.
+    pub active_only: bool,
+    /// Words matched against title, description and city.
+    pub search: Option<String>,
+    pub ordering: Ordering,
+}
+
+pub async fn list(
+    conn: &mut PgConnection,
+    filter: &ProcurementFilter,
+    page: PageRequest,
+) -> sqlx::Result<Page<Procurement>> {
+    let mut q = QueryBuilder::new(format!("SELECT {COLUMNS}, count(*) OVER () AS total {FROM} WHERE TRUE"));
+    if let Some(status) = filter.status {
+        q.push(" AND p.status = ").push_bind(status);
+    }
+    if let Some(category) = filter.category_id {
+        q.push(" AND p.category_id = ").push_bind(category);
+    }
+    if let Some(city) = filter.city.as_deref().filter(|c| !c.trim().is_empty()) {
+        q.push(" AND p.city ILIKE ").push_bind(crate::search::contains_pattern(city));
+    }
+    if let Some(organizer) = filter.organizer_id {
+        q.push(" AND p.organizer_id = ").push_bind(organizer);
+    }
+    if filter.active_only {
+        q.push(
+            " AND p.status = 'active' AND p.deadline > now()
+              AND (p.stop_at_amount IS NULL OR p.current_amount < p.stop_at_amount)",
+        );
+    }
+    if let Some(search) = filter.search.as_deref() {
+        for word in search.split_whitespace().take(8) {
+            let pattern = crate::search::contains_pattern(word);
+            q.push(" AND (p.title ILIKE ")
+                .push_bind(pattern.clone())
+                .push(" OR p.description ILIKE ")
+                .push_bind(pattern.clone())
+                .push(" OR p.city ILIKE ")
+                .push_bind(pattern)
+                .push(")");
+        }
+    }
+    match filter.ordering {
+        Ordering::NewestFirst => q.push(" ORDER BY p.created_at DESC, p.id DESC"),
+        Ordering::By { column, descending } => {
+            let dir = if descending { "DESC" } else { "ASC" };
+            q.push(format_args!(" ORDER BY {column} {dir}, p.id {dir}"))
+        }
+    };
+    q.push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
+    fetch_counted(q, conn, page).await
+}
+
+/// A user's procurements: those they organize and those they take part in.
+#[derive(Debug, Clone)]
+pub struct UserProcurements {
+    pub organized: Vec<Procurement>,
+    /// With the user's own amount and quantity.
+    pub participating: Vec<(Procurement, Money, Quantity)>,
+}
+
+pub async fn user_procurements(conn: &mut PgConnection, user_id: i64) -> DomainResult<UserProcurements> {
+    crate::users::get(conn, user_id).await?;
+    let organized = sqlx::query_as(select_procurement(
+        "WHERE p.organizer_id = $1 ORDER BY p.created_at DESC, p.id DESC",
+    ))
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids_amounts: Vec<(i64, Money, Quantity)> = sqlx::query_as(
+        "SELECT procurement_id, amount, quantity FROM participants
+         WHERE user_id = $1 AND status <> 'cancelled' ORDER BY created_at DESC",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<i64> = ids_amounts.iter().map(|(id, _, _)| *id).collect();
+    let procurements: Vec<Procurement> = sqlx::query_as(select_procurement("WHERE p.id = ANY($1)"))
+        .bind(&ids)
+        .fetch_all(&mut *conn)
+        .await?;
+    let participating = ids_amounts
+        .into_iter()
+        .filter_map(|(id, amount, quantity)| {
+            procurements.iter().find(|p| p.id == id).map(|p| (p.clone(), amount, quantity))
+        })
+        .collect();
+    Ok(UserProcurements { organized, participating })
+}

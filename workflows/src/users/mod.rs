@@ -1,0 +1,12 @@
+//! People: accounts, their messenger identities, roles and staff logins.
+
+mod model;
+mod password;
+mod store;
+
+pub use model::{NewUser, Platform, Role, User, UserPatch};
+pub use password::{hash_password, verify_password};
+pub use store::{
+    by_platform, create_staff, exists_on_platform, get, link_identity, list, register, require_active, update,
+    UserFilter,
+};
