@@ -1,1 +1,27 @@
-fn main() {}
+//! `groupbuy`: the GroupBuy platform's one binary. See `groupbuy --help`.
+
+mod bench;
+mod cli;
+mod config;
+mod roles;
+
+use clap::Parser;
+use cli::{BenchCommand, Cli, Command};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    roles::init_tracing();
+    let cli = Cli::parse();
+    let settings = config::Settings::from_env()?;
+    match cli.command.unwrap_or(Command::All) {
+        Command::All => roles::serve::all(&settings).await,
+        Command::Api => roles::serve::api(&settings).await,
+        Command::Worker(args) => roles::worker::run(&settings, &args).await,
+        Command::Scheduler => roles::scheduler::run(&settings).await,
+        Command::Migrate => roles::admin::migrate(&settings).await,
+        Command::Seed => roles::admin::seed(&settings).await,
+        Command::Createsuperuser(args) => roles::admin::create_superuser(&settings, &args).await,
+        Command::Token(args) => roles::admin::token(&settings, &args).await,
+        Command::Bench(BenchCommand::Api(args)) => bench::api(&settings, args).await,
+    }
+}

@@ -1,1 +1,42 @@
-//! placeholder during scaffolding
+//! The GroupBuy REST API: poem-openapi operations under `/api`, with the original product's
+//! paths and field names, plus `/health`, `/ready`, the OpenAPI document and Swagger UI.
+
+pub mod auth;
+mod body_limit;
+pub mod error;
+pub mod routes;
+pub mod state;
+pub mod wire;
+
+use poem::middleware::{NormalizePath, TrailingSlash};
+use poem::{get, EndpointExt, Route};
+pub use state::AppState;
+
+/// Largest request body accepted; bigger ones get a 413.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Every route of the HTTP server.
+pub fn app(state: AppState) -> impl poem::Endpoint {
+    let api = routes::service(&state);
+    let spec = api.spec_endpoint();
+    let docs = api.swagger_ui();
+    let mut route = Route::new();
+    if let Some(dir) = state.admin_ui_dir.as_ref().filter(|d| d.join("index.html").is_file()) {
+        route = route.nest(
+            "/admin-panel",
+            poem::endpoint::StaticFilesEndpoint::new(dir).index_file("index.html").fallback_to_index(),
+        );
+    }
+    route
+        .nest("/api/openapi.json", spec)
+        .nest("/api/docs", docs)
+        .nest("/api", api)
+        .at("/health", get(routes::health::health))
+        .at("/ready", get(routes::health::ready))
+        // The original clients call paths with a trailing slash (`/api/users/`); both work.
+        .with(NormalizePath::new(TrailingSlash::Trim))
+        .with(auth::Authenticate(state.auth.clone()))
+        .with(body_limit::BodyLimit(MAX_BODY_BYTES))
+        .data(state)
+        .catch_all_error(error::to_json_response)
+}

@@ -95,10 +95,18 @@ impl Posted {
     }
 }
 
-/// Posts `movement` inside the caller's transaction. Refuses (and the caller's transaction must
-/// roll back) if any non-clearing account would go below zero.
+/// Posts `movement` atomically: in its own transaction, or as a savepoint inside the caller's,
+/// so its entries commit together and the balance check at commit sees all of them. Refuses if
+/// any account but the bank mirror would go below zero.
 pub async fn post(conn: &mut PgConnection, movement: &Movement) -> DomainResult<Posted> {
     movement.validate()?;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let posted = post_entries(&mut tx, movement).await?;
+    tx.commit().await?;
+    Ok(posted)
+}
+
+async fn post_entries(conn: &mut PgConnection, movement: &Movement) -> DomainResult<Posted> {
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO ledger_transactions (idempotency_key, transaction_type, procurement_id, payment_id, description)
          VALUES ($1, $2, $3, $4, $5)

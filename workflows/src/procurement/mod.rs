@@ -13,5 +13,6 @@ pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};
 pub use settlement::{capture_participant, pay_participant, refund_participant};
 pub use status::{ProcurementEvent, ProcurementStatus};
 pub use store::{
-    create, get, list, lock, update, user_procurements, Ordering, ProcurementFilter, UserProcurements,
+    create, get, list, lock, update, user_procurements, DraftVisibility, Ordering, ProcurementFilter,
+    UserProcurements,
 };

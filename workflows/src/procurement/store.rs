@@ -146,6 +146,17 @@ pub struct ProcurementFilter {
     /// Words matched against title, description and city.
     pub search: Option<String>,
     pub ordering: Ordering,
+    /// Whose drafts the caller may see: drafts are private to their organizer.
+    pub drafts: DraftVisibility,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DraftVisibility {
+    /// Service clients and staff.
+    All,
+    #[default]
+    None,
+    OwnedBy(i64),
 }
 
 pub async fn list(
@@ -154,6 +165,15 @@ pub async fn list(
     page: PageRequest,
 ) -> sqlx::Result<Page<Procurement>> {
     let mut q = QueryBuilder::new(format!("SELECT {COLUMNS}, count(*) OVER () AS total {FROM} WHERE TRUE"));
+    match filter.drafts {
+        DraftVisibility::All => {}
+        DraftVisibility::None => {
+            q.push(" AND p.status <> 'draft'");
+        }
+        DraftVisibility::OwnedBy(user_id) => {
+            q.push(" AND (p.status <> 'draft' OR p.organizer_id = ").push_bind(user_id).push(")");
+        }
+    }
     if let Some(status) = filter.status {
         q.push(" AND p.status = ").push_bind(status);
     }

@@ -1,0 +1,110 @@
+//! Who is calling: a service client with an API key, a user with a JWT, or nobody.
+//!
+//! A middleware reads `Authorization: Bearer …` once per request and refuses a token that is
+//! neither a configured service key nor a valid user JWT; operations then ask the resulting
+//! [`Caller`] whether it may do what it asks.
+
+mod jwt;
+mod scheme;
+
+pub use jwt::{issue_token, verify_token, Claims, TOKEN_LIFETIME};
+pub use scheme::Auth;
+
+use crate::error::ApiError;
+use poem::{Endpoint, IntoResponse, Middleware, Request, Response};
+use std::collections::HashSet;
+use std::sync::Arc;
+use workflows::Actor;
+
+#[derive(Clone)]
+pub struct AuthConfig {
+    pub jwt_secret: Arc<[u8]>,
+    pub service_keys: Arc<HashSet<String>>,
+}
+
+/// The authenticated identity of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    Anonymous,
+    /// A service client (bot adapter, integration) or staff tool: may act for any user.
+    Service,
+    /// An end user: may act only for themselves.
+    User(i64),
+}
+
+impl Caller {
+    /// The domain actor, or 401 for anonymous callers.
+    pub fn actor(self) -> Result<Actor, ApiError> {
+        match self {
+            Self::Anonymous => Err(ApiError::unauthorized(
+                "authentication required: send 'Authorization: Bearer <service key or user token>'",
+            )),
+            Self::Service => Ok(Actor::System),
+            Self::User(id) => Ok(Actor::User(id)),
+        }
+    }
+
+    /// The actor, if it may act as `user_id` (403 otherwise).
+    pub fn acting_for(self, user_id: i64) -> Result<Actor, ApiError> {
+        let actor = self.actor()?;
+        if !actor.may_act_for(user_id) {
+            return Err(ApiError::forbidden(format!("you may act only for yourself, not for user {user_id}")));
+        }
+        Ok(actor)
+    }
+
+    /// Only service clients (and staff tools) may do this.
+    pub fn require_service(self) -> Result<(), ApiError> {
+        match self.actor()? {
+            Actor::System => Ok(()),
+            Actor::User(_) => Err(ApiError::forbidden("this operation needs a service API key")),
+        }
+    }
+}
+
+/// The middleware that establishes the [`Caller`] of every request.
+pub struct Authenticate(pub AuthConfig);
+
+impl<E: Endpoint> Middleware<E> for Authenticate {
+    type Output = AuthenticateEndpoint<E>;
+
+    fn transform(&self, ep: E) -> Self::Output {
+        AuthenticateEndpoint { inner: ep, config: self.0.clone() }
+    }
+}
+
+pub struct AuthenticateEndpoint<E> {
+    inner: E,
+    config: AuthConfig,
+}
+
+impl<E: Endpoint> Endpoint for AuthenticateEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, mut req: Request) -> poem::Result<Response> {
+        let caller = match req.header("authorization") {
+            None => Caller::Anonymous,
+            Some(header) => match identify(&self.config, header) {
+                Ok(caller) => caller,
+                Err(err) => return Ok(err.into_response()),
+            },
+        };
+        req.extensions_mut().insert(caller);
+        self.inner.call(req).await.map(IntoResponse::into_response)
+    }
+}
+
+fn identify(config: &AuthConfig, header: &str) -> Result<Caller, ApiError> {
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::unauthorized("the Authorization header must be 'Bearer <token>'"))?;
+    if config.service_keys.contains(token) {
+        return Ok(Caller::Service);
+    }
+    verify_token(&config.jwt_secret, token)
+        .map(|claims| Caller::User(claims.user_id))
+        .map_err(|e| ApiError::unauthorized(format!("invalid token: {e}")))
+}

@@ -1,0 +1,69 @@
+//! The REST operations, one module per resource.
+
+mod auth;
+mod categories;
+pub mod health;
+mod participants;
+mod procurements;
+mod transactions;
+mod users;
+
+use crate::state::AppState;
+use poem_openapi::payload::Json;
+use poem_openapi::types::ToJSON;
+use poem_openapi::{ApiResponse, OpenApiService, Tags};
+
+#[derive(Tags)]
+pub enum Tag {
+    /// People and their messenger identities.
+    Users,
+    /// Group purchases: create, publish, join, leave.
+    Procurements,
+    /// Orders inside procurements.
+    Participants,
+    Categories,
+    /// Movements on users' balances.
+    Transactions,
+    /// Tokens for users.
+    Auth,
+}
+
+/// A 201 with the created resource (which always includes its `id`).
+#[derive(ApiResponse)]
+pub enum Created<T: ToJSON> {
+    #[oai(status = 201)]
+    Created(Json<T>),
+}
+
+/// The OpenAPI service with every operation.
+pub fn service(state: &AppState) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
+    OpenApiService::new(
+        (
+            users::UsersApi(state.clone()),
+            procurements::ProcurementsApi(state.clone()),
+            participants::ParticipantsApi(state.clone()),
+            categories::CategoriesApi(state.clone()),
+            transactions::TransactionsApi(state.clone()),
+            auth::AuthApi(state.clone()),
+        ),
+        "GroupBuy API",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "Group purchases (совместные закупки). Amounts are decimal strings in roubles (\"1500.00\"). \
+         Authenticate with `Authorization: Bearer <service key | user JWT>`; anonymous callers may \
+         only read public lists. Errors are `{\"error\", \"code\"}`.",
+    )
+    .server("/api")
+}
+
+/// A page past the end is an error, as in the original API ("Invalid page.").
+pub(crate) fn valid_page<T>(page: &workflows::page::Page<T>) -> Result<(), crate::error::ApiError> {
+    if page.is_out_of_range() {
+        return Err(crate::error::ApiError::NotFound(Json(crate::error::ErrorBody {
+            error: format!("Invalid page: page {} is past the end", page.page),
+            code: "invalid_page".into(),
+        })));
+    }
+    Ok(())
+}

@@ -1,0 +1,61 @@
+use super::Tag;
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::wire::enums::TransactionTypeName;
+use crate::wire::transaction::{TransactionOut, TransactionSummary};
+use crate::wire::Paginated;
+use poem::Request;
+use poem_openapi::param::Query;
+use poem_openapi::payload::Json;
+use poem_openapi::OpenApi;
+use workflows::ledger::{self, TransactionFilter};
+use workflows::page::PageRequest;
+use workflows::{users, Actor};
+
+pub struct TransactionsApi(pub AppState);
+
+#[OpenApi(tag = "Tag::Transactions")]
+impl TransactionsApi {
+    /// Movements on balances, newest first. A user sees only their own.
+    #[oai(path = "/payments/transactions", method = "get")]
+    async fn list(
+        &self,
+        req: &Request,
+        auth: Auth,
+        user_id: Query<Option<i64>>,
+        transaction_type: Query<Option<TransactionTypeName>>,
+        page: Query<Option<i64>>,
+    ) -> ApiResult<Json<Paginated<TransactionOut>>> {
+        let user_id = match (auth.caller().actor()?, user_id.0) {
+            (Actor::System, any) => any,
+            (Actor::User(me), None) => Some(me),
+            (Actor::User(me), Some(id)) if id == me => Some(me),
+            (Actor::User(_), Some(id)) => {
+                return Err(ApiError::forbidden(format!("you may see only your own transactions, not user {id}'s")));
+            }
+        };
+        let filter = TransactionFilter { user_id, transaction_type: transaction_type.0.map(Into::into) };
+        let page = ledger::transactions_of(&mut *self.0.pool.acquire().await?, &filter, PageRequest::new(page.0)).await?;
+        super::valid_page(&page)?;
+        Ok(Json(Paginated::new(req, page, TransactionOut::from)))
+    }
+
+    /// A user's totals by kind of movement.
+    #[oai(path = "/payments/transactions/summary", method = "get")]
+    async fn summary(&self, auth: Auth, user_id: Query<Option<i64>>) -> ApiResult<Json<TransactionSummary>> {
+        let user_id = user_id.0.ok_or_else(|| ApiError::bad_request("user_id is required", "validation_error"))?;
+        auth.caller().acting_for(user_id)?;
+        let mut conn = self.0.pool.acquire().await?;
+        users::get(&mut conn, user_id).await?;
+        let s = ledger::summary_of(&mut conn, user_id).await?;
+        Ok(Json(TransactionSummary {
+            user_id,
+            current_balance: s.balance.into(),
+            total_deposited: s.total_deposited.into(),
+            total_withdrawn: s.total_spent.into(),
+            total_refunded: s.total_refunded.into(),
+            transaction_count: s.transaction_count,
+        }))
+    }
+}

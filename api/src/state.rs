@@ -1,0 +1,13 @@
+use crate::auth::AuthConfig;
+use sqlx::PgPool;
+
+/// What every operation needs.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub auth: AuthConfig,
+    /// Checked by `/ready`.
+    pub redis: Option<redis::Client>,
+    /// The built admin app, served at `/admin-panel/` when present.
+    pub admin_ui_dir: Option<std::path::PathBuf>,
+}

@@ -1,0 +1,45 @@
+use poem_openapi::Object;
+use poem_openapi::types::MaybeUndefined;
+use workflows::catalog::{Category, CategoryInput};
+
+#[derive(Object)]
+pub struct CategoryOut {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub parent: Option<i64>,
+    /// An emoji or icon name.
+    pub icon: String,
+    pub is_active: bool,
+}
+
+impl From<Category> for CategoryOut {
+    fn from(c: Category) -> Self {
+        Self { id: c.id, name: c.name, description: c.description, parent: c.parent_id, icon: c.icon, is_active: c.is_active }
+    }
+}
+
+/// A category to create (`name` required) or the fields to change.
+#[derive(Object)]
+pub struct CategoryIn {
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub name: Option<String>,
+    #[oai(validator(max_length = 2000))]
+    pub description: Option<String>,
+    pub parent: MaybeUndefined<i64>,
+    #[oai(validator(max_length = 50))]
+    pub icon: Option<String>,
+    pub is_active: Option<bool>,
+}
+
+impl From<CategoryIn> for CategoryInput {
+    fn from(c: CategoryIn) -> Self {
+        Self {
+            name: c.name,
+            description: c.description,
+            parent_id: super::maybe(c.parent),
+            icon: c.icon,
+            is_active: c.is_active,
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Request and response bodies, with the original API's field names.
+
+pub mod category;
+pub mod enums;
+mod fixed;
+mod page;
+pub mod participant;
+pub mod procurement;
+pub mod transaction;
+pub mod user;
+
+pub use fixed::{Amount, Pct, Qty, SignedAmount};
+pub use page::{page_links, Paginated};
+
+use poem_openapi::types::MaybeUndefined;
+
+/// Absent → leave alone (`None`), `null` → clear (`Some(None)`), value → set.
+pub fn maybe<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(v)),
+    }
+}

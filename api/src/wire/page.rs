@@ -1,0 +1,48 @@
+//! `{count, next, previous, results}` pages with absolute links, as the original API served.
+
+use poem::Request;
+use poem_openapi::types::{ParseFromJSON, ToJSON};
+use poem_openapi::Object;
+use workflows::page::Page;
+
+#[derive(Object)]
+pub struct Paginated<T: ParseFromJSON + ToJSON + Send + Sync> {
+    pub count: i64,
+    /// URL of the next page, or null on the last.
+    pub next: Option<String>,
+    /// URL of the previous page, or null on the first.
+    pub previous: Option<String>,
+    pub results: Vec<T>,
+}
+
+impl<T: ParseFromJSON + ToJSON + Send + Sync> Paginated<T> {
+    pub fn new<U>(req: &Request, page: Page<U>, f: impl FnMut(U) -> T) -> Self {
+        let (next, previous) = page_links(req, &page);
+        let count = page.count;
+        Self { count, next, previous, results: page.results.into_iter().map(f).collect() }
+    }
+}
+
+/// Links to the neighbouring pages: this request's URL with `page` replaced.
+pub fn page_links<U>(req: &Request, page: &Page<U>) -> (Option<String>, Option<String>) {
+    let link = |n: i64| {
+        let host = req.header("host").unwrap_or("localhost");
+        let scheme = req.header("x-forwarded-proto").unwrap_or("http");
+        let mut query: Vec<String> = req
+            .uri()
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|kv| !kv.is_empty() && !kv.starts_with("page="))
+            .map(str::to_string)
+            .collect();
+        if n > 1 {
+            query.push(format!("page={n}"));
+        }
+        let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
+        format!("{scheme}://{host}{}{query}", req.uri().path())
+    };
+    let next = page.has_next().then(|| link(page.page + 1));
+    let previous = page.has_previous().then(|| link(page.page - 1));
+    (next, previous)
+}

@@ -1,0 +1,246 @@
+use super::enums::ProcurementStatusName;
+use super::fixed::{Amount, Pct, Qty};
+use super::participant::ParticipantOut;
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+use workflows::procurement::Procurement;
+
+/// A procurement in lists.
+#[derive(Object)]
+pub struct ProcurementListItem {
+    pub id: i64,
+    pub title: String,
+    pub category: Option<i64>,
+    pub category_name: Option<String>,
+    pub organizer: i64,
+    pub organizer_name: String,
+    pub city: String,
+    pub target_amount: Amount,
+    pub current_amount: Amount,
+    pub stop_at_amount: Option<Amount>,
+    pub price_per_unit: Option<Amount>,
+    pub unit: String,
+    /// Percent of the target collected (0–100, truncated).
+    pub progress: i32,
+    /// People taking part now (those who left are not counted).
+    pub participant_count: i32,
+    pub status: ProcurementStatusName,
+    pub deadline: DateTime<Utc>,
+    pub days_left: i64,
+    pub can_join: bool,
+    pub image_url: String,
+    pub is_featured: bool,
+}
+
+impl ProcurementListItem {
+    pub fn new(p: Procurement, now: DateTime<Utc>) -> Self {
+        Self {
+            id: p.id,
+            progress: p.progress(),
+            days_left: p.days_left(now),
+            can_join: p.can_join(now),
+            title: p.title,
+            category: p.category_id,
+            category_name: p.category_name,
+            organizer: p.organizer_id,
+            organizer_name: p.organizer_name,
+            city: p.city,
+            target_amount: p.target_amount.into(),
+            current_amount: p.current_amount.into(),
+            stop_at_amount: p.stop_at_amount.map(Into::into),
+            price_per_unit: p.price_per_unit.map(Into::into),
+            unit: p.unit,
+            participant_count: p.participant_count,
+            status: p.status.into(),
+            deadline: p.deadline,
+            image_url: p.image_url,
+            is_featured: p.is_featured,
+        }
+    }
+}
+
+/// A procurement with everything about it, including its current participants.
+#[derive(Object)]
+pub struct ProcurementDetail {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub category: Option<i64>,
+    pub category_name: Option<String>,
+    pub organizer: i64,
+    pub organizer_name: String,
+    pub supplier: Option<i64>,
+    pub city: String,
+    pub delivery_address: String,
+    pub target_amount: Amount,
+    pub current_amount: Amount,
+    pub stop_at_amount: Option<Amount>,
+    pub unit: String,
+    pub price_per_unit: Option<Amount>,
+    /// The smallest quantity one participant may order.
+    pub min_quantity: Qty,
+    /// The organizer's commission, taken from each captured payment.
+    pub commission_percent: Pct,
+    pub status: ProcurementStatusName,
+    pub status_display: String,
+    pub deadline: DateTime<Utc>,
+    pub payment_deadline: Option<DateTime<Utc>>,
+    pub image_url: String,
+    pub is_featured: bool,
+    pub progress: i32,
+    pub participant_count: i32,
+    pub days_left: i64,
+    pub can_join: bool,
+    pub participants: Vec<ParticipantOut>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ProcurementDetail {
+    pub fn new(p: Procurement, participants: Vec<ParticipantOut>, now: DateTime<Utc>) -> Self {
+        Self {
+            id: p.id,
+            progress: p.progress(),
+            days_left: p.days_left(now),
+            can_join: p.can_join(now),
+            status_display: p.status.display().into(),
+            title: p.title,
+            description: p.description,
+            category: p.category_id,
+            category_name: p.category_name,
+            organizer: p.organizer_id,
+            organizer_name: p.organizer_name,
+            supplier: p.supplier_id,
+            city: p.city,
+            delivery_address: p.delivery_address,
+            target_amount: p.target_amount.into(),
+            current_amount: p.current_amount.into(),
+            stop_at_amount: p.stop_at_amount.map(Into::into),
+            unit: p.unit,
+            price_per_unit: p.price_per_unit.map(Into::into),
+            min_quantity: p.min_quantity.into(),
+            commission_percent: p.commission_percent.into(),
+            status: p.status.into(),
+            deadline: p.deadline,
+            payment_deadline: p.payment_deadline,
+            image_url: p.image_url,
+            is_featured: p.is_featured,
+            participant_count: p.participant_count,
+            participants,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A new procurement; it starts as a draft that its organizer publishes.
+#[derive(Object)]
+pub struct CreateProcurement {
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub title: String,
+    #[oai(validator(min_length = 1, max_length = 10000))]
+    pub description: String,
+    pub category: Option<i64>,
+    /// The organizing user; a user token may only name itself.
+    pub organizer: i64,
+    pub supplier: Option<i64>,
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub city: String,
+    #[oai(default, validator(max_length = 1000))]
+    pub delivery_address: String,
+    pub target_amount: Amount,
+    /// Joining stops when the collected amount reaches this.
+    pub stop_at_amount: Option<Amount>,
+    #[oai(default, validator(max_length = 20))]
+    pub unit: String,
+    /// When set, each order's amount is quantity × this price, computed by the server.
+    pub price_per_unit: Option<Amount>,
+    pub min_quantity: Option<Qty>,
+    pub commission_percent: Option<Pct>,
+    /// Must be in the future.
+    pub deadline: DateTime<Utc>,
+    pub payment_deadline: Option<DateTime<Utc>>,
+    #[oai(default, validator(max_length = 500))]
+    pub image_url: String,
+}
+
+/// Fields to change; absent fields stay as they are, `null` clears an optional one.
+#[derive(Object)]
+pub struct UpdateProcurement {
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub title: Option<String>,
+    #[oai(validator(min_length = 1, max_length = 10000))]
+    pub description: Option<String>,
+    pub category: poem_openapi::types::MaybeUndefined<i64>,
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub city: Option<String>,
+    #[oai(validator(max_length = 1000))]
+    pub delivery_address: Option<String>,
+    pub target_amount: Option<Amount>,
+    pub stop_at_amount: poem_openapi::types::MaybeUndefined<Amount>,
+    #[oai(validator(max_length = 20))]
+    pub unit: Option<String>,
+    pub price_per_unit: poem_openapi::types::MaybeUndefined<Amount>,
+    pub min_quantity: Option<Qty>,
+    pub commission_percent: Option<Pct>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub payment_deadline: poem_openapi::types::MaybeUndefined<DateTime<Utc>>,
+    #[oai(validator(max_length = 500))]
+    pub image_url: Option<String>,
+    /// Staff and service clients only.
+    pub is_featured: Option<bool>,
+}
+
+#[derive(Object)]
+pub struct StatusChange {
+    pub status: ProcurementStatusName,
+}
+
+#[derive(Object)]
+pub struct StatusOut {
+    pub status: ProcurementStatusName,
+    pub status_display: String,
+}
+
+#[derive(Object)]
+pub struct UserRef {
+    pub user_id: i64,
+}
+
+#[derive(Object)]
+pub struct JoinProcurement {
+    pub user_id: i64,
+    /// Defaults to 1.
+    pub quantity: Option<Qty>,
+    /// Optional: the server computes quantity × price per unit and refuses a different value.
+    /// Required only when the procurement has no price per unit.
+    pub amount: Option<Amount>,
+    #[oai(default, validator(max_length = 1000))]
+    pub notes: String,
+}
+
+#[derive(Object)]
+pub struct Message {
+    pub message: String,
+}
+
+#[derive(Object)]
+pub struct Access {
+    pub access: bool,
+    pub error: Option<String>,
+}
+
+/// A procurement the user takes part in, with their own order.
+#[derive(Object)]
+pub struct ParticipatingItem {
+    #[oai(flatten)]
+    pub procurement: ProcurementListItem,
+    pub my_amount: Amount,
+    pub my_quantity: Qty,
+}
+
+#[derive(Object)]
+pub struct UserProcurementsOut {
+    pub organized: Vec<ProcurementListItem>,
+    pub participating: Vec<ParticipatingItem>,
+}

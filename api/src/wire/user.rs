@@ -1,0 +1,147 @@
+use super::enums::{PlatformName, RoleName};
+use super::fixed::{Amount, SignedAmount};
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+use workflows::users::User;
+
+#[derive(Object)]
+pub struct UserOut {
+    pub id: i64,
+    /// The messenger the account was registered from.
+    pub platform: Option<PlatformName>,
+    pub platform_user_id: Option<String>,
+    /// Every messenger account linked to this person.
+    pub identities: Vec<IdentityOut>,
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub full_name: String,
+    pub phone: String,
+    pub email: String,
+    pub role: RoleName,
+    pub role_display: String,
+    pub balance: Amount,
+    pub language_code: String,
+    pub is_active: bool,
+    pub is_verified: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Object)]
+pub struct IdentityOut {
+    pub platform: String,
+    pub platform_user_id: String,
+}
+
+impl From<User> for UserOut {
+    fn from(u: User) -> Self {
+        Self {
+            id: u.id,
+            platform: u.platform.map(Into::into),
+            full_name: u.full_name(),
+            platform_user_id: u.platform_user_id,
+            identities: u
+                .identities
+                .into_iter()
+                .map(|(platform, platform_user_id)| IdentityOut { platform, platform_user_id })
+                .collect(),
+            username: u.username,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            phone: u.phone,
+            email: u.email,
+            role: u.role.into(),
+            role_display: u.role.display().into(),
+            balance: u.balance.into(),
+            language_code: u.language_code,
+            is_active: u.is_active,
+            is_verified: u.is_verified,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
+}
+
+#[derive(Object)]
+pub struct RegisterUser {
+    pub platform: PlatformName,
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub platform_user_id: String,
+    #[oai(default, validator(max_length = 100))]
+    pub username: String,
+    #[oai(default, validator(max_length = 100))]
+    pub first_name: String,
+    #[oai(default, validator(max_length = 100))]
+    pub last_name: String,
+    /// `+79991234567`; a missing '+' is added.
+    #[oai(default, validator(max_length = 20))]
+    pub phone: String,
+    #[oai(default, validator(max_length = 254))]
+    pub email: String,
+    pub role: Option<RoleName>,
+    #[oai(default, validator(max_length = 10))]
+    pub language_code: String,
+}
+
+#[derive(Object)]
+pub struct UpdateUser {
+    #[oai(validator(max_length = 100))]
+    pub username: Option<String>,
+    #[oai(validator(max_length = 100))]
+    pub first_name: Option<String>,
+    #[oai(validator(max_length = 100))]
+    pub last_name: Option<String>,
+    #[oai(validator(max_length = 20))]
+    pub phone: Option<String>,
+    #[oai(validator(max_length = 254))]
+    pub email: Option<String>,
+    pub role: Option<RoleName>,
+    #[oai(validator(max_length = 10))]
+    pub language_code: Option<String>,
+}
+
+#[derive(Object)]
+pub struct LinkPlatform {
+    pub platform: PlatformName,
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub platform_user_id: String,
+}
+
+#[derive(Object)]
+pub struct Exists {
+    pub exists: bool,
+}
+
+#[derive(Object)]
+pub struct BalanceOut {
+    pub balance: Amount,
+    pub total_deposited: Amount,
+    pub total_spent: Amount,
+    /// What can be spent now.
+    pub available: Amount,
+}
+
+#[derive(Object)]
+pub struct RoleOut {
+    pub role: RoleName,
+    pub role_display: String,
+}
+
+/// A staff adjustment: positive is a bonus, negative a debit.
+#[derive(Object)]
+pub struct BalanceAdjustment {
+    pub amount: SignedAmount,
+    #[oai(default, validator(max_length = 500))]
+    pub description: String,
+    /// Makes a retried request a no-op; generated when absent.
+    #[oai(validator(max_length = 100))]
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Object)]
+pub struct BalanceAdjusted {
+    pub old_balance: Amount,
+    pub new_balance: Amount,
+    pub amount: SignedAmount,
+}

@@ -1,0 +1,64 @@
+//! The command line: one binary, several roles.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "groupbuy", version, about = "GroupBuy: group purchases on durable workflows")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// API, workers, scheduler and configured bots in one process (the default).
+    All,
+    /// Only the HTTP API.
+    Api,
+    /// Worker pools for the given queues.
+    Worker(WorkerArgs),
+    /// Deadline sweeps and cron schedules.
+    Scheduler,
+    /// Create the database if missing and apply migrations.
+    Migrate,
+    /// Add the demo categories, users and procurements (safe to run again).
+    Seed,
+    /// Create a staff account (or reset its password).
+    Createsuperuser(SuperuserArgs),
+    /// Print a user JWT for the given user.
+    Token(TokenArgs),
+    /// Benchmarks.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(clap::Args)]
+pub struct WorkerArgs {
+    /// Comma-separated queues (default: all).
+    #[arg(long, value_delimiter = ',')]
+    pub queues: Vec<String>,
+    /// Jobs run at once per queue.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+}
+
+#[derive(clap::Args)]
+pub struct SuperuserArgs {
+    #[arg(long)]
+    pub username: String,
+    /// Read from GROUPBUY_PASSWORD when not given, so it stays out of shell history.
+    #[arg(long, env = "GROUPBUY_PASSWORD", hide_env_values = true)]
+    pub password: String,
+}
+
+#[derive(clap::Args)]
+pub struct TokenArgs {
+    #[arg(long)]
+    pub user_id: i64,
+}
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Drive the running API over loopback and report requests/s and latency.
+    Api(crate::bench::ApiBenchArgs),
+}

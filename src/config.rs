@@ -1,0 +1,67 @@
+//! Configuration from the environment (and a `.env` file), with defaults that work on a
+//! developer machine so `groupbuy all` needs none.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub redis_url: String,
+    pub http_addr: String,
+    pub jwt_secret: String,
+    pub service_api_keys: HashSet<String>,
+    pub telegram_token: Option<String>,
+    pub vk_token: Option<String>,
+    /// Where the built admin app lives, served at `/admin-panel/`.
+    pub admin_ui_dir: PathBuf,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+impl Settings {
+    pub fn from_env() -> anyhow::Result<Self> {
+        // A missing .env is normal; a broken one is not.
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => anyhow::bail!("reading .env: {e}"),
+        }
+        Ok(Self {
+            database_url: var("DATABASE_URL")
+                .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/groupbuy".into()),
+            redis_url: var("REDIS_URL").unwrap_or_else(|| "redis://127.0.0.1:6379".into()),
+            http_addr: var("HTTP_ADDR").unwrap_or_else(|| "127.0.0.1:8000".into()),
+            jwt_secret: match var("JWT_SECRET") {
+                Some(secret) => secret,
+                None => dev_secret()?,
+            },
+            service_api_keys: var("SERVICE_API_KEYS")
+                .map(|keys| keys.split(',').map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect())
+                .unwrap_or_default(),
+            telegram_token: var("TELEGRAM_TOKEN"),
+            vk_token: var("VK_TOKEN"),
+            admin_ui_dir: var("ADMIN_UI_DIR").map(PathBuf::from).unwrap_or_else(|| "admin-ui/dist".into()),
+        })
+    }
+}
+
+/// Without `JWT_SECRET`, a random secret is generated once and kept in `.groupbuy/dev-secret`
+/// so tokens survive restarts on a developer machine. Never for production.
+fn dev_secret() -> anyhow::Result<String> {
+    let path = PathBuf::from(".groupbuy/dev-secret");
+    if let Ok(secret) = std::fs::read_to_string(&path)
+        && secret.trim().len() >= 32
+    {
+        return Ok(secret.trim().to_string());
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for a dev secret: {e}"))?;
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::create_dir_all(".groupbuy")?;
+    std::fs::write(&path, &secret)?;
+    tracing::warn!(path = %path.display(), "JWT_SECRET is not set: generated a development secret; set JWT_SECRET in production");
+    Ok(secret)
+}

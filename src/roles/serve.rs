@@ -1,0 +1,63 @@
+//! The HTTP API, alone or with everything else in one process.
+
+use crate::config::Settings;
+use api::auth::AuthConfig;
+use api::AppState;
+use poem::listener::TcpListener;
+use poem::Server;
+use std::sync::Arc;
+use std::time::Duration;
+use workflows::db;
+
+/// Connections for a process that serves the API.
+const API_POOL_SIZE: u32 = 32;
+
+pub async fn api(settings: &Settings) -> anyhow::Result<()> {
+    let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
+    serve(settings, app_state(settings, pool)?).await
+}
+
+/// Everything in one process: migrations, demo data (unless `DEMO_DATA=false`), the scheduler's
+/// sweeps and the API. Worker pools and bots join as their parts arrive.
+pub async fn all(settings: &Settings) -> anyhow::Result<()> {
+    let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
+    if std::env::var("DEMO_DATA").map_or(true, |v| v != "false" && v != "0") {
+        let organizer = workflows::demo::seed(&pool).await?;
+        tracing::info!(organizer, "demo data in place");
+    }
+    for (what, configured) in [
+        ("telegram bot", settings.telegram_token.is_some()),
+        ("vk bot", settings.vk_token.is_some()),
+    ] {
+        if configured {
+            tracing::warn!("{what}: token set, but the bot role is not available yet");
+        }
+    }
+    let sweeps = tokio::spawn(scheduler::run_sweeps(pool.clone(), scheduler::SweepConfig::default()));
+    let served = serve(settings, app_state(settings, pool)?).await;
+    sweeps.abort();
+    served
+}
+
+fn app_state(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result<AppState> {
+    if settings.service_api_keys.is_empty() {
+        tracing::warn!("SERVICE_API_KEYS is not set: only user tokens and anonymous reads will work");
+    }
+    Ok(AppState {
+        pool,
+        auth: AuthConfig {
+            jwt_secret: Arc::from(settings.jwt_secret.as_bytes()),
+            service_keys: Arc::new(settings.service_api_keys.clone()),
+        },
+        redis: Some(redis::Client::open(settings.redis_url.as_str())?),
+        admin_ui_dir: Some(settings.admin_ui_dir.clone()),
+    })
+}
+
+async fn serve(settings: &Settings, state: AppState) -> anyhow::Result<()> {
+    tracing::info!(addr = %settings.http_addr, "API listening; docs at /api/docs/");
+    Server::new(TcpListener::bind(settings.http_addr.clone()))
+        .run_with_graceful_shutdown(api::app(state), super::shutdown_signal(), Some(Duration::from_secs(10)))
+        .await?;
+    Ok(())
+}
