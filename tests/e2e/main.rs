@@ -1,1 +1,12 @@
+//! End-to-end tests against real PostgreSQL over real HTTP. One binary, so it builds once.
 
+mod support;
+
+mod auth;
+mod bad_input;
+mod concurrency;
+mod contract_misc;
+mod contract_procurements;
+mod contract_users;
+mod lifecycle;
+mod smoke;

@@ -1,0 +1,236 @@
+#![allow(dead_code)]
+//! The test harness: each test gets its own database (a copy of a migrated template) and its
+//! own API server on a free loopback port, reached over real HTTP.
+
+use api::auth::{issue_token, AuthConfig, TOKEN_LIFETIME};
+use api::AppState;
+use poem::listener::{Acceptor, Listener, TcpListener};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde_json::{json, Value};
+use sqlx::{Connection, Executor, PgConnection, PgPool};
+use std::collections::HashSet;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+pub const SERVICE_KEY: &str = "test-service-key";
+const JWT_SECRET: &[u8] = b"test-jwt-secret-that-is-long-enough";
+
+fn admin_url() -> String {
+    let base = std::env::var("TEST_DATABASE_ADMIN_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    format!("{base}/postgres")
+}
+
+fn database_url(name: &str) -> String {
+    admin_url().rsplit_once('/').map(|(base, _)| format!("{base}/{name}")).expect("database url")
+}
+
+/// The template's name changes whenever the migrations do, so a stale template is never reused.
+fn template_name() -> String {
+    let mut hash: u64 = 0xcbf29ce484222325;
+    for m in workflows::db::MIGRATOR.iter() {
+        for b in m.checksum.iter() {
+            hash = (hash ^ u64::from(*b)).wrapping_mul(0x100000001b3);
+        }
+    }
+    format!("gbtpl_{:012x}", hash & 0xffff_ffff_ffff)
+}
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+/// Creates the migrated template once per test run (guarded across processes by an advisory
+/// lock) and drops test databases left over from earlier runs.
+async fn template() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = template_name();
+            let mut admin = PgConnection::connect(&admin_url()).await.expect("connect to PostgreSQL");
+            admin.execute("SELECT pg_advisory_lock(7254001)").await.unwrap();
+            let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                .bind(&name)
+                .fetch_one(&mut admin)
+                .await
+                .unwrap();
+            if !exists {
+                let stale: Vec<String> = sqlx::query_scalar(
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'gbtest\\_%' OR datname LIKE 'gbtpl\\_%'",
+                )
+                .fetch_all(&mut admin)
+                .await
+                .unwrap();
+                for db in stale {
+                    let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"))).await;
+                }
+                let building = format!("{name}_building");
+                let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{building}\""))).await;
+                admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{building}\""))).await.unwrap();
+                {
+                    let mut conn = PgConnection::connect(&database_url(&building)).await.unwrap();
+                    workflows::db::MIGRATOR.run(&mut conn).await.expect("migrate the template");
+                    conn.close().await.unwrap();
+                }
+                admin.execute(sqlx::AssertSqlSafe(format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\""))).await.unwrap();
+            }
+            admin.execute("SELECT pg_advisory_unlock(7254001)").await.unwrap();
+            admin.close().await.unwrap();
+            name
+        })
+        .await
+}
+
+/// A fresh, migrated database of its own.
+pub async fn fresh_database() -> PgPool {
+    let template = template().await;
+    let name = format!("gbtest_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&admin_url()).await.unwrap();
+    admin
+        .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"")))
+        .await
+        .expect("copy the template database");
+    admin.close().await.unwrap();
+    workflows::db::connect(&database_url(&name), 50).await.unwrap()
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: PgPool,
+    http: reqwest::Client,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let pool = fresh_database().await;
+        let state = AppState {
+            pool: pool.clone(),
+            auth: AuthConfig {
+                jwt_secret: Arc::from(JWT_SECRET),
+                service_keys: Arc::new(HashSet::from([SERVICE_KEY.to_string()])),
+            },
+            redis: None,
+            admin_ui_dir: None,
+        };
+        let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
+        let addr = acceptor.local_addr()[0].as_socket_addr().copied().expect("tcp address");
+        tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(api::app(state)));
+        Self { base: format!("http://{addr}"), pool, http: reqwest::Client::new() }
+    }
+
+    pub fn user_token(&self, user_id: i64) -> String {
+        issue_token(JWT_SECRET, user_id, TOKEN_LIFETIME).0
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http.request(method, format!("{}{path}", self.base))
+    }
+
+    /// A request with the service key.
+    pub fn service(&self, method: Method, path: &str) -> RequestBuilder {
+        self.request(method, path).bearer_auth(SERVICE_KEY)
+    }
+
+    /// A request as user `user_id` (a JWT).
+    pub fn as_user(&self, user_id: i64, method: Method, path: &str) -> RequestBuilder {
+        self.request(method, path).bearer_auth(self.user_token(user_id))
+    }
+
+    pub fn anon(&self, method: Method, path: &str) -> RequestBuilder {
+        self.request(method, path)
+    }
+
+    pub async fn register(&self, role: &str) -> i64 {
+        let platform_user_id = uuid::Uuid::new_v4().to_string();
+        let (status, body) = send(self.service(Method::POST, "/api/users/").json(&json!({
+            "platform": "telegram", "platform_user_id": platform_user_id, "first_name": "Тест", "role": role
+        })))
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_i64().unwrap()
+    }
+
+    /// A draft by a new organizer, with `extra` fields overriding the defaults.
+    pub async fn draft(&self, organizer: i64, extra: Value) -> i64 {
+        let mut body = json!({
+            "title": "Мёд", "description": "Алтайский мёд", "organizer": organizer, "city": "Москва",
+            "target_amount": "10000.00", "price_per_unit": "100.00", "unit": "кг",
+            "deadline": (chrono::Utc::now() + chrono::Duration::days(7)).to_rfc3339(),
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (status, created) = send(self.service(Method::POST, "/api/procurements/").json(&body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        created["id"].as_i64().unwrap()
+    }
+
+    /// An active procurement by a new organizer; returns (procurement, organizer).
+    pub async fn active(&self, extra: Value) -> (i64, i64) {
+        let organizer = self.register("organizer").await;
+        let id = self.draft(organizer, extra).await;
+        self.set_status(id, "active").await;
+        (id, organizer)
+    }
+
+    pub async fn set_status(&self, id: i64, status: &str) -> Value {
+        let (code, body) = send(
+            self.service(Method::POST, &format!("/api/procurements/{id}/update_status/")).json(&json!({ "status": status })),
+        )
+        .await;
+        assert_eq!(code, StatusCode::OK, "{status}: {body}");
+        body
+    }
+
+    pub async fn join(&self, id: i64, user: i64, quantity: &str) -> (StatusCode, Value) {
+        send(
+            self.service(Method::POST, &format!("/api/procurements/{id}/join/"))
+                .json(&json!({ "user_id": user, "quantity": quantity })),
+        )
+        .await
+    }
+
+    /// Credits `amount` roubles to a user's balance as a bonus.
+    pub async fn fund(&self, user: i64, amount: &str) {
+        let (status, body) = send(
+            self.service(Method::POST, &format!("/api/users/{user}/update_balance/")).json(&json!({ "amount": amount })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    pub async fn procurement(&self, id: i64) -> Value {
+        let (status, body) = send(self.service(Method::GET, &format!("/api/procurements/{id}/"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    /// The sum of all ledger entries (always zero) and whether each balance equals its entries.
+    pub async fn assert_ledger_consistent(&self) {
+        let total: Option<rust_decimal::Decimal> =
+            sqlx::query_scalar("SELECT sum(amount) FROM ledger_entries").fetch_one(&self.pool).await.unwrap();
+        assert_eq!(total.unwrap_or_default(), rust_decimal::Decimal::ZERO, "ledger entries must sum to zero");
+        let drift: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM ledger_accounts a
+             WHERE a.balance <> COALESCE((SELECT sum(amount) FROM ledger_entries WHERE account_id = a.id), 0)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .unwrap();
+        assert_eq!(drift, 0, "every balance must equal the sum of its entries");
+    }
+}
+
+/// Sends a request; returns the status and the JSON body (Null when there is none).
+pub async fn send(request: RequestBuilder) -> (StatusCode, Value) {
+    let response = request.send().await.expect("request");
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    (status, body)
+}
+
+/// Asserts an error response: the status and a JSON body with `error` and `code`.
+#[track_caller]
+pub fn assert_error(actual: &(StatusCode, Value), status: StatusCode, code: &str) {
+    let (got, body) = actual;
+    assert_eq!(*got, status, "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+}
