@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The README's second command: every check and test, against real PostgreSQL and Redis.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/services.sh
+
+echo "== format and lints" >&2
+cargo fmt --all -- --check
+cargo clippy --all-targets -- -D warnings
+
+echo "== Rust tests (unit + end-to-end)" >&2
+cargo test
+
+echo "== WebAssembly: wasm-utils against its JavaScript twin in Node.js, and the admin app" >&2
+if rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
+  bash wasm-utils/build.sh
+  node wasm-utils/js/test.mjs
+  bash admin-ui/build.sh
+else
+  echo "wasm32-unknown-unknown target missing (rustup target add wasm32-unknown-unknown): skipping" >&2
+fi
