@@ -19,6 +19,8 @@ pub enum Command {
     Worker(WorkerArgs),
     /// Deadline sweeps and cron schedules.
     Scheduler,
+    /// A messenger bot: `telegram` or `vk`.
+    Bot(BotArgs),
     /// Create the database if missing and apply migrations.
     Migrate,
     /// Add the demo categories, users and procurements (safe to run again).
@@ -40,6 +42,12 @@ pub struct WorkerArgs {
     /// Jobs run at once per queue.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
+}
+
+#[derive(clap::Args)]
+pub struct BotArgs {
+    #[arg(value_parser = ["telegram", "vk"])]
+    pub platform: String,
 }
 
 #[derive(clap::Args)]
