@@ -164,7 +164,26 @@ pub async fn list(
     filter: &ProcurementFilter,
     page: PageRequest,
 ) -> sqlx::Result<Page<Procurement>> {
-    let mut q = QueryBuilder::new(format!("SELECT {COLUMNS}, count(*) OVER () AS total {FROM} WHERE TRUE"));
+    // The total is an uncorrelated subquery, computed once over the bare table; the page itself
+    // walks the ordering index and joins only its 20 rows. (A window count would join and sort
+    // every matching row on every request.)
+    let mut q = QueryBuilder::new("SELECT (SELECT count(*) FROM procurements p WHERE TRUE");
+    push_filters(&mut q, filter);
+    q.push(format_args!(") AS total, {COLUMNS} {FROM} WHERE TRUE"));
+    push_filters(&mut q, filter);
+    match filter.ordering {
+        Ordering::NewestFirst => q.push(" ORDER BY p.created_at DESC, p.id DESC"),
+        Ordering::By { column, descending } => {
+            let dir = if descending { "DESC" } else { "ASC" };
+            q.push(format_args!(" ORDER BY {column} {dir}, p.id {dir}"))
+        }
+    };
+    q.push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
+    fetch_counted(q, conn, page).await
+}
+
+/// The WHERE conditions of a list, over the table aliased `p`.
+fn push_filters(q: &mut QueryBuilder<sqlx::Postgres>, filter: &ProcurementFilter) {
     match filter.drafts {
         DraftVisibility::All => {}
         DraftVisibility::None => {
@@ -204,15 +223,6 @@ pub async fn list(
                 .push(")");
         }
     }
-    match filter.ordering {
-        Ordering::NewestFirst => q.push(" ORDER BY p.created_at DESC, p.id DESC"),
-        Ordering::By { column, descending } => {
-            let dir = if descending { "DESC" } else { "ASC" };
-            q.push(format_args!(" ORDER BY {column} {dir}, p.id {dir}"))
-        }
-    };
-    q.push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
-    fetch_counted(q, conn, page).await
 }
 
 /// A user's procurements: those they organize and those they take part in.
