@@ -30,8 +30,7 @@ impl Settings {
             Err(e) => anyhow::bail!("reading .env: {e}"),
         }
         Ok(Self {
-            database_url: var("DATABASE_URL")
-                .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/groupbuy".into()),
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/groupbuy".into()),
             redis_url: var("REDIS_URL").unwrap_or_else(|| "redis://127.0.0.1:6379".into()),
             http_addr: var("HTTP_ADDR").unwrap_or_else(|| "127.0.0.1:8000".into()),
             jwt_secret: match var("JWT_SECRET") {

@@ -120,11 +120,7 @@ pub async fn to_json_response(err: poem::Error) -> Response {
     if is_json {
         return response;
     }
-    let message = if message.is_empty() {
-        status.canonical_reason().unwrap_or("error").to_string()
-    } else {
-        message
-    };
+    let message = if message.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { message };
     poem::web::Json(serde_json::json!({ "error": message, "code": status_code_name(status) }))
         .with_status(status)
         .into_response()

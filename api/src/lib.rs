@@ -9,7 +9,7 @@ pub mod state;
 pub mod wire;
 
 use poem::middleware::{NormalizePath, TrailingSlash};
-use poem::{get, EndpointExt, Route};
+use poem::{EndpointExt, Route, get};
 pub use state::AppState;
 
 /// Largest request body accepted; bigger ones get a 413.

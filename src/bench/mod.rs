@@ -2,4 +2,4 @@
 
 mod api;
 
-pub use api::{run as api, ApiBenchArgs};
+pub use api::{ApiBenchArgs, run as api};

@@ -1,10 +1,10 @@
 //! The HTTP API, alone or with everything else in one process.
 
 use crate::config::Settings;
-use api::auth::AuthConfig;
 use api::AppState;
-use poem::listener::TcpListener;
+use api::auth::AuthConfig;
 use poem::Server;
+use poem::listener::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 use workflows::db;
@@ -25,10 +25,9 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
         let organizer = workflows::demo::seed(&pool).await?;
         tracing::info!(organizer, "demo data in place");
     }
-    for (what, configured) in [
-        ("telegram bot", settings.telegram_token.is_some()),
-        ("vk bot", settings.vk_token.is_some()),
-    ] {
+    for (what, configured) in
+        [("telegram bot", settings.telegram_token.is_some()), ("vk bot", settings.vk_token.is_some())]
+    {
         if configured {
             tracing::warn!("{what}: token set, but the bot role is not available yet");
         }

@@ -13,9 +13,10 @@ async fn join_then_leave_then_join_again() {
     let p = app.procurement(id).await;
     assert_eq!((p["current_amount"].as_str(), p["participant_count"].as_i64()), (Some("300.00"), Some(1)));
 
-    let (status, _) =
-        send(app.as_user(buyer, Method::POST, &format!("/api/procurements/{id}/leave/")).json(&json!({"user_id": buyer})))
-            .await;
+    let (status, _) = send(
+        app.as_user(buyer, Method::POST, &format!("/api/procurements/{id}/leave/")).json(&json!({"user_id": buyer})),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let p = app.procurement(id).await;
     assert_eq!((p["current_amount"].as_str(), p["participant_count"].as_i64()), (Some("0.00"), Some(0)));

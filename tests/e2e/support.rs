@@ -2,11 +2,11 @@
 //! The test harness: each test gets its own database (a copy of a migrated template) and its
 //! own API server on a free loopback port, reached over real HTTP.
 
-use api::auth::{issue_token, AuthConfig, TOKEN_LIFETIME};
 use api::AppState;
+use api::auth::{AuthConfig, TOKEN_LIFETIME, issue_token};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use reqwest::{Method, RequestBuilder, StatusCode};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -58,7 +58,9 @@ async fn template() -> &'static str {
                 .await
                 .unwrap();
                 for db in stale {
-                    let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"))).await;
+                    let _ = admin
+                        .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)")))
+                        .await;
                 }
                 let building = format!("{name}_building");
                 let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{building}\""))).await;
@@ -68,7 +70,10 @@ async fn template() -> &'static str {
                     workflows::db::MIGRATOR.run(&mut conn).await.expect("migrate the template");
                     conn.close().await.unwrap();
                 }
-                admin.execute(sqlx::AssertSqlSafe(format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\""))).await.unwrap();
+                admin
+                    .execute(sqlx::AssertSqlSafe(format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\"")))
+                    .await
+                    .unwrap();
             }
             admin.execute("SELECT pg_advisory_unlock(7254001)").await.unwrap();
             admin.close().await.unwrap();
@@ -171,7 +176,8 @@ impl TestApp {
 
     pub async fn set_status(&self, id: i64, status: &str) -> Value {
         let (code, body) = send(
-            self.service(Method::POST, &format!("/api/procurements/{id}/update_status/")).json(&json!({ "status": status })),
+            self.service(Method::POST, &format!("/api/procurements/{id}/update_status/"))
+                .json(&json!({ "status": status })),
         )
         .await;
         assert_eq!(code, StatusCode::OK, "{status}: {body}");
@@ -189,7 +195,8 @@ impl TestApp {
     /// Credits `amount` roubles to a user's balance as a bonus.
     pub async fn fund(&self, user: i64, amount: &str) {
         let (status, body) = send(
-            self.service(Method::POST, &format!("/api/users/{user}/update_balance/")).json(&json!({ "amount": amount })),
+            self.service(Method::POST, &format!("/api/users/{user}/update_balance/"))
+                .json(&json!({ "amount": amount })),
         )
         .await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -233,4 +240,9 @@ pub fn assert_error(actual: &(StatusCode, Value), status: StatusCode, code: &str
     assert_eq!(*got, status, "{body}");
     assert_eq!(body["code"], code, "{body}");
     assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+}
+
+/// The secret the test server signs user tokens with (to mint expired or odd tokens).
+pub fn jwt_secret() -> &'static [u8] {
+    JWT_SECRET
 }

@@ -96,7 +96,7 @@ pub async fn seed(pool: &PgPool) -> DomainResult<i64> {
         TransactionType::Bonus,
         Account::BankClearing,
         Account::UserBalance(buyer),
-        Money::from_kopecks(10_000_00),
+        Money::from_kopecks(1_000_000),
     )
     .with_description("Демо-бонус");
     ledger::post(&mut conn, &welcome).await?;

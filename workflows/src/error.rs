@@ -73,23 +73,15 @@ fn constraint_error(constraint: &str) -> Option<DomainError> {
         "procurements_within_stop" => {
             E::conflict("stop_amount_exceeded", "the procurement has reached its stop amount")
         }
-        "ledger_accounts_non_negative" => E::InsufficientFunds {
-            message: "the balance cannot go below zero".into(),
-        },
+        "ledger_accounts_non_negative" => E::InsufficientFunds { message: "the balance cannot go below zero".into() },
         "ledger_transactions_idempotency_key" => {
             E::conflict("duplicate_movement", "this money movement was already made")
         }
-        "categories_name_parent_key" => {
-            E::conflict("category_exists", "a category with this name already exists here")
-        }
-        "procurements_category_id_fkey" | "categories_parent_id_fkey" => {
-            E::invalid("category", "no such category")
-        }
+        "categories_name_parent_key" => E::conflict("category_exists", "a category with this name already exists here"),
+        "procurements_category_id_fkey" | "categories_parent_id_fkey" => E::invalid("category", "no such category"),
         "procurements_organizer_id_fkey" => E::invalid("organizer", "no such user"),
         "procurements_supplier_id_fkey" => E::invalid("supplier", "no such user"),
-        "procurements_payment_after_deadline" => {
-            E::invalid("payment_deadline", "must not be before the deadline")
-        }
+        "procurements_payment_after_deadline" => E::invalid("payment_deadline", "must not be before the deadline"),
         "procurements_stop_positive" | "procurements_target_positive" | "procurements_price_positive" => {
             E::invalid("amount", "amounts must be positive")
         }

@@ -26,10 +26,7 @@ impl Money {
     pub fn times(self, quantity: Quantity) -> Option<Money> {
         let product = i128::from(self.kopecks()) * i128::from(quantity.hundredths());
         let rounded = (product + 50).div_euclid(100);
-        i64::try_from(rounded)
-            .ok()
-            .filter(|v| *v <= crate::fixed::MAX_HUNDREDTHS)
-            .map(Money::from_kopecks)
+        i64::try_from(rounded).ok().filter(|v| *v <= crate::fixed::MAX_HUNDREDTHS).map(Money::from_kopecks)
     }
 
     /// `percent` of this amount (percent in hundredths: 2.5 % is 250), rounded half up.

@@ -1,7 +1,7 @@
 //! User tokens: HS256 JWTs with a `user_id` claim (the original product's WebSocket token
 //! format) and an expiry.
 
-use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -16,10 +16,7 @@ pub struct Claims {
 
 /// Issues a token for `user_id` valid for `lifetime`; returns it with its expiry.
 pub fn issue_token(secret: &[u8], user_id: i64, lifetime: Duration) -> (String, u64) {
-    let exp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs()
+    let exp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs()
         + lifetime.as_secs();
     let token = encode(&Header::new(Algorithm::HS256), &Claims { user_id, exp }, &EncodingKey::from_secret(secret))
         .expect("HS256 signing with an in-memory key cannot fail");

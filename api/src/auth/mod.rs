@@ -7,7 +7,7 @@
 mod jwt;
 mod scheme;
 
-pub use jwt::{issue_token, verify_token, Claims, TOKEN_LIFETIME};
+pub use jwt::{Claims, TOKEN_LIFETIME, issue_token, verify_token};
 pub use scheme::Auth;
 
 use crate::error::ApiError;

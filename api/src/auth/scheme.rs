@@ -3,8 +3,8 @@
 
 use super::Caller;
 use poem::Request;
-use poem_openapi::auth::Bearer;
 use poem_openapi::SecurityScheme;
+use poem_openapi::auth::Bearer;
 
 /// A service API key or a user JWT.
 #[derive(SecurityScheme)]

@@ -1,5 +1,5 @@
 use super::Tag;
-use crate::auth::{issue_token, Auth, TOKEN_LIFETIME};
+use crate::auth::{Auth, TOKEN_LIFETIME, issue_token};
 use crate::error::ApiResult;
 use crate::state::AppState;
 use crate::wire::procurement::UserRef;

@@ -3,7 +3,7 @@
 use crate::state::AppState;
 use poem::http::StatusCode;
 use poem::web::{Data, Json};
-use poem::{handler, IntoResponse};
+use poem::{IntoResponse, handler};
 use serde_json::json;
 
 /// Alive: the process answers.

@@ -2,16 +2,16 @@ use super::Tag;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::wire::Paginated;
 use crate::wire::enums::ParticipantStatusName;
 use crate::wire::participant::{ParticipantOut, ParticipantStatusChange};
-use crate::wire::Paginated;
 use poem::Request;
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::OpenApi;
 use workflows::page::PageRequest;
 use workflows::participant::{self, ParticipantFilter};
-use workflows::{procurement, Actor};
+use workflows::{Actor, procurement};
 
 pub struct ParticipantsApi(pub AppState);
 
@@ -36,12 +36,11 @@ impl ParticipantsApi {
                 None => false,
             };
             if !organizes && user.0 != Some(me) {
-                return Err(ApiError::forbidden(
-                    "filter by user=<your id>, or by a procurement you organize",
-                ));
+                return Err(ApiError::forbidden("filter by user=<your id>, or by a procurement you organize"));
             }
         }
-        let filter = ParticipantFilter { procurement_id: procurement.0, user_id: user.0, status: status.0.map(Into::into) };
+        let filter =
+            ParticipantFilter { procurement_id: procurement.0, user_id: user.0, status: status.0.map(Into::into) };
         let page = participant::list(&mut conn, &filter, PageRequest::new(page.0)).await?;
         super::valid_page(&page)?;
         Ok(Json(Paginated::new(req, page, ParticipantOut::from)))

@@ -5,7 +5,7 @@ use crate::state::AppState;
 use crate::wire::enums::ProcurementStatusName;
 use crate::wire::participant::ParticipantOut;
 use crate::wire::procurement::*;
-use crate::wire::{maybe, Paginated};
+use crate::wire::{Paginated, maybe};
 use chrono::Utc;
 use poem::Request;
 use poem_openapi::param::{Path, Query};
@@ -16,7 +16,7 @@ use workflows::procurement::{
     self, DraftVisibility, JoinRequest, NewProcurement, Ordering, Procurement, ProcurementFilter, ProcurementPatch,
 };
 use workflows::users::Role;
-use workflows::{participant, users, Actor};
+use workflows::{Actor, participant, users};
 
 pub struct ProcurementsApi(pub AppState);
 
@@ -123,7 +123,12 @@ impl ProcurementsApi {
 
     /// Change a procurement (its organizer). Price, minimum quantity and commission only while a draft.
     #[oai(path = "/procurements/:id", method = "put")]
-    async fn put(&self, auth: Auth, id: Path<i64>, body: Json<UpdateProcurement>) -> ApiResult<Json<ProcurementDetail>> {
+    async fn put(
+        &self,
+        auth: Auth,
+        id: Path<i64>,
+        body: Json<UpdateProcurement>,
+    ) -> ApiResult<Json<ProcurementDetail>> {
         self.update(auth.caller(), id.0, body.0).await
     }
 

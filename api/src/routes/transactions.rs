@@ -2,16 +2,16 @@ use super::Tag;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::wire::Paginated;
 use crate::wire::enums::TransactionTypeName;
 use crate::wire::transaction::{TransactionOut, TransactionSummary};
-use crate::wire::Paginated;
 use poem::Request;
+use poem_openapi::OpenApi;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
-use poem_openapi::OpenApi;
 use workflows::ledger::{self, TransactionFilter};
 use workflows::page::PageRequest;
-use workflows::{users, Actor};
+use workflows::{Actor, users};
 
 pub struct TransactionsApi(pub AppState);
 
@@ -36,7 +36,8 @@ impl TransactionsApi {
             }
         };
         let filter = TransactionFilter { user_id, transaction_type: transaction_type.0.map(Into::into) };
-        let page = ledger::transactions_of(&mut *self.0.pool.acquire().await?, &filter, PageRequest::new(page.0)).await?;
+        let page =
+            ledger::transactions_of(&mut *self.0.pool.acquire().await?, &filter, PageRequest::new(page.0)).await?;
         super::valid_page(&page)?;
         Ok(Json(Paginated::new(req, page, TransactionOut::from)))
     }

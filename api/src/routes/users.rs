@@ -2,13 +2,13 @@ use super::{Created, Tag};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::wire::Paginated;
 use crate::wire::enums::{PlatformName, RoleName};
 use crate::wire::user::*;
-use crate::wire::Paginated;
 use poem::Request;
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::OpenApi;
 use workflows::ledger::{self, Account, Movement, TransactionType};
 use workflows::page::PageRequest;
 use workflows::users::{self, NewUser, Role, UserFilter, UserPatch};
@@ -29,7 +29,8 @@ impl UsersApi {
         page: Query<Option<i64>>,
     ) -> ApiResult<Json<Paginated<UserOut>>> {
         auth.caller().require_service()?;
-        let filter = UserFilter { role: role.0.map(Into::into), platform: platform.0.map(Into::into), search: search.0 };
+        let filter =
+            UserFilter { role: role.0.map(Into::into), platform: platform.0.map(Into::into), search: search.0 };
         let page = users::list(&mut *self.0.pool.acquire().await?, &filter, PageRequest::new(page.0)).await?;
         crate::routes::valid_page(&page)?;
         Ok(Json(Paginated::new(req, page, UserOut::from)))
@@ -150,7 +151,11 @@ impl UsersApi {
         } else {
             (TransactionType::Withdrawal, Account::UserBalance(id.0), Account::BankClearing, -amount)
         };
-        let description = if body.description.trim().is_empty() { "Корректировка баланса" } else { body.description.trim() };
+        let description = if body.description.trim().is_empty() {
+            "Корректировка баланса"
+        } else {
+            body.description.trim()
+        };
         let mut tx = self.0.pool.begin().await?;
         users::get(&mut tx, id.0).await?;
         let old = ledger::balance_of(&mut tx, id.0).await?;

@@ -15,7 +15,14 @@ pub struct CategoryOut {
 
 impl From<Category> for CategoryOut {
     fn from(c: Category) -> Self {
-        Self { id: c.id, name: c.name, description: c.description, parent: c.parent_id, icon: c.icon, is_active: c.is_active }
+        Self {
+            id: c.id,
+            name: c.name,
+            description: c.description,
+            parent: c.parent_id,
+            icon: c.icon,
+            is_active: c.is_active,
+        }
     }
 }
 

@@ -10,7 +10,7 @@ pub mod transaction;
 pub mod user;
 
 pub use fixed::{Amount, Pct, Qty, SignedAmount};
-pub use page::{page_links, Paginated};
+pub use page::{Paginated, page_links};
 
 use poem_openapi::types::MaybeUndefined;
 

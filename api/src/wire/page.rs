@@ -1,8 +1,8 @@
 //! `{count, next, previous, results}` pages with absolute links, as the original API served.
 
 use poem::Request;
-use poem_openapi::types::{ParseFromJSON, ToJSON};
 use poem_openapi::Object;
+use poem_openapi::types::{ParseFromJSON, ToJSON};
 use workflows::page::Page;
 
 #[derive(Object)]

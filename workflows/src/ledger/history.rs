@@ -2,7 +2,7 @@
 
 use super::TransactionType;
 use crate::money::Money;
-use crate::page::{fetch_counted, Page, PageRequest};
+use crate::page::{Page, PageRequest, fetch_counted};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, QueryBuilder};
 
@@ -74,12 +74,11 @@ impl BalanceSummary {
 }
 
 pub async fn balance_of(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<Money> {
-    let balance: Option<Money> = sqlx::query_scalar(
-        "SELECT balance FROM ledger_accounts WHERE kind = 'user_balance' AND user_id = $1",
-    )
-    .bind(user_id)
-    .fetch_optional(conn)
-    .await?;
+    let balance: Option<Money> =
+        sqlx::query_scalar("SELECT balance FROM ledger_accounts WHERE kind = 'user_balance' AND user_id = $1")
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await?;
     Ok(balance.unwrap_or_default())
 }
 

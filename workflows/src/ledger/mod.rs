@@ -9,8 +9,8 @@ mod history;
 mod post;
 
 pub use account::Account;
-pub use history::{balance_of, summary_of, transactions_of, BalanceSummary, TransactionFilter, UserTransaction};
-pub use post::{post, Leg, Movement, Posted};
+pub use history::{BalanceSummary, TransactionFilter, UserTransaction, balance_of, summary_of, transactions_of};
+pub use post::{Leg, Movement, Posted, post};
 
 /// What users see a movement as (the original product's transaction types).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,12 +33,6 @@ crate::transition::named_enum!(TransactionType, "transaction" {
 });
 
 impl TransactionType {
-    pub const ALL: [TransactionType; 6] = [
-        Self::Deposit,
-        Self::Withdrawal,
-        Self::ProcurementJoin,
-        Self::ProcurementRefund,
-        Self::Transfer,
-        Self::Bonus,
-    ];
+    pub const ALL: [TransactionType; 6] =
+        [Self::Deposit, Self::Withdrawal, Self::ProcurementJoin, Self::ProcurementRefund, Self::Transfer, Self::Bonus];
 }

@@ -133,9 +133,9 @@ async fn post_entries(conn: &mut PgConnection, movement: &Movement) -> DomainRes
     legs.sort_by_key(|l| l.account);
     for leg in &legs {
         apply_leg(conn, transaction_id, leg).await.map_err(|e| match e {
-            DomainError::InsufficientFunds { .. } => DomainError::InsufficientFunds {
-                message: format!("{:?} cannot pay {}", leg.account, -leg.amount),
-            },
+            DomainError::InsufficientFunds { .. } => {
+                DomainError::InsufficientFunds { message: format!("{:?} cannot pay {}", leg.account, -leg.amount) }
+            }
             other => other,
         })?;
     }

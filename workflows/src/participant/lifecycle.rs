@@ -49,14 +49,7 @@ fn authorize(p: &Procurement, part: &Participant, event: ParticipantEvent, actor
         ParticipantEvent::Pay => buyer,
         ParticipantEvent::Cancel => organizer || (buyer && p.status == ProcurementStatus::Active),
     };
-    if allowed {
-        Ok(())
-    } else {
-        Err(DomainError::forbidden(format!(
-            "you may not {} this participant",
-            event.name()
-        )))
-    }
+    if allowed { Ok(()) } else { Err(DomainError::forbidden(format!("you may not {} this participant", event.name()))) }
 }
 
 fn require_procurement_allows(p: &Procurement, event: ParticipantEvent) -> DomainResult<()> {

@@ -4,7 +4,7 @@ use super::model::Participant;
 use super::status::ParticipantStatus;
 use crate::error::{DomainError, DomainResult};
 use crate::money::{Money, Quantity};
-use crate::page::{fetch_counted, Page, PageRequest};
+use crate::page::{Page, PageRequest, fetch_counted};
 use sqlx::{PgConnection, QueryBuilder};
 
 const COLUMNS: &str = "

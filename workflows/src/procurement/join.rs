@@ -51,10 +51,8 @@ pub async fn join(
     if active_participation(&mut tx, procurement_id, request.user_id).await?.is_some() {
         return Err(DomainError::conflict("already_participating", "already participating in this procurement"));
     }
-    let new_total = procurement
-        .current_amount
-        .checked_add(amount)
-        .ok_or_else(|| DomainError::invalid("amount", "too large"))?;
+    let new_total =
+        procurement.current_amount.checked_add(amount).ok_or_else(|| DomainError::invalid("amount", "too large"))?;
     if let Some(stop) = procurement.stop_at_amount
         && new_total > stop
     {
@@ -68,8 +66,7 @@ pub async fn join(
     }
 
     let participant_id =
-        participant::insert(&mut tx, procurement_id, request.user_id, quantity, amount, request.notes.trim())
-            .await?;
+        participant::insert(&mut tx, procurement_id, request.user_id, quantity, amount, request.notes.trim()).await?;
     let stops = procurement.stop_at_amount.is_some_and(|stop| new_total >= stop);
     sqlx::query(
         "UPDATE procurements SET current_amount = current_amount + $2, participant_count = participant_count + 1,
@@ -149,20 +146,21 @@ fn order_terms(p: &Procurement, request: &JoinRequest, now: DateTime<Utc>) -> Do
             }
             computed
         }
-        None => request
-            .amount
-            .filter(|a| a.is_positive())
-            .ok_or_else(|| DomainError::invalid("amount", "required and positive: this procurement has no unit price"))?,
+        None => request.amount.filter(|a| a.is_positive()).ok_or_else(|| {
+            DomainError::invalid("amount", "required and positive: this procurement has no unit price")
+        })?,
     };
     Ok((quantity, amount))
 }
 
 async fn active_participation(conn: &mut PgConnection, procurement_id: i64, user_id: i64) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT id FROM participants WHERE procurement_id = $1 AND user_id = $2 AND status <> 'cancelled'")
-        .bind(procurement_id)
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_scalar(
+        "SELECT id FROM participants WHERE procurement_id = $1 AND user_id = $2 AND status <> 'cancelled'",
+    )
+    .bind(procurement_id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Leaving is open while the procurement collects orders; after that only the organizer can

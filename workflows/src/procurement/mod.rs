@@ -7,12 +7,11 @@ mod settlement;
 mod status;
 mod store;
 
-pub use join::{join, leave, JoinRequest};
+pub use join::{JoinRequest, join, leave};
 pub use lifecycle::change_status;
 pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};
 pub use settlement::{capture_participant, pay_participant, refund_participant};
 pub use status::{ProcurementEvent, ProcurementStatus};
 pub use store::{
-    create, get, list, lock, update, user_procurements, DraftVisibility, Ordering, ProcurementFilter,
-    UserProcurements,
+    DraftVisibility, Ordering, ProcurementFilter, UserProcurements, create, get, list, lock, update, user_procurements,
 };

@@ -157,7 +157,7 @@ fn min_quantity(q: Quantity) -> DomainResult<Quantity> {
 
 fn url(field: &'static str, value: &str) -> DomainResult<String> {
     let value = value.trim();
-    if !value.is_empty() && !(value.starts_with("https://") || value.starts_with("http://")) {
+    if !(value.is_empty() || value.starts_with("https://") || value.starts_with("http://")) {
         return Err(DomainError::invalid(field, "must be an http(s) URL"));
     }
     if value.len() > 500 {

@@ -58,7 +58,8 @@ pub async fn refund_participant(conn: &mut PgConnection, p: &Procurement, part: 
 pub async fn capture_participant(conn: &mut PgConnection, p: &Procurement, part: &Participant) -> DomainResult<Posted> {
     let fee = part.amount.percent(p.commission_percent.hundredths());
     let net = part.amount.checked_sub(fee).unwrap_or(Money::ZERO);
-    let mut legs = vec![Leg::new(Account::Escrow(p.id), -part.amount), Leg::new(Account::UserBalance(p.organizer_id), net)];
+    let mut legs =
+        vec![Leg::new(Account::Escrow(p.id), -part.amount), Leg::new(Account::UserBalance(p.organizer_id), net)];
     if fee.is_positive() {
         legs.push(Leg::new(Account::Commission, fee));
     }

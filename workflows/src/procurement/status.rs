@@ -29,14 +29,8 @@ pub enum ProcurementEvent {
 }
 
 impl ProcurementStatus {
-    pub const ALL: [ProcurementStatus; 6] = [
-        Self::Draft,
-        Self::Active,
-        Self::Stopped,
-        Self::Payment,
-        Self::Completed,
-        Self::Cancelled,
-    ];
+    pub const ALL: [ProcurementStatus; 6] =
+        [Self::Draft, Self::Active, Self::Stopped, Self::Payment, Self::Completed, Self::Cancelled];
 
     /// The transition table: the one place that says which moves are legal.
     pub fn on(self, event: ProcurementEvent) -> Result<ProcurementStatus, IllegalTransition> {

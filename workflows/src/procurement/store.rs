@@ -4,7 +4,7 @@ use super::model::{NewProcurement, Procurement, ProcurementPatch};
 use super::status::ProcurementStatus;
 use crate::error::{DomainError, DomainResult};
 use crate::money::{Money, Quantity};
-use crate::page::{fetch_counted, Page, PageRequest};
+use crate::page::{Page, PageRequest, fetch_counted};
 use sqlx::{PgConnection, QueryBuilder};
 
 const COLUMNS: &str = "
@@ -105,7 +105,10 @@ pub async fn update(conn: &mut PgConnection, id: i64, patch: &ProcurementPatch) 
 pub enum Ordering {
     #[default]
     NewestFirst,
-    By { column: &'static str, descending: bool },
+    By {
+        column: &'static str,
+        descending: bool,
+    },
 }
 
 impl std::str::FromStr for Ordering {
@@ -235,12 +238,11 @@ pub struct UserProcurements {
 
 pub async fn user_procurements(conn: &mut PgConnection, user_id: i64) -> DomainResult<UserProcurements> {
     crate::users::get(conn, user_id).await?;
-    let organized = sqlx::query_as(select_procurement(
-        "WHERE p.organizer_id = $1 ORDER BY p.created_at DESC, p.id DESC",
-    ))
-    .bind(user_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let organized =
+        sqlx::query_as(select_procurement("WHERE p.organizer_id = $1 ORDER BY p.created_at DESC, p.id DESC"))
+            .bind(user_id)
+            .fetch_all(&mut *conn)
+            .await?;
     let ids_amounts: Vec<(i64, Money, Quantity)> = sqlx::query_as(
         "SELECT procurement_id, amount, quantity FROM participants
          WHERE user_id = $1 AND status <> 'cancelled' ORDER BY created_at DESC",
@@ -249,10 +251,8 @@ pub async fn user_procurements(conn: &mut PgConnection, user_id: i64) -> DomainR
     .fetch_all(&mut *conn)
     .await?;
     let ids: Vec<i64> = ids_amounts.iter().map(|(id, _, _)| *id).collect();
-    let procurements: Vec<Procurement> = sqlx::query_as(select_procurement("WHERE p.id = ANY($1)"))
-        .bind(&ids)
-        .fetch_all(&mut *conn)
-        .await?;
+    let procurements: Vec<Procurement> =
+        sqlx::query_as(select_procurement("WHERE p.id = ANY($1)")).bind(&ids).fetch_all(&mut *conn).await?;
     let participating = ids_amounts
         .into_iter()
         .filter_map(|(id, amount, quantity)| {

@@ -134,9 +134,8 @@ pub fn normalize_phone(phone: &str) -> DomainResult<String> {
         return Ok(String::new());
     }
     let digits = phone.strip_prefix('+').unwrap_or(phone);
-    let valid = (11..=15).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && !digits.starts_with('0');
+    let valid =
+        (11..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0');
     if !valid {
         return Err(DomainError::invalid("phone", "Phone number must be in format: '+79991234567'"));
     }

@@ -1,7 +1,7 @@
 //! Staff passwords: argon2id with a random salt, stored as a PHC string.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use password_hash::rand_core::OsRng;
 
 pub fn hash_password(password: &str) -> String {

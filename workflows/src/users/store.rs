@@ -46,7 +46,11 @@ pub async fn by_platform(conn: &mut PgConnection, platform: Platform, platform_u
     .ok_or_else(|| DomainError::not_found("user", format!("{platform}:{platform_user_id}")))
 }
 
-pub async fn exists_on_platform(conn: &mut PgConnection, platform: Platform, platform_user_id: &str) -> sqlx::Result<bool> {
+pub async fn exists_on_platform(
+    conn: &mut PgConnection,
+    platform: Platform,
+    platform_user_id: &str,
+) -> sqlx::Result<bool> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM user_identities WHERE platform = $1 AND platform_user_id = $2)")
         .bind(platform)
         .bind(platform_user_id)
