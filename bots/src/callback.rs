@@ -171,11 +171,7 @@ impl fmt::Display for Callback {
             Callback::RefreshChat(id) => write!(f, "refresh_chat_{id}"),
             Callback::Deposit { rubles } => write!(f, "deposit_{rubles}"),
             fixed => {
-                let name = FIXED
-                    .iter()
-                    .find(|(_, cb)| cb == fixed)
-                    .map(|(name, _)| *name)
-                    .unwrap_or_default();
+                let name = FIXED.iter().find(|(_, cb)| cb == fixed).map(|(name, _)| *name).unwrap_or_default();
                 f.write_str(name)
             }
         }
@@ -315,10 +311,7 @@ mod tests {
 
     #[test]
     fn deposit_preset_converts_to_kopecks() {
-        assert_eq!(
-            Callback::Deposit { rubles: 500 }.deposit_kopecks(),
-            Some(50_000)
-        );
+        assert_eq!(Callback::Deposit { rubles: 500 }.deposit_kopecks(), Some(50_000));
         assert_eq!(Callback::DepositCustom.deposit_kopecks(), None);
     }
 

@@ -93,18 +93,10 @@ impl Command {
             let (head, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
             // Telegram appends "@BotName" to commands in groups
             let name = head.split('@').next().unwrap_or(head);
-            let command = Command::ALL
-                .into_iter()
-                .find(|c| c.name().eq_ignore_ascii_case(name))?;
-            return Some(ParsedCommand {
-                command,
-                args: args.trim().to_string(),
-            });
+            let command = Command::ALL.into_iter().find(|c| c.name().eq_ignore_ascii_case(name))?;
+            return Some(ParsedCommand { command, args: args.trim().to_string() });
         }
-        Command::from_menu_text(text).map(|command| ParsedCommand {
-            command,
-            args: String::new(),
-        })
+        Command::from_menu_text(text).map(|command| ParsedCommand { command, args: String::new() })
     }
 
     fn from_menu_text(text: &str) -> Option<Command> {
@@ -113,11 +105,7 @@ impl Command {
             return None;
         }
         MENU.into_iter()
-            .find(|(label, _)| {
-                [Lang::Ru, Lang::En]
-                    .into_iter()
-                    .any(|lang| normalize_label(label.text(lang)) == typed)
-            })
+            .find(|(label, _)| [Lang::Ru, Lang::En].into_iter().any(|lang| normalize_label(label.text(lang)) == typed))
             .map(|(_, command)| command)
     }
 }

@@ -33,27 +33,15 @@ pub struct Button {
 impl Button {
     /// A reply-keyboard button: pressing it sends `text`.
     pub fn text(text: impl Into<String>) -> Self {
-        Button {
-            text: text.into(),
-            callback_data: None,
-            url: None,
-        }
+        Button { text: text.into(), callback_data: None, url: None }
     }
 
     pub fn callback(text: impl Into<String>, callback: Callback) -> Self {
-        Button {
-            text: text.into(),
-            callback_data: Some(callback.data()),
-            url: None,
-        }
+        Button { text: text.into(), callback_data: Some(callback.data()), url: None }
     }
 
     pub fn url(text: impl Into<String>, url: impl Into<String>) -> Self {
-        Button {
-            text: text.into(),
-            callback_data: None,
-            url: Some(url.into()),
-        }
+        Button { text: text.into(), callback_data: None, url: Some(url.into()) }
     }
 }
 
@@ -65,17 +53,11 @@ pub struct Keyboard {
 
 impl Keyboard {
     pub fn inline(buttons: Vec<Vec<Button>>) -> Self {
-        Keyboard {
-            kind: KeyboardKind::Inline,
-            buttons,
-        }
+        Keyboard { kind: KeyboardKind::Inline, buttons }
     }
 
     pub fn reply(buttons: Vec<Vec<Button>>) -> Self {
-        Keyboard {
-            kind: KeyboardKind::Reply,
-            buttons,
-        }
+        Keyboard { kind: KeyboardKind::Reply, buttons }
     }
 
     /// Appends a row (e.g. a "Skip" button under a category list).
@@ -86,10 +68,7 @@ impl Keyboard {
 
     /// All callback data on the keyboard, row by row.
     pub fn callbacks(&self) -> impl Iterator<Item = &str> {
-        self.buttons
-            .iter()
-            .flatten()
-            .filter_map(|b| b.callback_data.as_deref())
+        self.buttons.iter().flatten().filter_map(|b| b.callback_data.as_deref())
     }
 
     /// All button texts, row by row.
@@ -123,12 +102,7 @@ pub fn role_choice(lang: Lang) -> Keyboard {
     Keyboard::inline(
         Role::ALL
             .into_iter()
-            .map(|role| {
-                vec![Button::callback(
-                    role_button(role, lang),
-                    Callback::ChooseRole(role),
-                )]
-            })
+            .map(|role| vec![Button::callback(role_button(role, lang), Callback::ChooseRole(role))])
             .collect(),
     )
 }
@@ -153,11 +127,7 @@ pub fn procurement_list(items: &[ProcurementListItem], lang: Lang) -> Keyboard {
         .iter()
         .take(LIST_LIMIT)
         .map(|p| {
-            let text = format!(
-                "{} ({}%)",
-                shorten(&p.title, BUTTON_TITLE_CHARS),
-                p.progress
-            );
+            let text = format!("{} ({}%)", shorten(&p.title, BUTTON_TITLE_CHARS), p.progress);
             vec![Button::callback(text, Callback::ViewProcurement(p.id))]
         })
         .collect();
@@ -174,32 +144,16 @@ pub fn procurement_list(items: &[ProcurementListItem], lang: Lang) -> Keyboard {
 pub fn procurement_detail(p: &ProcurementView, is_participant: bool, lang: Lang) -> Keyboard {
     let mut rows = Vec::new();
     if is_participant {
-        rows.push(vec![cb(
-            Label::Leave,
-            lang,
-            Callback::LeaveProcurement(p.id),
-        )]);
+        rows.push(vec![cb(Label::Leave, lang, Callback::LeaveProcurement(p.id))]);
     } else if p.can_join {
         rows.push(vec![cb(Label::Join, lang, Callback::JoinProcurement(p.id))]);
     }
     rows.push(vec![
-        cb(
-            Label::ProcurementChat,
-            lang,
-            Callback::ProcurementChat(p.id),
-        ),
+        cb(Label::ProcurementChat, lang, Callback::ProcurementChat(p.id)),
         cb(Label::Participants, lang, Callback::Participants(p.id)),
     ]);
-    rows.push(vec![cb(
-        Label::Refresh,
-        lang,
-        Callback::RefreshProcurement(p.id),
-    )]);
-    rows.push(vec![cb(
-        Label::BackToList,
-        lang,
-        Callback::BackToProcurements,
-    )]);
+    rows.push(vec![cb(Label::Refresh, lang, Callback::RefreshProcurement(p.id))]);
+    rows.push(vec![cb(Label::BackToList, lang, Callback::BackToProcurements)]);
     Keyboard::inline(rows)
 }
 
@@ -226,10 +180,7 @@ pub fn deposit_amounts(lang: Lang) -> Keyboard {
 
 pub fn balance(lang: Lang) -> Keyboard {
     Keyboard::inline(vec![
-        vec![
-            cb(Label::Deposit, lang, Callback::DepositOptions),
-            cb(Label::History, lang, Callback::PaymentHistory),
-        ],
+        vec![cb(Label::Deposit, lang, Callback::DepositOptions), cb(Label::History, lang, Callback::PaymentHistory)],
         vec![cb(Label::Refresh, lang, Callback::RefreshBalance)],
     ])
 }
@@ -238,11 +189,7 @@ pub fn balance(lang: Lang) -> Keyboard {
 pub fn payment_link(confirmation_url: &str, payment_id: i64, lang: Lang) -> Keyboard {
     Keyboard::inline(vec![
         vec![Button::url(Label::Pay.text(lang), confirmation_url)],
-        vec![cb(
-            Label::CheckStatus,
-            lang,
-            Callback::CheckPayment(payment_id),
-        )],
+        vec![cb(Label::CheckStatus, lang, Callback::CheckPayment(payment_id))],
     ])
 }
 
@@ -251,21 +198,14 @@ pub fn categories(categories: &[CategoryView]) -> Keyboard {
     Keyboard::inline(
         categories
             .chunks(2)
-            .map(|pair| {
-                pair.iter()
-                    .map(|c| Button::callback(c.label(), Callback::Category(c.id)))
-                    .collect()
-            })
+            .map(|pair| pair.iter().map(|c| Button::callback(c.label(), Callback::Category(c.id))).collect())
             .collect(),
     )
 }
 
 /// A yes/no question; each answer is a ready callback.
 pub fn confirmation(yes: (Label, Callback), no: (Label, Callback), lang: Lang) -> Keyboard {
-    Keyboard::inline(vec![
-        vec![cb(yes.0, lang, yes.1)],
-        vec![cb(no.0, lang, no.1)],
-    ])
+    Keyboard::inline(vec![vec![cb(yes.0, lang, yes.1)], vec![cb(no.0, lang, no.1)]])
 }
 
 /// "Leave this procurement?" — cancelling goes back to its card.
@@ -337,25 +277,14 @@ mod tests {
 
     #[test]
     fn list_shows_at_most_ten_then_filters() {
-        let items: Vec<_> = (1..=12)
-            .map(|id| ProcurementListItem {
-                id,
-                title: format!("Закупка {id}"),
-                progress: 42,
-            })
-            .collect();
+        let items: Vec<_> =
+            (1..=12).map(|id| ProcurementListItem { id, title: format!("Закупка {id}"), progress: 42 }).collect();
         let kb = procurement_list(&items, Lang::Ru);
         assert_eq!(kb.buttons.len(), 12);
         assert_eq!(kb.buttons[0][0].text, "Закупка 1 (42%)");
-        assert_eq!(
-            kb.buttons[9][0].callback_data.as_deref(),
-            Some("view_proc_10")
-        );
+        assert_eq!(kb.buttons[9][0].callback_data.as_deref(), Some("view_proc_10"));
         let tail: Vec<_> = kb.callbacks().skip(10).collect();
-        assert_eq!(
-            tail,
-            ["filter_city", "filter_category", "search_procurement"]
-        );
+        assert_eq!(tail, ["filter_city", "filter_category", "search_procurement"]);
     }
 
     #[test]
@@ -374,16 +303,7 @@ mod tests {
     fn detail_offers_join_or_leave() {
         let joinable = procurement_detail(&view(true), false, Lang::Ru);
         let data: Vec<_> = joinable.callbacks().collect();
-        assert_eq!(
-            data,
-            [
-                "join_proc_7",
-                "chat_7",
-                "participants_7",
-                "refresh_proc_7",
-                "back_to_procurements"
-            ]
-        );
+        assert_eq!(data, ["join_proc_7", "chat_7", "participants_7", "refresh_proc_7", "back_to_procurements"]);
 
         let member = procurement_detail(&view(true), true, Lang::Ru);
         assert_eq!(member.callbacks().next(), Some("leave_proc_7"));
@@ -408,45 +328,27 @@ mod tests {
     fn balance_and_payment_keyboards() {
         let kb = balance(Lang::En);
         let data: Vec<_> = kb.callbacks().collect();
-        assert_eq!(
-            data,
-            ["deposit_options", "payment_history", "refresh_balance"]
-        );
+        assert_eq!(data, ["deposit_options", "payment_history", "refresh_balance"]);
 
         let pay = payment_link("https://bank.example/pay/1", 15, Lang::Ru);
-        assert_eq!(
-            pay.buttons[0][0].url.as_deref(),
-            Some("https://bank.example/pay/1")
-        );
+        assert_eq!(pay.buttons[0][0].url.as_deref(), Some("https://bank.example/pay/1"));
         assert_eq!(pay.callbacks().collect::<Vec<_>>(), ["check_payment_15"]);
     }
 
     #[test]
     fn categories_two_per_row() {
-        let cats: Vec<_> = (1..=5)
-            .map(|id| CategoryView {
-                id,
-                name: format!("К{id}"),
-                icon: String::new(),
-            })
-            .collect();
+        let cats: Vec<_> = (1..=5).map(|id| CategoryView { id, name: format!("К{id}"), icon: String::new() }).collect();
         let kb = categories(&cats).with_row(skip_row(Lang::Ru));
         let widths: Vec<_> = kb.buttons.iter().map(Vec::len).collect();
         assert_eq!(widths, [2, 2, 1, 1]);
-        assert_eq!(
-            kb.buttons[2][0].callback_data.as_deref(),
-            Some("category_5")
-        );
+        assert_eq!(kb.buttons[2][0].callback_data.as_deref(), Some("category_5"));
         assert_callbacks_parse(&kb);
     }
 
     #[test]
     fn leave_confirmation_cancels_back_to_card() {
         let kb = confirm_leave(3, Lang::Ru);
-        assert_eq!(
-            kb.callbacks().collect::<Vec<_>>(),
-            ["confirm_leave_3", "view_proc_3"]
-        );
+        assert_eq!(kb.callbacks().collect::<Vec<_>>(), ["confirm_leave_3", "view_proc_3"]);
         assert_eq!(kb.buttons[0][0].text, "Да, выйти");
     }
 

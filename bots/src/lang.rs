@@ -21,11 +21,7 @@ impl Lang {
             return Lang::Ru;
         };
         let primary = code.split(['-', '_']).next().unwrap_or("");
-        if primary.eq_ignore_ascii_case("en") {
-            Lang::En
-        } else {
-            Lang::Ru
-        }
+        if primary.eq_ignore_ascii_case("en") { Lang::En } else { Lang::Ru }
     }
 
     /// The code stored on the user (`users.language_code`).

@@ -64,11 +64,7 @@ pub struct ProcurementListItem {
 
 impl From<&ProcurementView> for ProcurementListItem {
     fn from(p: &ProcurementView) -> Self {
-        ProcurementListItem {
-            id: p.id,
-            title: p.title.clone(),
-            progress: p.progress,
-        }
+        ProcurementListItem { id: p.id, title: p.title.clone(), progress: p.progress }
     }
 }
 
@@ -84,11 +80,7 @@ impl CategoryView {
     /// Button text: "🍎 Продукты", or just the name when there is no icon.
     pub fn label(&self) -> String {
         let icon = self.icon.trim();
-        if icon.is_empty() {
-            self.name.clone()
-        } else {
-            format!("{icon} {}", self.name)
-        }
+        if icon.is_empty() { self.name.clone() } else { format!("{icon} {}", self.name) }
     }
 }
 
@@ -108,11 +100,7 @@ mod tests {
 
     #[test]
     fn category_label_uses_icon_when_present() {
-        let mut c = CategoryView {
-            id: 1,
-            name: "Продукты".into(),
-            icon: "🍎".into(),
-        };
+        let mut c = CategoryView { id: 1, name: "Продукты".into(), icon: "🍎".into() };
         assert_eq!(c.label(), "🍎 Продукты");
         c.icon = "  ".into();
         assert_eq!(c.label(), "Продукты");

@@ -37,11 +37,7 @@ pub fn format_money(kopecks: i64, lang: Lang) -> String {
     let sign = if kopecks < 0 { "-" } else { "" };
     // unsigned_abs: i64::MIN has no positive i64 counterpart
     let abs = kopecks.unsigned_abs();
-    format!(
-        "{sign}{}{decimal}{:02} ₽",
-        group_thousands(abs / 100, group),
-        abs % 100
-    )
+    format!("{sign}{}{decimal}{:02} ₽", group_thousands(abs / 100, group), abs % 100)
 }
 
 #[cfg(test)]
@@ -87,10 +83,7 @@ mod tests {
     #[test]
     fn formats_english_style_and_extremes() {
         assert_eq!(format_money(150_000, Lang::En), "1,500.00 ₽");
-        assert_eq!(
-            format_money(i64::MIN, Lang::Ru),
-            "-92 233 720 368 547 758,08 ₽"
-        );
+        assert_eq!(format_money(i64::MIN, Lang::Ru), "-92 233 720 368 547 758,08 ₽");
     }
 
     #[test]

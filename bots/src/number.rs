@@ -51,10 +51,7 @@ pub fn parse_hundredths(input: &str) -> Result<i64, NumberError> {
     if trimmed.starts_with('-') || trimmed.starts_with('−') {
         return Err(NumberError::Negative);
     }
-    let compact: String = trimmed
-        .chars()
-        .filter(|c| !is_group_separator(*c))
-        .collect();
+    let compact: String = trimmed.chars().filter(|c| !is_group_separator(*c)).collect();
 
     let mut parts = compact.splitn(2, [',', '.']);
     let integer = parts.next().unwrap_or("");
@@ -138,14 +135,8 @@ mod tests {
     fn rejects_negative_precise_and_huge() {
         assert_eq!(parse_hundredths("-1"), Err(NumberError::Negative));
         assert_eq!(parse_hundredths("1.500"), Err(NumberError::TooPrecise));
-        assert_eq!(
-            parse_hundredths("99999999999999"),
-            Err(NumberError::TooLarge)
-        );
-        assert_eq!(
-            parse_hundredths("9999999999999,99"),
-            Ok(999_999_999_999_999)
-        );
+        assert_eq!(parse_hundredths("99999999999999"), Err(NumberError::TooLarge));
+        assert_eq!(parse_hundredths("9999999999999,99"), Ok(999_999_999_999_999));
     }
 
     #[test]

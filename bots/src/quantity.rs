@@ -125,14 +125,8 @@ mod tests {
         assert_eq!(Quantity::parse("0"), Err(QuantityError::NotPositive));
         assert_eq!(Quantity::parse("0,00"), Err(QuantityError::NotPositive));
         assert_eq!(Quantity::parse("-1"), Err(QuantityError::NotPositive));
-        assert_eq!(
-            Quantity::parse("два"),
-            Err(QuantityError::Invalid(NumberError::NotANumber))
-        );
-        assert_eq!(
-            Quantity::parse("1,555"),
-            Err(QuantityError::Invalid(NumberError::TooPrecise))
-        );
+        assert_eq!(Quantity::parse("два"), Err(QuantityError::Invalid(NumberError::NotANumber)));
+        assert_eq!(Quantity::parse("1,555"), Err(QuantityError::Invalid(NumberError::TooPrecise)));
         assert_eq!(Quantity::parse("1000001"), Err(QuantityError::TooLarge));
         assert_eq!(Quantity::parse("1000000"), Ok(MAX_QUANTITY));
     }

@@ -15,16 +15,10 @@ pub struct Reply {
 
 impl Reply {
     pub fn text(text: impl Into<String>) -> Self {
-        Reply {
-            text: text.into(),
-            keyboard: None,
-        }
+        Reply { text: text.into(), keyboard: None }
     }
 
     pub fn with_keyboard(text: impl Into<String>, keyboard: Keyboard) -> Self {
-        Reply {
-            text: text.into(),
-            keyboard: Some(keyboard),
-        }
+        Reply { text: text.into(), keyboard: Some(keyboard) }
     }
 }

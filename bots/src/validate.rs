@@ -28,19 +28,12 @@ pub fn name(input: &str) -> Option<String> {
 /// Russian trunk form "8 999 123-45-67" (11 digits, no '+') becomes "+79991234567";
 /// without that, the original stored such numbers as "+8…".
 pub fn phone(input: &str) -> Option<String> {
-    let compact: String = input
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '\u{a0}'))
-        .collect();
+    let compact: String = input.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '\u{a0}')).collect();
     let (had_plus, digits) = match compact.strip_prefix('+') {
         Some(rest) => (true, rest),
         None => (false, compact.as_str()),
     };
-    if !(11..=15).contains(&digits.len())
-        || !digits.bytes().all(|b| b.is_ascii_digit())
-        || digits.starts_with('0')
-    {
+    if !(11..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
         return None;
     }
     if !had_plus && digits.len() == 11 && digits.starts_with('8') {
@@ -56,15 +49,9 @@ pub fn email(input: &str) -> Option<String> {
         return None;
     }
     let (local, domain) = email.split_once('@')?;
-    let local_ok = !local.is_empty()
-        && local
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._%+-".contains(&b));
+    let local_ok = !local.is_empty() && local.bytes().all(|b| b.is_ascii_alphanumeric() || b"._%+-".contains(&b));
     let (host, tld) = domain.rsplit_once('.')?;
-    let host_ok = !host.is_empty()
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b".-".contains(&b));
+    let host_ok = !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b".-".contains(&b));
     let tld_ok = tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic());
     (local_ok && host_ok && tld_ok).then_some(email)
 }
@@ -121,14 +108,8 @@ mod tests {
 
     #[test]
     fn emails_from_the_original_tests() {
-        assert_eq!(
-            email("test@example.com").as_deref(),
-            Some("test@example.com")
-        );
-        assert_eq!(
-            email("user.name@domain.org").as_deref(),
-            Some("user.name@domain.org")
-        );
+        assert_eq!(email("test@example.com").as_deref(), Some("test@example.com"));
+        assert_eq!(email("user.name@domain.org").as_deref(), Some("user.name@domain.org"));
         for invalid in ["not an email", "@domain.com", "user@"] {
             assert!(email(invalid).is_none(), "{invalid}");
         }

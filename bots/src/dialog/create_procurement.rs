@@ -71,11 +71,7 @@ pub struct NewProcurement {
 }
 
 /// Starts the dialog for an organizer; anyone else gets the original's refusal.
-pub fn start(
-    role: Role,
-    categories: Vec<CategoryView>,
-    ctx: &Ctx,
-) -> Result<(CreateState, Reply), Reply> {
+pub fn start(role: Role, categories: Vec<CategoryView>, ctx: &Ctx) -> Result<(CreateState, Reply), Reply> {
     if role != Role::Organizer {
         return Err(Reply::text(common::only_organizers(ctx.lang)));
     }
@@ -104,9 +100,7 @@ pub fn prompt(state: &CreateState, ctx: &Ctx) -> Reply {
     match state.step {
         CreateStep::Title => Reply::text(t::ask_title(lang)),
         CreateStep::Description => Reply::text(t::ask_description(lang)),
-        CreateStep::Category => {
-            Reply::with_keyboard(t::ask_category(lang), category_keyboard(state, ctx))
-        }
+        CreateStep::Category => Reply::with_keyboard(t::ask_category(lang), category_keyboard(state, ctx)),
         CreateStep::TargetAmount => Reply::text(t::ask_target_amount(MIN_TARGET_AMOUNT, lang)),
         CreateStep::PricePerUnit => Reply::text(t::ask_price_per_unit(lang)),
         CreateStep::Unit => Reply::text(t::ask_unit(lang)),
@@ -117,11 +111,7 @@ pub fn prompt(state: &CreateState, ctx: &Ctx) -> Reply {
 
 /// Moves to `next` and asks its question. With no categories to offer, the
 /// category step is skipped rather than shown as an empty keyboard.
-fn advance(
-    mut state: CreateState,
-    next: CreateStep,
-    ctx: &Ctx,
-) -> Step<CreateState, NewProcurement> {
+fn advance(mut state: CreateState, next: CreateStep, ctx: &Ctx) -> Step<CreateState, NewProcurement> {
     state.step = next;
     if next == CreateStep::Category && state.categories.is_empty() {
         state.step = CreateStep::TargetAmount;
@@ -138,9 +128,7 @@ fn reject(state: CreateState, error: impl Into<String>) -> Step<CreateState, New
 /// Trimmed text whose length in characters is within `min..=max`.
 fn text_within(text: &str, (min, max): (usize, usize)) -> Option<String> {
     let text = text.trim();
-    (min..=max)
-        .contains(&char_len(text))
-        .then(|| text.to_string())
+    (min..=max).contains(&char_len(text)).then(|| text.to_string())
 }
 
 pub fn step(state: CreateState, input: &Input, ctx: &Ctx) -> Step<CreateState, NewProcurement> {
@@ -149,9 +137,7 @@ pub fn step(state: CreateState, input: &Input, ctx: &Ctx) -> Step<CreateState, N
     }
     match input {
         Input::Text(text) => text_step(state, text, ctx),
-        Input::Callback(_) if state.step == CreateStep::Category => {
-            category_step(state, input, ctx)
-        }
+        Input::Callback(_) if state.step == CreateStep::Category => category_step(state, input, ctx),
         // a stray button (e.g. from an older message): ask again
         Input::Callback(_) => {
             let reply = prompt(&state, ctx);
@@ -182,9 +168,7 @@ fn text_step(mut state: CreateState, text: &str, ctx: &Ctx) -> Step<CreateState,
         },
         CreateStep::TargetAmount => match parse_amount(text) {
             Err(e) => reject(state, payment::invalid_amount(e, lang)),
-            Ok(a) if a < MIN_TARGET_AMOUNT => {
-                reject(state, payment::amount_too_small(MIN_TARGET_AMOUNT, lang))
-            }
+            Ok(a) if a < MIN_TARGET_AMOUNT => reject(state, payment::amount_too_small(MIN_TARGET_AMOUNT, lang)),
             Ok(a) if a > MAX_AMOUNT => reject(state, payment::amount_too_large(MAX_AMOUNT, lang)),
             Ok(amount) => {
                 state.target_amount = amount;
@@ -216,9 +200,7 @@ fn text_step(mut state: CreateState, text: &str, ctx: &Ctx) -> Step<CreateState,
         },
         CreateStep::Deadline => match parse_date(text) {
             None => reject(state, t::invalid_date(lang)),
-            Some(date) if date <= ctx.today => {
-                reject(state, t::deadline_not_in_future(ctx.today, lang))
-            }
+            Some(date) if date <= ctx.today => reject(state, t::deadline_not_in_future(ctx.today, lang)),
             Some(deadline) => Step::Done(NewProcurement {
                 title: state.title,
                 description: state.description,
@@ -235,25 +217,13 @@ fn text_step(mut state: CreateState, text: &str, ctx: &Ctx) -> Step<CreateState,
 }
 
 /// Accepts a category button, "Skip", or a typed category name.
-fn category_step(
-    mut state: CreateState,
-    input: &Input,
-    ctx: &Ctx,
-) -> Step<CreateState, NewProcurement> {
+fn category_step(mut state: CreateState, input: &Input, ctx: &Ctx) -> Step<CreateState, NewProcurement> {
     let chosen = match input {
         Input::Callback(Callback::Skip) => Some(None),
-        Input::Callback(Callback::Category(id)) => state
-            .categories
-            .iter()
-            .any(|c| c.id == *id)
-            .then_some(Some(*id)),
+        Input::Callback(Callback::Category(id)) => state.categories.iter().any(|c| c.id == *id).then_some(Some(*id)),
         Input::Text(text) => {
             let typed = normalize_label(text);
-            state
-                .categories
-                .iter()
-                .find(|c| normalize_label(&c.name) == typed)
-                .map(|c| Some(c.id))
+            state.categories.iter().find(|c| normalize_label(&c.name) == typed).map(|c| Some(c.id))
         }
         Input::Callback(_) => None,
     };
@@ -263,10 +233,7 @@ fn category_step(
             advance(state, CreateStep::TargetAmount, ctx)
         }
         None => {
-            let reply = Reply::with_keyboard(
-                t::unknown_category(ctx.lang),
-                category_keyboard(&state, ctx),
-            );
+            let reply = Reply::with_keyboard(t::unknown_category(ctx.lang), category_keyboard(&state, ctx));
             Step::ask(state, reply)
         }
     }
@@ -280,8 +247,7 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     if parts.next().is_some() {
         return None;
     }
-    let digits =
-        |s: &str, lens: &[usize]| lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let digits = |s: &str, lens: &[usize]| lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(day, &[1, 2]) || !digits(month, &[1, 2]) || !digits(year, &[4]) {
         return None;
     }
@@ -295,16 +261,8 @@ mod tests {
 
     fn cats() -> Vec<CategoryView> {
         vec![
-            CategoryView {
-                id: 3,
-                name: "Продукты".into(),
-                icon: "🍎".into(),
-            },
-            CategoryView {
-                id: 4,
-                name: "Одежда".into(),
-                icon: String::new(),
-            },
+            CategoryView { id: 3, name: "Продукты".into(), icon: "🍎".into() },
+            CategoryView { id: 4, name: "Одежда".into(), icon: String::new() },
         ]
     }
 
@@ -349,11 +307,7 @@ mod tests {
     fn only_organizers_may_start() {
         for role in [Role::Buyer, Role::Supplier] {
             let refusal = start(role, cats(), &ctx()).unwrap_err();
-            assert!(
-                refusal
-                    .text
-                    .starts_with("Создавать закупки могут только организаторы")
-            );
+            assert!(refusal.text.starts_with("Создавать закупки могут только организаторы"));
         }
         let (state, reply) = start(Role::Organizer, cats(), &ctx()).unwrap();
         assert_eq!(state.step, CreateStep::Title);
@@ -392,11 +346,7 @@ mod tests {
 
     #[test]
     fn category_by_skip_or_typed_name() {
-        let (skipped, _) = cont(step(
-            at(CreateStep::Category),
-            &Input::Callback(Callback::Skip),
-            &ctx(),
-        ));
+        let (skipped, _) = cont(step(at(CreateStep::Category), &Input::Callback(Callback::Skip), &ctx()));
         assert_eq!(skipped.step, CreateStep::TargetAmount);
         assert_eq!(skipped.category_id, None);
 
@@ -406,17 +356,10 @@ mod tests {
 
     #[test]
     fn category_prompt_has_buttons_and_unknown_ones_are_refused() {
-        let (state, reply) = cont(step(
-            at(CreateStep::Description),
-            &text("Описание товара"),
-            &ctx(),
-        ));
+        let (state, reply) = cont(step(at(CreateStep::Description), &text("Описание товара"), &ctx()));
         assert_eq!(state.step, CreateStep::Category);
         let kb = reply.keyboard.unwrap();
-        assert_eq!(
-            kb.callbacks().collect::<Vec<_>>(),
-            ["category_3", "category_4", "skip"]
-        );
+        assert_eq!(kb.callbacks().collect::<Vec<_>>(), ["category_3", "category_4", "skip"]);
 
         for bad in [Input::Callback(Callback::Category(99)), text("Мебель")] {
             let (state, reply) = cont(step(at(CreateStep::Category), &bad, &ctx()));
@@ -465,11 +408,7 @@ mod tests {
         let (_, reply) = cont(step(at(CreateStep::TargetAmount), &text("много"), &ctx()));
         assert!(reply.text.starts_with("Не удалось распознать сумму"));
 
-        let (_, reply) = cont(step(
-            at(CreateStep::TargetAmount),
-            &text("1000000000000"),
-            &ctx(),
-        ));
+        let (_, reply) = cont(step(at(CreateStep::TargetAmount), &text("1000000000000"), &ctx()));
         assert!(reply.text.starts_with("Максимальная сумма"));
 
         let (state, _) = cont(step(at(CreateStep::TargetAmount), &text("1000"), &ctx()));
@@ -478,11 +417,8 @@ mod tests {
 
     #[test]
     fn price_must_be_a_positive_amount() {
-        for (input, error) in [
-            ("0", "больше нуля"),
-            ("-5", "отрицательной"),
-            ("1,234", "двух знаков"),
-        ] {
+        for (input, error) in [("0", "больше нуля"), ("-5", "отрицательной"), ("1,234", "двух знаков")]
+        {
             let (state, reply) = cont(step(at(CreateStep::PricePerUnit), &text(input), &ctx()));
             assert_eq!(state.step, CreateStep::PricePerUnit);
             assert!(reply.text.contains(error), "{input}: {}", reply.text);
@@ -507,10 +443,7 @@ mod tests {
             assert!(reply.text.contains(error), "{input}: {}", reply.text);
         }
         let created = done(step(at(CreateStep::Deadline), &text("16.06.2026"), &ctx()));
-        assert_eq!(
-            created.deadline,
-            NaiveDate::from_ymd_opt(2026, 6, 16).unwrap()
-        );
+        assert_eq!(created.deadline, NaiveDate::from_ymd_opt(2026, 6, 16).unwrap());
     }
 
     #[test]
@@ -519,32 +452,17 @@ mod tests {
         assert_eq!(parse_date("31.12.2026"), d(2026, 12, 31));
         assert_eq!(parse_date(" 1.2.2027 "), d(2027, 2, 1));
         assert_eq!(parse_date("29.02.2028"), d(2028, 2, 29));
-        for bad in [
-            "29.02.2027",
-            "32.01.2027",
-            "01.13.2027",
-            "1.1.2027.",
-            "001.01.2027",
-            "+1.01.2027",
-            "",
-        ] {
+        for bad in ["29.02.2027", "32.01.2027", "01.13.2027", "1.1.2027.", "001.01.2027", "+1.01.2027", ""] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn stray_buttons_repeat_the_question_and_cancel_works() {
-        let (state, reply) = cont(step(
-            at(CreateStep::City),
-            &Input::Callback(Callback::Skip),
-            &ctx(),
-        ));
+        let (state, reply) = cont(step(at(CreateStep::City), &Input::Callback(Callback::Skip), &ctx()));
         assert_eq!(state.step, CreateStep::City);
         assert_eq!(reply.text, "Введите город:");
-        assert!(matches!(
-            step(at(CreateStep::City), &text("/cancel"), &ctx()),
-            Step::Cancelled(_)
-        ));
+        assert!(matches!(step(at(CreateStep::City), &text("/cancel"), &ctx()), Step::Cancelled(_)));
     }
 
     #[test]

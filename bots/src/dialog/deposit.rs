@@ -25,10 +25,7 @@ pub struct DepositRequest {
 }
 
 pub fn start(ctx: &Ctx) -> (DepositState, Reply) {
-    (
-        DepositState,
-        Reply::text(t::ask_custom_amount(MIN_DEPOSIT, ctx.lang)),
-    )
+    (DepositState, Reply::text(t::ask_custom_amount(MIN_DEPOSIT, ctx.lang)))
 }
 
 pub fn step(state: DepositState, input: &Input, ctx: &Ctx) -> Step<DepositState, DepositRequest> {
@@ -41,12 +38,8 @@ pub fn step(state: DepositState, input: &Input, ctx: &Ctx) -> Step<DepositState,
     };
     match parse_amount(text) {
         Err(e) => Step::ask(state, Reply::text(t::invalid_amount(e, lang))),
-        Ok(amount) if amount < MIN_DEPOSIT => {
-            Step::ask(state, Reply::text(t::amount_too_small(MIN_DEPOSIT, lang)))
-        }
-        Ok(amount) if amount > MAX_DEPOSIT => {
-            Step::ask(state, Reply::text(t::amount_too_large(MAX_DEPOSIT, lang)))
-        }
+        Ok(amount) if amount < MIN_DEPOSIT => Step::ask(state, Reply::text(t::amount_too_small(MIN_DEPOSIT, lang))),
+        Ok(amount) if amount > MAX_DEPOSIT => Step::ask(state, Reply::text(t::amount_too_large(MAX_DEPOSIT, lang))),
         Ok(amount) => Step::Done(DepositRequest { amount }),
     }
 }
@@ -67,11 +60,7 @@ mod tests {
             ("250 ₽", 25_000),
             ("1000000", 100_000_000),
         ] {
-            assert_eq!(
-                done(step(DepositState, &text(input), &ctx())),
-                DepositRequest { amount: kopecks },
-                "{input}"
-            );
+            assert_eq!(done(step(DepositState, &text(input), &ctx())), DepositRequest { amount: kopecks }, "{input}");
         }
     }
 

@@ -32,11 +32,7 @@ pub fn start(p: &ProcurementView, ctx: &Ctx) -> Result<(JoinState, Reply), Reply
     if !p.can_join {
         return Err(Reply::text(t::join_closed(ctx.lang)));
     }
-    let state = JoinState {
-        procurement_id: p.id,
-        unit: p.unit.clone(),
-        price_per_unit: p.price_per_unit,
-    };
+    let state = JoinState { procurement_id: p.id, unit: p.unit.clone(), price_per_unit: p.price_per_unit };
     let reply = Reply::text(t::ask_quantity(&state.unit, state.price_per_unit, ctx.lang));
     Ok((state, reply))
 }
@@ -53,10 +49,7 @@ pub fn step(state: JoinState, input: &Input, ctx: &Ctx) -> Step<JoinState, JoinR
     let quantity = match Quantity::parse(text) {
         Ok(q) => q,
         Err(QuantityError::TooLarge) => {
-            return Step::ask(
-                state,
-                Reply::text(t::quantity_too_large(MAX_QUANTITY, lang)),
-            );
+            return Step::ask(state, Reply::text(t::quantity_too_large(MAX_QUANTITY, lang)));
         }
         Err(_) => return Step::ask(state, Reply::text(t::invalid_quantity(lang))),
     };
@@ -66,18 +59,11 @@ pub fn step(state: JoinState, input: &Input, ctx: &Ctx) -> Step<JoinState, JoinR
             Some(amount) => Some(amount),
             // only reachable with an absurd unit price; treat as too much
             None => {
-                return Step::ask(
-                    state,
-                    Reply::text(t::quantity_too_large(MAX_QUANTITY, lang)),
-                );
+                return Step::ask(state, Reply::text(t::quantity_too_large(MAX_QUANTITY, lang)));
             }
         },
     };
-    Step::Done(JoinRequest {
-        procurement_id: state.procurement_id,
-        quantity,
-        amount,
-    })
+    Step::Done(JoinRequest { procurement_id: state.procurement_id, quantity, amount })
 }
 
 #[cfg(test)]
@@ -87,11 +73,7 @@ mod tests {
     use crate::dialog::test_support::{cont, ctx, done, text};
 
     fn state(price: Option<i64>) -> JoinState {
-        JoinState {
-            procurement_id: 9,
-            unit: "кг".into(),
-            price_per_unit: price,
-        }
+        JoinState { procurement_id: 9, unit: "кг".into(), price_per_unit: price }
     }
 
     fn view(can_join: bool) -> ProcurementView {
@@ -130,11 +112,7 @@ mod tests {
 
     #[test]
     fn accepts_whole_and_fractional_quantities() {
-        for (input, hundredths, amount) in [
-            ("2", 200, 160_000),
-            ("1,5", 150, 120_000),
-            ("1.5", 150, 120_000),
-        ] {
+        for (input, hundredths, amount) in [("2", 200, 160_000), ("1,5", 150, 120_000), ("1.5", 150, 120_000)] {
             let req = done(step(state_with_price(), &text(input), &ctx()));
             assert_eq!(req.procurement_id, 9);
             assert_eq!(req.quantity.hundredths(), hundredths, "{input}");
@@ -167,11 +145,7 @@ mod tests {
 
     #[test]
     fn a_button_press_repeats_the_question() {
-        let (s, reply) = cont(step(
-            state_with_price(),
-            &Input::Callback(Callback::Skip),
-            &ctx(),
-        ));
+        let (s, reply) = cont(step(state_with_price(), &Input::Callback(Callback::Skip), &ctx()));
         assert_eq!(s, state_with_price());
         assert!(reply.text.starts_with("Сколько"));
     }

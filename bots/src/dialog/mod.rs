@@ -83,10 +83,7 @@ pub(crate) mod test_support {
     use super::*;
 
     pub fn ctx() -> Ctx {
-        Ctx {
-            lang: Lang::Ru,
-            today: NaiveDate::from_ymd_opt(2026, 6, 15).unwrap(),
-        }
+        Ctx { lang: Lang::Ru, today: NaiveDate::from_ymd_opt(2026, 6, 15).unwrap() }
     }
 
     pub fn text(s: &str) -> Input {
@@ -117,10 +114,7 @@ mod tests {
     fn cancel_words_cancel() {
         for word in ["/cancel", "Отмена", "cancel"] {
             let step: Option<Step<(), ()>> = intercept(&Input::text(word), Lang::Ru);
-            assert_eq!(
-                step,
-                Some(Step::Cancelled(Reply::text("Действие отменено.")))
-            );
+            assert_eq!(step, Some(Step::Cancelled(Reply::text("Действие отменено."))));
         }
     }
 

@@ -19,18 +19,9 @@ use crate::validate;
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum RegistrationState {
     Name,
-    Phone {
-        name: String,
-    },
-    Email {
-        name: String,
-        phone: String,
-    },
-    Role {
-        name: String,
-        phone: String,
-        email: Option<String>,
-    },
+    Phone { name: String },
+    Email { name: String, phone: String },
+    Role { name: String, phone: String, email: Option<String> },
 }
 
 /// A finished registration, validated and normalised.
@@ -52,11 +43,7 @@ fn email_keyboard(lang: Lang) -> Keyboard {
     Keyboard::inline(vec![keyboard::skip_row(lang)])
 }
 
-pub fn step(
-    state: RegistrationState,
-    input: &Input,
-    ctx: &Ctx,
-) -> Step<RegistrationState, Registration> {
+pub fn step(state: RegistrationState, input: &Input, ctx: &Ctx) -> Step<RegistrationState, Registration> {
     if let Some(step) = intercept(input, ctx.lang) {
         return step;
     }
@@ -78,10 +65,7 @@ pub fn step(
                 RegistrationState::Email { name, phone },
                 Reply::with_keyboard(t::ask_email(lang), email_keyboard(lang)),
             ),
-            None => Step::ask(
-                RegistrationState::Phone { name },
-                Reply::text(t::invalid_phone(lang)),
-            ),
+            None => Step::ask(RegistrationState::Phone { name }, Reply::text(t::invalid_phone(lang))),
         },
         RegistrationState::Email { name, phone } => {
             let email = match input {
@@ -110,12 +94,7 @@ pub fn step(
                 Input::Callback(_) => None,
             };
             match role {
-                Some(role) => Step::Done(Registration {
-                    name,
-                    phone,
-                    email,
-                    role,
-                }),
+                Some(role) => Step::Done(Registration { name, phone, email, role }),
                 None => Step::ask(
                     RegistrationState::Role { name, phone, email },
                     Reply::with_keyboard(t::ask_role(lang), keyboard::role_choice(lang)),
@@ -161,12 +140,7 @@ mod tests {
 
     #[test]
     fn email_can_be_skipped_by_dash_or_button() {
-        let by_dash = done(run(&[
-            text("John"),
-            text("79991234567"),
-            text("-"),
-            text("Buyer"),
-        ]));
+        let by_dash = done(run(&[text("John"), text("79991234567"), text("-"), text("Buyer")]));
         assert_eq!(by_dash.email, None);
         assert_eq!(by_dash.phone, "+79991234567");
         assert_eq!(by_dash.role, Role::Buyer);
@@ -187,17 +161,12 @@ mod tests {
         assert_eq!(state, RegistrationState::Name);
         assert!(reply.text.contains("от 2 до 50"));
 
-        let phone_state = RegistrationState::Phone {
-            name: "Иван".into(),
-        };
+        let phone_state = RegistrationState::Phone { name: "Иван".into() };
         let (state, reply) = cont(step(phone_state.clone(), &text("12345"), &ctx));
         assert_eq!(state, phone_state);
         assert!(reply.text.contains("+79991234567"));
 
-        let email_state = RegistrationState::Email {
-            name: "Иван".into(),
-            phone: "+79991234567".into(),
-        };
+        let email_state = RegistrationState::Email { name: "Иван".into(), phone: "+79991234567".into() };
         let (state, reply) = cont(step(email_state.clone(), &text("user@"), &ctx));
         assert_eq!(state, email_state);
         assert!(reply.keyboard.is_some());
@@ -205,16 +174,8 @@ mod tests {
 
     #[test]
     fn role_step_ignores_other_buttons() {
-        let role_state = RegistrationState::Role {
-            name: "Иван".into(),
-            phone: "+79991234567".into(),
-            email: None,
-        };
-        let (state, reply) = cont(step(
-            role_state.clone(),
-            &Input::Callback(Callback::ViewProcurement(1)),
-            &ctx(),
-        ));
+        let role_state = RegistrationState::Role { name: "Иван".into(), phone: "+79991234567".into(), email: None };
+        let (state, reply) = cont(step(role_state.clone(), &Input::Callback(Callback::ViewProcurement(1)), &ctx()));
         assert_eq!(state, role_state);
         let kb = reply.keyboard.unwrap();
         assert_eq!(kb.callbacks().next(), Some("role_buyer"));
@@ -235,38 +196,22 @@ mod tests {
 
     #[test]
     fn english_prompts() {
-        let ctx = Ctx {
-            lang: Lang::En,
-            ..ctx()
-        };
+        let ctx = Ctx { lang: Lang::En, ..ctx() };
         let (_, reply) = cont(step(RegistrationState::Name, &text("1"), &ctx));
         assert!(reply.text.starts_with("Please enter a valid name"));
     }
 
     #[test]
     fn help_mid_dialog_interrupts_instead_of_failing_validation() {
-        assert!(matches!(
-            step(RegistrationState::Name, &text("/help"), &ctx()),
-            Step::Interrupted(_)
-        ));
-        assert!(matches!(
-            step(RegistrationState::Name, &text("/cancel"), &ctx()),
-            Step::Cancelled(_)
-        ));
+        assert!(matches!(step(RegistrationState::Name, &text("/help"), &ctx()), Step::Interrupted(_)));
+        assert!(matches!(step(RegistrationState::Name, &text("/cancel"), &ctx()), Step::Cancelled(_)));
     }
 
     #[test]
     fn state_survives_a_session_store() {
-        let state = RegistrationState::Role {
-            name: "Иван".into(),
-            phone: "+79991234567".into(),
-            email: None,
-        };
+        let state = RegistrationState::Role { name: "Иван".into(), phone: "+79991234567".into(), email: None };
         let json = serde_json::to_string(&state).unwrap();
         assert!(json.contains("\"step\":\"role\""));
-        assert_eq!(
-            serde_json::from_str::<RegistrationState>(&json).unwrap(),
-            state
-        );
+        assert_eq!(serde_json::from_str::<RegistrationState>(&json).unwrap(), state);
     }
 }

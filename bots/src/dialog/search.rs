@@ -41,9 +41,7 @@ pub fn step(state: SearchState, input: &Input, ctx: &Ctx) -> Step<SearchState, S
 /// title, city or description, as the original's search did.
 pub fn matches(p: &ProcurementView, query: &str) -> bool {
     let needle = query.trim().to_lowercase();
-    [&p.title, &p.city, &p.description]
-        .iter()
-        .any(|field| field.to_lowercase().contains(&needle))
+    [&p.title, &p.city, &p.description].iter().any(|field| field.to_lowercase().contains(&needle))
 }
 
 #[cfg(test)]
@@ -54,15 +52,9 @@ mod tests {
 
     #[test]
     fn accepts_trimmed_queries_of_two_chars_or_more() {
-        assert_eq!(
-            done(step(SearchState, &text("  мёд "), &ctx())),
-            SearchQuery("мёд".into())
-        );
+        assert_eq!(done(step(SearchState, &text("  мёд "), &ctx())), SearchQuery("мёд".into()));
         // two Cyrillic letters are four bytes: the rule counts characters
-        assert_eq!(
-            done(step(SearchState, &text("мё"), &ctx())),
-            SearchQuery("мё".into())
-        );
+        assert_eq!(done(step(SearchState, &text("мё"), &ctx())), SearchQuery("мё".into()));
     }
 
     #[test]

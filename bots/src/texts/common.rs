@@ -37,10 +37,7 @@ pub fn stale_button(lang: Lang) -> &'static str {
 }
 
 pub fn unknown_input(lang: Lang) -> &'static str {
-    lang.pick(
-        "Не понимаю сообщение. Список команд: /help",
-        "I don't understand that. See /help for commands.",
-    )
+    lang.pick("Не понимаю сообщение. Список команд: /help", "I don't understand that. See /help for commands.")
 }
 
 /// Something went wrong talking to the server; the user can just retry.
@@ -61,10 +58,9 @@ pub fn command_description(command: Command, lang: Lang) -> &'static str {
         Command::Procurements => lang.pick("активные закупки", "active procurements"),
         Command::MyProcurements => lang.pick("мои закупки", "my procurements"),
         Command::Search => lang.pick("поиск закупок", "search procurements"),
-        Command::CreateProcurement => lang.pick(
-            "создать закупку (для организаторов)",
-            "create a procurement (organizers)",
-        ),
+        Command::CreateProcurement => {
+            lang.pick("создать закупку (для организаторов)", "create a procurement (organizers)")
+        }
         Command::Chat => lang.pick("чаты закупок", "procurement chats"),
         Command::Transactions => lang.pick("история операций", "transaction history"),
         Command::Notifications => lang.pick("уведомления", "notifications"),
@@ -77,11 +73,7 @@ pub fn command_description(command: Command, lang: Lang) -> &'static str {
 pub fn help(lang: Lang) -> String {
     let mut text = String::from(lang.pick("Доступные команды:\n", "Available commands:\n"));
     for command in Command::ALL {
-        text.push_str(&format!(
-            "\n/{} — {}",
-            command.name(),
-            command_description(command, lang)
-        ));
+        text.push_str(&format!("\n/{} — {}", command.name(), command_description(command, lang)));
     }
     text
 }
@@ -94,10 +86,7 @@ pub fn active_procurements_header(count: usize, lang: Lang) -> String {
 }
 
 pub fn no_active_procurements(lang: Lang) -> &'static str {
-    lang.pick(
-        "Сейчас нет активных закупок.",
-        "No active procurements available.",
-    )
+    lang.pick("Сейчас нет активных закупок.", "No active procurements available.")
 }
 
 #[cfg(test)]
@@ -109,10 +98,7 @@ mod tests {
         for lang in [Lang::Ru, Lang::En] {
             let text = help(lang);
             for command in Command::ALL {
-                assert!(
-                    text.contains(&format!("/{} ", command.name())),
-                    "{lang:?} {command:?}"
-                );
+                assert!(text.contains(&format!("/{} ", command.name())), "{lang:?} {command:?}");
             }
         }
         assert!(help(Lang::Ru).starts_with("Доступные команды"));

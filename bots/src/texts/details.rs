@@ -38,11 +38,7 @@ pub fn status_label(status: &str, lang: Lang) -> String {
 fn status_line(status: &str, lang: Lang) -> String {
     let emoji = status_emoji(status);
     let label = status_label(status, lang);
-    if emoji.is_empty() {
-        label
-    } else {
-        format!("{emoji} {label}")
-    }
+    if emoji.is_empty() { label } else { format!("{emoji} {label}") }
 }
 
 /// The API sends an ISO timestamp; people read "31.12.2026" (ru) or
@@ -57,12 +53,8 @@ fn format_deadline(iso: &str, lang: Lang) -> String {
 
 /// The procurement card shown by `view_proc_{id}`.
 pub fn format_procurement_details(p: &ProcurementView, lang: Lang) -> String {
-    let category = p
-        .category_name
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .unwrap_or(lang.pick("Общее", "General"));
+    let category =
+        p.category_name.as_deref().map(str::trim).filter(|c| !c.is_empty()).unwrap_or(lang.pick("Общее", "General"));
     let l = |ru, en| lang.pick(ru, en);
 
     let mut lines = vec![
@@ -73,57 +65,22 @@ pub fn format_procurement_details(p: &ProcurementView, lang: Lang) -> String {
         format!("{}: {}", l("Организатор", "Organizer"), p.organizer_name),
         format!("{}: {category}", l("Категория", "Category")),
         format!("{}: {}", l("Город", "City"), p.city),
-        format!(
-            "{}: {}",
-            l("Цель", "Target"),
-            format_money(p.target_amount, lang)
-        ),
-        format!(
-            "{}: {} ({}%)",
-            l("Собрано", "Collected"),
-            format_money(p.current_amount, lang),
-            p.progress
-        ),
-        format!(
-            "{}: {}",
-            l("Участников", "Participants"),
-            p.participant_count
-        ),
+        format!("{}: {}", l("Цель", "Target"), format_money(p.target_amount, lang)),
+        format!("{}: {} ({}%)", l("Собрано", "Collected"), format_money(p.current_amount, lang), p.progress),
+        format!("{}: {}", l("Участников", "Participants"), p.participant_count),
         format!("{}: {}", l("Единица", "Unit"), p.unit),
     ];
     if let Some(price) = p.price_per_unit {
-        lines.push(format!(
-            "{}: {}",
-            l("Цена за единицу", "Price per unit"),
-            format_money(price, lang)
-        ));
+        lines.push(format!("{}: {}", l("Цена за единицу", "Price per unit"), format_money(price, lang)));
     }
-    lines.push(format!(
-        "{}: {}",
-        l("Сбор до", "Deadline"),
-        format_deadline(&p.deadline, lang)
-    ));
-    lines.push(format!(
-        "{}: {}",
-        l("Статус", "Status"),
-        status_line(&p.status, lang)
-    ));
+    lines.push(format!("{}: {}", l("Сбор до", "Deadline"), format_deadline(&p.deadline, lang)));
+    lines.push(format!("{}: {}", l("Статус", "Status"), status_line(&p.status, lang)));
     if let Some(stop) = p.stop_at_amount {
-        lines.push(format!(
-            "{}: {}",
-            l("Стоп-сумма", "Stop amount"),
-            format_money(stop, lang)
-        ));
+        lines.push(format!("{}: {}", l("Стоп-сумма", "Stop amount"), format_money(stop, lang)));
     }
     if p.can_join {
         lines.push(String::new());
-        lines.push(
-            l(
-                "✅ Вы можете присоединиться к этой закупке!",
-                "✅ You can join this procurement!",
-            )
-            .to_string(),
-        );
+        lines.push(l("✅ Вы можете присоединиться к этой закупке!", "✅ You can join this procurement!").to_string());
     }
     lines.join("\n")
 }
@@ -155,14 +112,7 @@ mod tests {
 
     #[test]
     fn every_known_status_has_an_emoji() {
-        for status in [
-            "draft",
-            "active",
-            "stopped",
-            "payment",
-            "completed",
-            "cancelled",
-        ] {
+        for status in ["draft", "active", "stopped", "payment", "completed", "cancelled"] {
             assert!(!status_emoji(status).is_empty(), "{status}");
         }
         assert_eq!(status_emoji("unknown"), "");

@@ -96,19 +96,15 @@ pub fn role_button(role: Role, lang: Lang) -> String {
 /// and spaces dropped, lower-cased. Clients differ in how they send emoji
 /// (variation selectors, missing ones), and people type labels by hand.
 pub fn normalize_label(text: &str) -> String {
-    text.trim_start_matches(|c: char| !c.is_alphanumeric())
-        .trim()
-        .to_lowercase()
+    text.trim_start_matches(|c: char| !c.is_alphanumeric()).trim().to_lowercase()
 }
 
 /// Whether typed text names a role in either language ("покупатель", "🚚 Supplier").
 pub fn role_from_text(text: &str) -> Option<Role> {
     let typed = normalize_label(text);
-    Role::ALL.into_iter().find(|&role| {
-        [Lang::Ru, Lang::En]
-            .into_iter()
-            .any(|lang| normalize_label(role_name(role, lang)) == typed)
-    })
+    Role::ALL
+        .into_iter()
+        .find(|&role| [Lang::Ru, Lang::En].into_iter().any(|lang| normalize_label(role_name(role, lang)) == typed))
 }
 
 #[cfg(test)]
@@ -127,10 +123,7 @@ mod tests {
     fn roles_are_recognised_from_text() {
         assert_eq!(role_from_text("Покупатель"), Some(Role::Buyer));
         assert_eq!(role_from_text("организатор"), Some(Role::Organizer));
-        assert_eq!(
-            role_from_text(&role_button(Role::Supplier, Lang::En)),
-            Some(Role::Supplier)
-        );
+        assert_eq!(role_from_text(&role_button(Role::Supplier, Lang::En)), Some(Role::Supplier));
         assert_eq!(role_from_text("admin"), None);
         assert_eq!(role_from_text(""), None);
     }

@@ -10,28 +10,20 @@ pub fn choose_deposit_amount(lang: Lang) -> &'static str {
 
 pub fn ask_custom_amount(min: i64, lang: Lang) -> String {
     match lang {
-        Lang::Ru => format!(
-            "Введите сумму пополнения (не меньше {}), например 1500 или 1 500,50:",
-            format_money(min, lang)
-        ),
-        Lang::En => format!(
-            "Enter the amount to deposit (minimum {}), e.g. 1500 or 1500.50:",
-            format_money(min, lang)
-        ),
+        Lang::Ru => {
+            format!("Введите сумму пополнения (не меньше {}), например 1500 или 1 500,50:", format_money(min, lang))
+        }
+        Lang::En => format!("Enter the amount to deposit (minimum {}), e.g. 1500 or 1500.50:", format_money(min, lang)),
     }
 }
 
 /// Why a typed amount was not understood, for any money prompt.
 pub fn invalid_amount(error: NumberError, lang: Lang) -> &'static str {
     match error {
-        NumberError::TooPrecise => lang.pick(
-            "Укажите не больше двух знаков после запятой (копейки).",
-            "Use at most two decimal places.",
-        ),
-        NumberError::Negative => lang.pick(
-            "Сумма не может быть отрицательной.",
-            "The amount cannot be negative.",
-        ),
+        NumberError::TooPrecise => {
+            lang.pick("Укажите не больше двух знаков после запятой (копейки).", "Use at most two decimal places.")
+        }
+        NumberError::Negative => lang.pick("Сумма не может быть отрицательной.", "The amount cannot be negative."),
         NumberError::TooLarge => lang.pick("Слишком большая сумма.", "The amount is too large."),
         NumberError::Empty | NumberError::NotANumber => lang.pick(
             "Не удалось распознать сумму. Введите число, например 1500 или 1 500,50.",
@@ -69,10 +61,7 @@ pub fn payment_created(amount: i64, lang: Lang) -> String {
 }
 
 pub fn payment_confirmed(lang: Lang) -> &'static str {
-    lang.pick(
-        "✅ Оплата подтверждена! Баланс пополнен.",
-        "✅ Payment confirmed! Your balance has been topped up.",
-    )
+    lang.pick("✅ Оплата подтверждена! Баланс пополнен.", "✅ Payment confirmed! Your balance has been topped up.")
 }
 
 pub fn payment_pending(lang: Lang) -> &'static str {
@@ -83,10 +72,7 @@ pub fn payment_pending(lang: Lang) -> &'static str {
 }
 
 pub fn payment_failed(lang: Lang) -> &'static str {
-    lang.pick(
-        "❌ Платёж не прошёл. Попробуйте ещё раз.",
-        "❌ Payment failed. Please try again.",
-    )
+    lang.pick("❌ Платёж не прошёл. Попробуйте ещё раз.", "❌ Payment failed. Please try again.")
 }
 
 #[cfg(test)]
@@ -95,14 +81,8 @@ mod tests {
 
     #[test]
     fn amounts_are_formatted_per_language() {
-        assert_eq!(
-            amount_too_small(10_000, Lang::Ru),
-            "Минимальная сумма — 100,00 ₽."
-        );
-        assert_eq!(
-            amount_too_small(10_000, Lang::En),
-            "The minimum amount is 100.00 ₽."
-        );
+        assert_eq!(amount_too_small(10_000, Lang::Ru), "Минимальная сумма — 100,00 ₽.");
+        assert_eq!(amount_too_small(10_000, Lang::En), "The minimum amount is 100.00 ₽.");
         assert!(ask_custom_amount(10_000, Lang::Ru).contains("100,00 ₽"));
     }
 }

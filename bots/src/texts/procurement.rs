@@ -20,10 +20,7 @@ pub fn ask_quantity(unit: &str, price_per_unit: Option<i64>, lang: Lang) -> Stri
         };
         text.push_str(&line);
     }
-    text.push_str(lang.pick(
-        "\n\nМожно дробное число: 2, 1,5 или 1.5",
-        "\n\nFractions are fine: 2, 1.5",
-    ));
+    text.push_str(lang.pick("\n\nМожно дробное число: 2, 1,5 или 1.5", "\n\nFractions are fine: 2, 1.5"));
     text
 }
 
@@ -36,40 +33,24 @@ pub fn invalid_quantity(lang: Lang) -> &'static str {
 
 pub fn quantity_too_large(max: Quantity, lang: Lang) -> String {
     match lang {
-        Lang::Ru => format!(
-            "Слишком большое количество: не больше {}.",
-            max.display(lang)
-        ),
+        Lang::Ru => format!("Слишком большое количество: не больше {}.", max.display(lang)),
         Lang::En => format!("That is too much: at most {}.", max.display(lang)),
     }
 }
 
 pub fn joined(quantity: Quantity, unit: &str, amount: Option<i64>, lang: Lang) -> String {
     let mut text = match lang {
-        Lang::Ru => format!(
-            "Вы присоединились к закупке!\n\nКоличество: {} {unit}",
-            quantity.display(lang)
-        ),
-        Lang::En => format!(
-            "Successfully joined!\n\nQuantity: {} {unit}",
-            quantity.display(lang)
-        ),
+        Lang::Ru => format!("Вы присоединились к закупке!\n\nКоличество: {} {unit}", quantity.display(lang)),
+        Lang::En => format!("Successfully joined!\n\nQuantity: {} {unit}", quantity.display(lang)),
     };
     if let Some(amount) = amount {
-        text.push_str(&format!(
-            "\n{}: {}",
-            lang.pick("Сумма", "Amount"),
-            format_money(amount, lang)
-        ));
+        text.push_str(&format!("\n{}: {}", lang.pick("Сумма", "Amount"), format_money(amount, lang)));
     }
     text
 }
 
 pub fn join_closed(lang: Lang) -> &'static str {
-    lang.pick(
-        "К этой закупке сейчас нельзя присоединиться.",
-        "This procurement is not open for joining.",
-    )
+    lang.pick("К этой закупке сейчас нельзя присоединиться.", "This procurement is not open for joining.")
 }
 
 pub fn join_failed(lang: Lang) -> &'static str {
@@ -82,10 +63,7 @@ pub fn join_failed(lang: Lang) -> &'static str {
 // --- leave ----------------------------------------------------------------
 
 pub fn confirm_leave(lang: Lang) -> &'static str {
-    lang.pick(
-        "Вы уверены, что хотите выйти из закупки?",
-        "Are you sure you want to leave this procurement?",
-    )
+    lang.pick("Вы уверены, что хотите выйти из закупки?", "Are you sure you want to leave this procurement?")
 }
 
 pub fn left(lang: Lang) -> &'static str {
@@ -93,10 +71,7 @@ pub fn left(lang: Lang) -> &'static str {
 }
 
 pub fn leave_failed(lang: Lang) -> &'static str {
-    lang.pick(
-        "Не удалось выйти из закупки. Попробуйте позже.",
-        "Could not leave procurement. Please try again later.",
-    )
+    lang.pick("Не удалось выйти из закупки. Попробуйте позже.", "Could not leave procurement. Please try again later.")
 }
 
 // --- create ---------------------------------------------------------------
@@ -116,10 +91,7 @@ pub fn title_length(min: usize, max: usize, lang: Lang) -> String {
 }
 
 pub fn ask_description(lang: Lang) -> &'static str {
-    lang.pick(
-        "Опишите товар (от 10 символов):",
-        "Enter a description (at least 10 characters):",
-    )
+    lang.pick("Опишите товар (от 10 символов):", "Enter a description (at least 10 characters):")
 }
 
 pub fn description_length(min: usize, max: usize, lang: Lang) -> String {
@@ -130,10 +102,7 @@ pub fn description_length(min: usize, max: usize, lang: Lang) -> String {
 }
 
 pub fn ask_category(lang: Lang) -> &'static str {
-    lang.pick(
-        "Выберите категорию (или нажмите «Пропустить»):",
-        "Choose a category (or tap \"Skip\"):",
-    )
+    lang.pick("Выберите категорию (или нажмите «Пропустить»):", "Choose a category (or tap \"Skip\"):")
 }
 
 pub fn unknown_category(lang: Lang) -> &'static str {
@@ -145,14 +114,8 @@ pub fn unknown_category(lang: Lang) -> &'static str {
 
 pub fn ask_target_amount(min: i64, lang: Lang) -> String {
     match lang {
-        Lang::Ru => format!(
-            "Введите целевую сумму сбора (не меньше {}):",
-            format_money(min, lang)
-        ),
-        Lang::En => format!(
-            "Enter the target amount (minimum {}):",
-            format_money(min, lang)
-        ),
+        Lang::Ru => format!("Введите целевую сумму сбора (не меньше {}):", format_money(min, lang)),
+        Lang::En => format!("Enter the target amount (minimum {}):", format_money(min, lang)),
     }
 }
 
@@ -164,17 +127,11 @@ pub fn ask_price_per_unit(lang: Lang) -> &'static str {
 }
 
 pub fn price_must_be_positive(lang: Lang) -> &'static str {
-    lang.pick(
-        "Цена должна быть больше нуля.",
-        "The price must be greater than zero.",
-    )
+    lang.pick("Цена должна быть больше нуля.", "The price must be greater than zero.")
 }
 
 pub fn ask_unit(lang: Lang) -> &'static str {
-    lang.pick(
-        "Введите единицу измерения (например: шт, кг, л, упаковка):",
-        "Enter the unit (e.g. pcs, kg, l, pack):",
-    )
+    lang.pick("Введите единицу измерения (например: шт, кг, л, упаковка):", "Enter the unit (e.g. pcs, kg, l, pack):")
 }
 
 pub fn unit_length(max: usize, lang: Lang) -> String {
@@ -211,14 +168,8 @@ pub fn invalid_date(lang: Lang) -> &'static str {
 
 pub fn deadline_not_in_future(today: NaiveDate, lang: Lang) -> String {
     match lang {
-        Lang::Ru => format!(
-            "Дата должна быть позже сегодняшней ({}).",
-            today.format("%d.%m.%Y")
-        ),
-        Lang::En => format!(
-            "The deadline must be after today ({}).",
-            today.format("%d.%m.%Y")
-        ),
+        Lang::Ru => format!("Дата должна быть позже сегодняшней ({}).", today.format("%d.%m.%Y")),
+        Lang::En => format!("The deadline must be after today ({}).", today.format("%d.%m.%Y")),
     }
 }
 
@@ -243,10 +194,7 @@ pub fn procurement_create_failed(lang: Lang) -> &'static str {
 // --- search ---------------------------------------------------------------
 
 pub fn ask_search_query(lang: Lang) -> &'static str {
-    lang.pick(
-        "Введите название, город или слово из описания:",
-        "Enter a title, city or a word from the description:",
-    )
+    lang.pick("Введите название, город или слово из описания:", "Enter a title, city or a word from the description:")
 }
 
 pub fn query_length(min: usize, max: usize, lang: Lang) -> String {

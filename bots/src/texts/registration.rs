@@ -37,10 +37,7 @@ pub fn invalid_phone(lang: Lang) -> &'static str {
 }
 
 pub fn ask_email(lang: Lang) -> &'static str {
-    lang.pick(
-        "Введите email или «-», чтобы пропустить:",
-        "Please enter your email, or \"-\" to skip:",
-    )
+    lang.pick("Введите email или «-», чтобы пропустить:", "Please enter your email, or \"-\" to skip:")
 }
 
 pub fn invalid_email(lang: Lang) -> &'static str {
@@ -51,22 +48,13 @@ pub fn invalid_email(lang: Lang) -> &'static str {
 }
 
 pub fn ask_role(lang: Lang) -> &'static str {
-    lang.pick(
-        "Почти готово! Выберите роль:",
-        "Almost done! Please select your role:",
-    )
+    lang.pick("Почти готово! Выберите роль:", "Almost done! Please select your role:")
 }
 
 pub fn complete(role: Role, lang: Lang) -> String {
     match lang {
-        Lang::Ru => format!(
-            "Регистрация завершена!\n\nВы зарегистрированы как: {}",
-            role_name(role, lang)
-        ),
-        Lang::En => format!(
-            "Registration complete!\n\nYou are registered as: {}",
-            role_name(role, lang)
-        ),
+        Lang::Ru => format!("Регистрация завершена!\n\nВы зарегистрированы как: {}", role_name(role, lang)),
+        Lang::En => format!("Registration complete!\n\nYou are registered as: {}", role_name(role, lang)),
     }
 }
 
