@@ -48,6 +48,14 @@ impl From<sqlx::Error> for DomainError {
         let Some(db) = err.as_database_error() else {
             return Self::Database(err);
         };
+        // Values no column can hold come from the caller's input, whichever column they reach.
+        match db.code().as_deref() {
+            // numeric_value_out_of_range: e.g. a quantity past NUMERIC(10,2), a balance past NUMERIC(14,2)
+            Some("22003") => return Self::invalid("value", "out of range: too large to store"),
+            // character_not_in_repertoire: PostgreSQL text cannot hold NUL characters
+            Some("22021") => return Self::invalid("text", "must not contain NUL characters"),
+            _ => {}
+        }
         match db.constraint().and_then(constraint_error) {
             Some(mapped) => mapped,
             None => Self::Database(err),

@@ -28,8 +28,9 @@ pub fn page_links<U>(req: &Request, page: &Page<U>) -> (Option<String>, Option<S
     let link = |n: i64| {
         let host = req.header("host").unwrap_or("localhost");
         let scheme = req.header("x-forwarded-proto").unwrap_or("http");
-        let mut query: Vec<String> = req
-            .uri()
+        // The URI as the client sent it: `uri()` has lost the `/api` prefix the route nests under.
+        let uri = req.original_uri();
+        let mut query: Vec<String> = uri
             .query()
             .unwrap_or("")
             .split('&')
@@ -40,7 +41,7 @@ pub fn page_links<U>(req: &Request, page: &Page<U>) -> (Option<String>, Option<S
             query.push(format!("page={n}"));
         }
         let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
-        format!("{scheme}://{host}{}{query}", req.uri().path())
+        format!("{scheme}://{host}{}{query}", uri.path())
     };
     let next = page.has_next().then(|| link(page.page + 1));
     let previous = page.has_previous().then(|| link(page.page - 1));

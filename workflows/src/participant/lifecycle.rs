@@ -36,8 +36,10 @@ pub async fn change_status(
             move_to(&mut tx, &participant, event, actor).await?;
         }
     }
+    // Read inside the transaction: the answer is this change's result, not a later one's.
+    let changed = store::get(&mut tx, participant_id).await?;
     tx.commit().await?;
-    store::get(&mut *pool.acquire().await?, participant_id).await
+    Ok(changed)
 }
 
 fn authorize(p: &Procurement, part: &Participant, event: ParticipantEvent, actor: Actor) -> DomainResult<()> {

@@ -102,12 +102,17 @@ pub async fn join(
         )
         .await?;
     }
+    let result = participant::get(&mut tx, participant_id).await?;
     tx.commit().await?;
-    participant::get(&mut *pool.acquire().await?, participant_id).await
+    Ok(result)
 }
 
 /// Checks the order against the procurement and works out its quantity and amount.
 fn order_terms(p: &Procurement, request: &JoinRequest, now: DateTime<Utc>) -> DomainResult<(Quantity, Money)> {
+    // Drafts are private to their organizer: joining one must not reveal that it exists.
+    if p.status == ProcurementStatus::Draft && p.organizer_id != request.user_id {
+        return Err(DomainError::not_found("procurement", p.id));
+    }
     if p.organizer_id == request.user_id {
         return Err(DomainError::forbidden("organizers cannot join their own procurement"));
     }
@@ -182,6 +187,7 @@ pub async fn leave(pool: &PgPool, procurement_id: i64, user_id: i64, actor: Acto
     }
     let participant = participant::lock(&mut tx, participant_id).await?;
     participant::cancel(&mut tx, &procurement, &participant, actor, "leave").await?;
+    let result = participant::get(&mut tx, participant_id).await?;
     tx.commit().await?;
-    participant::get(&mut *pool.acquire().await?, participant_id).await
+    Ok(result)
 }

@@ -41,8 +41,9 @@ pub async fn change_status(
         .execute(&mut *tx)
         .await?;
     record_transition(&mut tx, &procurement, target, event, actor, serde_json::json!({})).await?;
+    let changed = store::get(&mut tx, id).await?;
     tx.commit().await?;
-    store::get(&mut *pool.acquire().await?, id).await
+    Ok(changed)
 }
 
 async fn settle_participants(
