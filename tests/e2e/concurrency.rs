@@ -347,6 +347,7 @@ async fn cancelling_while_buyers_pay_refunds_every_payment() {
     };
     let (pays, cancelled) = tokio::join!(pays, cancel);
     assert_eq!(cancelled.0, StatusCode::OK, "{}", cancelled.1);
+    app.drain().await; // the capture and refund jobs
     for result in &pays {
         match result.0 {
             StatusCode::OK => assert_eq!(result.1["status"], "paid"),
@@ -392,6 +393,7 @@ async fn completing_while_buyers_pay_captures_exactly_what_was_paid() {
     };
     let (pays, completed) = tokio::join!(pays, complete);
     assert_eq!(completed.0, StatusCode::OK, "{}", completed.1);
+    app.drain().await; // the capture and refund jobs
     let mut paid = 0;
     for (result, &(buyer, pid)) in pays.iter().zip(&orders) {
         let status = participant(&app, pid).await["status"].as_str().unwrap().to_string();

@@ -436,6 +436,7 @@ async fn transactions_list_and_summary() {
     let (status, paid) = participant_status(app.as_user(o.buyer, Method::POST, &path), "paid").await;
     assert_eq!(status, StatusCode::OK, "{paid}");
     app.set_status(o.procurement, "cancelled").await;
+    app.drain().await; // the capture and refund jobs
 
     let (status, mine) = send(app.as_user(o.buyer, Method::GET, "/api/payments/transactions/")).await;
     assert_eq!(status, StatusCode::OK, "{mine}");

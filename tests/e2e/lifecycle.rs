@@ -349,6 +349,7 @@ async fn pay_then_complete_moves_money_to_the_organizer_less_commission() {
     // Completing: 300 - 7.50 and 200 - 5.00 to the organizer, 12.50 to the platform.
     let completed = try_procurement_status(&app, id, "completed").await;
     assert_eq!(completed.0, StatusCode::OK, "{}", completed.1);
+    app.drain().await; // the capture and refund jobs
     assert_eq!(balance(&app, organizer).await, dec("487.50"));
     assert_eq!(commission(&app).await, dec("12.50"));
     assert_eq!(escrow(&app, id).await, Decimal::ZERO);
@@ -401,6 +402,7 @@ async fn cancelling_after_payment_refunds_paid_buyers() {
 
     let cancelled = try_procurement_status(&app, id, "cancelled").await;
     assert_eq!(cancelled.0, StatusCode::OK, "{}", cancelled.1);
+    app.drain().await; // the capture and refund jobs
     assert_eq!(cancelled.1["status"], "cancelled");
 
     assert_eq!(balance(&app, payer).await, dec("1000.00"));
@@ -469,6 +471,7 @@ async fn organizer_removing_a_paid_participant_refunds_them() {
     .await;
     assert_eq!(code, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "cancelled");
+    app.drain().await; // the refund job
     assert_eq!(balance(&app, buyer).await, dec("250.00"));
     assert_eq!(escrow(&app, id).await, Decimal::ZERO);
     assert_eq!(payment_status(&app, pid).await, ["refunded"]);
@@ -516,6 +519,7 @@ async fn publishing_a_draft_whose_deadline_passed_is_refused() {
     assert_eq!(published.0, StatusCode::OK, "{}", published.1);
     let cancelled = try_procurement_status(&app, id, "cancelled").await;
     assert_eq!(cancelled.0, StatusCode::OK, "{}", cancelled.1);
+    app.drain().await; // the capture and refund jobs
 }
 
 #[tokio::test]
@@ -613,6 +617,7 @@ async fn cancelling_with_delivered_goods_is_refused_and_rolls_back_whole() {
     // Completing captures the delivered share too.
     let completed = try_procurement_status(&app, id, "completed").await;
     assert_eq!(completed.0, StatusCode::OK, "{}", completed.1);
+    app.drain().await; // the capture and refund jobs
     assert_eq!(balance(&app, organizer).await, dec("300.00"));
     assert_eq!(escrow(&app, id).await, Decimal::ZERO);
     for &(_, pid) in &orders {

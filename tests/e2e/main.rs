@@ -8,5 +8,6 @@ mod concurrency;
 mod contract_misc;
 mod contract_procurements;
 mod contract_users;
+mod jobs;
 mod lifecycle;
 mod smoke;

@@ -246,3 +246,10 @@ pub fn assert_error(actual: &(StatusCode, Value), status: StatusCode, code: &str
 pub fn jwt_secret() -> &'static [u8] {
     JWT_SECRET
 }
+
+impl TestApp {
+    /// Runs the jobs the requests so far have queued (captures, refunds, …), as a worker would.
+    pub async fn drain(&self) -> usize {
+        workers::inline::drain(&self.pool).await.expect("jobs run")
+    }
+}

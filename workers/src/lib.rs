@@ -3,6 +3,8 @@
 //! Every concern has its own Redis queue with an explicit name, so renaming a Rust type can
 //! never orphan a queue, and each can be scaled by running more worker processes for it.
 
+pub mod inline;
+
 /// A queue of durable jobs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Queue {

@@ -20,6 +20,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 mod fixed;
+pub mod jobs;
 pub mod ledger;
 pub mod money;
 pub mod outbox;

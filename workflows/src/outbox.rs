@@ -2,29 +2,58 @@
 //! transaction as the change. A relay pushes unsent rows to their Redis queue under `task_id`,
 //! so a crash between commit and push loses nothing and a double push collapses.
 
+use crate::jobs::Job;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-/// A unit of work to hand to a queue.
-pub struct OutboxTask {
-    pub queue: &'static str,
-    /// Deterministic: `{kind}:{entity id}:{version}`. Writing the same task twice is a no-op.
-    pub task_id: String,
-    pub payload: serde_json::Value,
-    pub run_at: Option<DateTime<Utc>>,
-}
-
-pub async fn enqueue(conn: &mut PgConnection, task: OutboxTask) -> sqlx::Result<()> {
+/// Writes `job` into the outbox inside the caller's transaction, to run at `run_at` (now when
+/// `None`). Writing the same job twice is a no-op: its task id is the key.
+pub async fn enqueue(conn: &mut PgConnection, job: &Job, run_at: Option<DateTime<Utc>>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO outbox (queue, task_id, payload, run_at) VALUES ($1, $2, $3, COALESCE($4, now()))
          ON CONFLICT ON CONSTRAINT outbox_task_id_key DO NOTHING",
     )
-    .bind(task.queue)
-    .bind(&task.task_id)
-    .bind(&task.payload)
-    .bind(task.run_at)
+    .bind(job.queue())
+    .bind(job.task_id())
+    .bind(serde_json::to_value(job).expect("jobs serialize"))
+    .bind(run_at)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// An outbox row waiting for the relay.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub queue: String,
+    pub task_id: String,
+    pub payload: serde_json::Value,
+    pub run_at: DateTime<Utc>,
+}
+
+impl OutboxRow {
+    pub fn job(&self) -> Result<Job, serde_json::Error> {
+        serde_json::from_value(self.payload.clone())
+    }
+}
+
+/// Claims up to `limit` unsent rows due by `due_by` (all when `None`), oldest first, skipping
+/// rows another relay holds. The caller marks them sent in the same transaction once pushed.
+pub async fn claim(conn: &mut PgConnection, limit: i64, due_by: Option<DateTime<Utc>>) -> sqlx::Result<Vec<OutboxRow>> {
+    sqlx::query_as(
+        "SELECT id, queue, task_id, payload, run_at FROM outbox
+         WHERE sent_at IS NULL AND ($2::timestamptz IS NULL OR run_at <= $2)
+         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+    )
+    .bind(limit)
+    .bind(due_by)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn mark_sent(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET sent_at = now() WHERE id = ANY($1)").bind(ids).execute(conn).await?;
     Ok(())
 }
 

@@ -7,6 +7,8 @@ use super::store;
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
 use crate::events::{self, Transition};
+use crate::jobs::Job;
+use crate::outbox;
 use crate::procurement::{self, Procurement, ProcurementStatus};
 use crate::transition::StateName;
 use sqlx::{PgConnection, PgPool};
@@ -104,7 +106,7 @@ async fn move_to(
 }
 
 /// Cancels an order inside the caller's transaction (which holds the procurement's lock):
-/// refunds a paid share and takes the order out of the procurement's totals.
+/// takes the order out of the procurement's totals and queues the refund of a paid share.
 pub async fn cancel(
     conn: &mut PgConnection,
     procurement: &Procurement,
@@ -113,7 +115,7 @@ pub async fn cancel(
     reason: &str,
 ) -> DomainResult<()> {
     if part.status == ParticipantStatus::Paid {
-        procurement::refund_participant(conn, procurement, part).await?;
+        outbox::enqueue(conn, &Job::RefundPayment { participant_id: part.id }, None).await?;
     }
     let to = part.status.on(ParticipantEvent::Cancel)?;
     if !store::set_status(conn, part.id, part.status, to).await? {

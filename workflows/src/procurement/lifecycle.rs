@@ -1,13 +1,13 @@
 //! Moving a procurement through its states, and what each move does to its participants.
 
 use super::model::Procurement;
-use super::settlement;
 use super::status::{ProcurementEvent, ProcurementStatus};
 use super::store;
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
 use crate::events::{self, Transition};
-use crate::outbox::{self, OutboxTask};
+use crate::jobs::Job;
+use crate::outbox;
 use crate::participant::{self, ParticipantStatus};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -15,9 +15,9 @@ use sqlx::{PgConnection, PgPool};
 /// Moves procurement `id` to `target` on behalf of `actor` (its organizer, or the system).
 ///
 /// - publishing needs a deadline still ahead;
-/// - completing captures every paid share to the organizer (less commission) and cancels
-///   orders that were never paid;
-/// - cancelling refunds every paid share and cancels every order.
+/// - completing queues a capture of every paid share to the organizer (less commission) and
+///   cancels orders that were never paid;
+/// - cancelling cancels every order and queues a refund of every paid share.
 pub async fn change_status(
     pool: &PgPool,
     id: i64,
@@ -59,7 +59,7 @@ async fn settle_participants(
         let paid = matches!(part.status, ParticipantStatus::Paid | ParticipantStatus::Delivered);
         match event {
             ProcurementEvent::Complete if paid => {
-                settlement::capture_participant(conn, procurement, &part).await?;
+                outbox::enqueue(conn, &Job::CapturePayment { participant_id: part.id }, None).await?;
             }
             // Delivered goods cannot be cancelled; their money stays to be settled by staff.
             ProcurementEvent::Cancel if part.status == ParticipantStatus::Delivered => {
@@ -97,22 +97,12 @@ pub(crate) async fn record_transition(
         },
     )
     .await?;
-    outbox::enqueue(
-        conn,
-        OutboxTask {
-            queue: "lifecycle",
-            task_id: format!("procurement.{to}:{}", procurement.id),
-            payload: serde_json::json!({
-                "kind": "procurement_transition",
-                "procurement_id": procurement.id,
-                "from": procurement.status.to_string(),
-                "to": to.to_string(),
-                "event": event.name(),
-                "data": data,
-            }),
-            run_at: None,
-        },
-    )
-    .await?;
+    let job = Job::ProcurementTransition {
+        procurement_id: procurement.id,
+        from: procurement.status.to_string(),
+        to: to.to_string(),
+        event: event.name().to_string(),
+    };
+    outbox::enqueue(conn, &job, None).await?;
     Ok(())
 }
