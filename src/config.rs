@@ -13,6 +13,8 @@ pub struct Settings {
     pub service_api_keys: HashSet<String>,
     pub telegram_token: Option<String>,
     pub vk_token: Option<String>,
+    /// Prefix of every Redis queue key, so installations can share a Redis.
+    pub queue_namespace: String,
     /// Where the built admin app lives, served at `/admin-panel/`.
     pub admin_ui_dir: PathBuf,
 }
@@ -42,6 +44,7 @@ impl Settings {
                 .unwrap_or_default(),
             telegram_token: var("TELEGRAM_TOKEN"),
             vk_token: var("VK_TOKEN"),
+            queue_namespace: var("QUEUE_NAMESPACE").unwrap_or_else(|| "groupbuy".into()),
             admin_ui_dir: var("ADMIN_UI_DIR").map(PathBuf::from).unwrap_or_else(|| "admin-ui/dist".into()),
         })
     }

@@ -18,7 +18,7 @@ pub async fn api(settings: &Settings) -> anyhow::Result<()> {
 }
 
 /// Everything in one process: migrations, demo data (unless `DEMO_DATA=false`), the scheduler's
-/// sweeps and the API. Worker pools and bots join as their parts arrive.
+/// sweeps, the outbox relay with worker pools for every queue, and the API.
 pub async fn all(settings: &Settings) -> anyhow::Result<()> {
     let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
     if std::env::var("DEMO_DATA").map_or(true, |v| v != "false" && v != "0") {
@@ -33,9 +33,19 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
         }
     }
     let sweeps = tokio::spawn(scheduler::run_sweeps(pool.clone(), scheduler::SweepConfig::default()));
-    let served = serve(settings, app_state(settings, pool)?).await;
+    let config = super::worker::pool_config(settings, workers::Queue::ALL.to_vec(), 8);
+    let jobs = workers::runtime::run(pool.clone(), &settings.redis_url, config, super::shutdown_signal());
+    tokio::pin!(jobs);
+    // Dead pools end the process (so a supervisor restarts it); on a signal, the API stops
+    // first and the pools then finish their in-flight jobs.
+    let result = tokio::select! {
+        served = serve(settings, app_state(settings, pool)?) => {
+            served.and(jobs.await.map_err(anyhow::Error::from))
+        }
+        stopped = &mut jobs => stopped.map_err(anyhow::Error::from),
+    };
     sweeps.abort();
-    served
+    result
 }
 
 fn app_state(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result<AppState> {

@@ -1,16 +1,28 @@
 use crate::cli::WorkerArgs;
 use crate::config::Settings;
 use workers::Queue;
+use workers::pool::PoolConfig;
+use workflows::db;
 
-/// Validates the requested queues now, so scripts written today keep working when the pools
-/// arrive; the pools themselves come with the durable-workflows work.
-pub async fn run(_settings: &Settings, args: &WorkerArgs) -> anyhow::Result<()> {
+/// `groupbuy worker --queues a,b --concurrency N`: the outbox relay and pools for those queues.
+pub async fn run(settings: &Settings, args: &WorkerArgs) -> anyhow::Result<()> {
     let queues = Queue::parse_list(&args.queues)?;
-    let names: Vec<&str> = queues.iter().map(|q| q.name()).collect();
-    anyhow::bail!(
-        "the worker role is not available yet (asked for queues {} with concurrency {}); \
-         `groupbuy all` runs the deadline sweep in the meantime",
-        names.join(","),
-        args.concurrency
+    let pool = db::prepare(&settings.database_url, (args.concurrency * queues.len()).clamp(4, 64) as u32).await?;
+    workers::runtime::run(
+        pool,
+        &settings.redis_url,
+        pool_config(settings, queues, args.concurrency),
+        super::shutdown_signal(),
     )
+    .await?;
+    Ok(())
+}
+
+pub fn pool_config(settings: &Settings, queues: Vec<Queue>, concurrency: usize) -> PoolConfig {
+    PoolConfig {
+        queues,
+        concurrency: concurrency.max(1),
+        namespace: settings.queue_namespace.clone(),
+        ..PoolConfig::default()
+    }
 }

@@ -4,6 +4,10 @@
 //! never orphan a queue, and each can be scaled by running more worker processes for it.
 
 pub mod inline;
+pub mod pool;
+pub mod relay;
+pub mod runtime;
+pub mod storage;
 
 /// A queue of durable jobs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,0 +1,44 @@
+//! Redis connections and one apalis storage per queue, configured around apalis-redis 1.0's
+//! known hazards (see DESIGN.md and reference/crates-and-apalis.md §5).
+
+use crate::Queue;
+use apalis_redis::{Config, ConnectionManager, RedisStorage};
+use redis::aio::ConnectionManagerConfig;
+use std::time::Duration;
+use workflows::jobs::Job;
+
+/// How often each worker heartbeats; a worker silent for three beats is presumed dead and its
+/// in-flight jobs are handed to others.
+pub const HEARTBEAT: Duration = Duration::from_secs(5);
+pub const MISSED_HEARTBEATS: usize = 3;
+
+/// A connection that survives Redis stalls: a 5 s response timeout instead of redis-rs's
+/// 500 ms (which kills worker pools on a hiccup), and reconnects with retries.
+pub async fn connect(url: &str) -> Result<ConnectionManager, redis::RedisError> {
+    let client = redis::Client::open(url)?;
+    client
+        .get_connection_manager_with_config(
+            ConnectionManagerConfig::new()
+                .set_response_timeout(Some(Duration::from_secs(5)))
+                .set_connection_timeout(Some(Duration::from_secs(5)))
+                .set_number_of_retries(10),
+        )
+        .await
+}
+
+/// The storage of one queue. Its name is set explicitly: the default (the Rust type path) would
+/// orphan the queue whenever the type moved.
+///
+/// `namespace` prefixes every key (`groupbuy:payments`), so several installations (or test runs)
+/// can share one Redis.
+pub fn storage(conn: ConnectionManager, namespace: &str, queue: Queue, batch_size: usize) -> RedisStorage<Job> {
+    RedisStorage::new(conn).with_config(
+        Config::default()
+            .queue(format!("{namespace}:{}", queue.name()))
+            .batch_size(batch_size)
+            .heartbeat_interval(HEARTBEAT)
+            .missed_heartbeats(MISSED_HEARTBEATS)
+            // Results are unit; keeping them only grows Redis.
+            .persist_results(false),
+    )
+}
