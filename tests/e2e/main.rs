@@ -10,4 +10,5 @@ mod contract_procurements;
 mod contract_users;
 mod jobs;
 mod lifecycle;
+mod queues;
 mod smoke;

@@ -1,0 +1,164 @@
+//! Jobs through real Redis: the outbox relay and apalis worker pools, as production runs them.
+
+use crate::lifecycle::{balance, dec, participant_to, try_procurement_status};
+use crate::support::*;
+use reqwest::StatusCode;
+use serde_json::json;
+use std::time::Duration;
+use workers::pool::PoolConfig;
+use workers::relay::Relay;
+
+const REDIS_URL: &str = "redis://127.0.0.1:6379";
+
+/// A namespace of its own, so parallel tests never take each other's jobs.
+fn namespace() -> String {
+    format!("gbtest:{}", uuid::Uuid::new_v4().simple())
+}
+
+/// Waits (up to a generous limit, for slow CI machines) until `check` holds.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..300 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+async fn unsent(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetch_one(&app.pool).await.unwrap()
+}
+
+/// A procurement in `payment` with one paid order of 300.00.
+async fn paid(app: &TestApp) -> (i64, i64) {
+    let (id, organizer) = app.active(json!({})).await;
+    let buyer = app.register("buyer").await;
+    app.fund(buyer, "1000.00").await;
+    let (code, joined) = app.join(id, buyer, "3").await;
+    assert_eq!(code, StatusCode::CREATED, "{joined}");
+    let pid = joined["id"].as_i64().unwrap();
+    app.set_status(id, "stopped").await;
+    app.set_status(id, "payment").await;
+    participant_to(app, pid, "confirmed").await;
+    participant_to(app, pid, "paid").await;
+    (id, organizer)
+}
+
+#[tokio::test]
+async fn completion_captures_through_redis_worker_pools() {
+    let app = TestApp::spawn().await;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let config = PoolConfig { namespace: namespace(), concurrency: 4, ..PoolConfig::default() };
+    let runtime = tokio::spawn(workers::runtime::run(app.pool.clone(), REDIS_URL, config, async {
+        let _ = rx.await;
+    }));
+    let (id, organizer) = paid(&app).await;
+    let completed = try_procurement_status(&app, id, "completed").await;
+    assert_eq!(completed.0, StatusCode::OK, "{}", completed.1);
+    eventually("the capture", || async { balance(&app, organizer).await == dec("300.00") }).await;
+    eventually("the outbox to empty", || async { unsent(&app).await == 0 }).await;
+    tx.send(()).unwrap();
+    runtime.await.unwrap().expect("pools stop cleanly");
+    app.assert_ledger_consistent().await;
+}
+
+/// A Redis server of this test's own, on a free port, that the test can kill and restart.
+struct OwnRedis {
+    port: u16,
+    child: std::process::Child,
+}
+
+impl OwnRedis {
+    fn start(port: u16) -> Self {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server on PATH");
+        Self { port, child }
+    }
+
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    async fn wait_up(&self) {
+        let client = redis::Client::open(self.url()).unwrap();
+        eventually("redis to accept connections", || {
+            let client = client.clone();
+            async move { client.get_multiplexed_async_connection().await.is_ok() }
+        })
+        .await;
+    }
+
+    fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn work_committed_while_redis_is_down_is_relayed_once_it_returns() {
+    let app = TestApp::spawn().await;
+    let mut redis = OwnRedis::start(OwnRedis::free_port());
+    redis.wait_up().await;
+    let ns = namespace();
+    let mut relay = Relay::new(app.pool.clone(), workers::storage::connect(&redis.url()).await.unwrap(), &ns);
+
+    // Redis dies; the state change commits anyway and its jobs wait in the outbox.
+    redis.kill();
+    let (id, organizer) = paid(&app).await;
+    let completed = try_procurement_status(&app, id, "completed").await;
+    assert_eq!(completed.0, StatusCode::OK, "{}", completed.1);
+    let queued = unsent(&app).await;
+    assert!(queued >= 1, "the capture waits in the outbox");
+    assert!(relay.relay_once().await.is_err(), "pushing to a dead Redis fails");
+    assert_eq!(unsent(&app).await, queued, "a failed push leaves every row queued");
+
+    // Redis returns on the same port: the same relay reconnects and moves everything once.
+    let redis = OwnRedis::start(redis.port);
+    redis.wait_up().await;
+    let mut moved = None;
+    for _ in 0..300 {
+        if let Ok(n) = relay.relay_once().await {
+            moved = Some(n);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let moved = moved.expect("the relay reconnects");
+    assert_eq!(moved as i64, queued);
+    assert_eq!(unsent(&app).await, 0);
+
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let config = PoolConfig { namespace: ns, ..PoolConfig::default() };
+    let url = redis.url();
+    let pool = app.pool.clone();
+    let runtime = tokio::spawn(async move {
+        workers::runtime::run(pool, &url, config, async {
+            let _ = rx.await;
+        })
+        .await
+    });
+    eventually("the capture", || async { balance(&app, organizer).await == dec("300.00") }).await;
+    tx.send(()).unwrap();
+    runtime.await.unwrap().expect("pools stop cleanly");
+    assert_eq!(balance(&app, organizer).await, dec("300.00"), "captured exactly once");
+    app.assert_ledger_consistent().await;
+}
