@@ -29,6 +29,9 @@ pub async fn connect(url: &str, max_connections: u32) -> sqlx::Result<PgPool> {
     PgPoolOptions::new()
         .max_connections(max_connections)
         .min_connections(1)
+        // A health query before every checkout costs a round trip per acquire; a broken
+        // connection fails its query instead and the pool replaces it.
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(5))
         .connect_with(options)
         .await

@@ -39,6 +39,7 @@ pub async fn active_of_procurement(conn: &mut PgConnection, procurement_id: i64)
     .await
 }
 
+/// Inserts a pending order and returns it as read back.
 pub async fn insert(
     conn: &mut PgConnection,
     procurement_id: i64,
@@ -46,11 +47,12 @@ pub async fn insert(
     quantity: Quantity,
     amount: Money,
     notes: &str,
-) -> DomainResult<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO participants (procurement_id, user_id, quantity, amount, notes)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
+) -> DomainResult<Participant> {
+    Ok(sqlx::query_as(crate::sql!(
+        "WITH pa AS (INSERT INTO participants (procurement_id, user_id, quantity, amount, notes)
+                     VALUES ($1, $2, $3, $4, $5) RETURNING *)
+         SELECT {COLUMNS} FROM pa JOIN users u ON u.id = pa.user_id"
+    ))
     .bind(procurement_id)
     .bind(user_id)
     .bind(quantity)

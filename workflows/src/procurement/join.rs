@@ -14,9 +14,8 @@ use super::status::{ProcurementEvent, ProcurementStatus};
 use super::store;
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
-use crate::events::{self, Transition};
 use crate::money::{Money, Quantity};
-use crate::participant::{self, Participant, ParticipantStatus};
+use crate::participant::{self, Participant};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
@@ -45,7 +44,7 @@ pub async fn join(
         return Err(DomainError::invalid("notes", "at most 1000 characters"));
     }
     let mut tx = pool.begin().await?;
-    crate::users::require_active(&mut tx, request.user_id).await?;
+    crate::users::ensure_active(&mut tx, request.user_id).await?;
     let procurement = store::lock(&mut tx, procurement_id).await?;
     let (quantity, amount) = order_terms(&procurement, &request, now)?;
     if active_participation(&mut tx, procurement_id, request.user_id).await?.is_some() {
@@ -65,30 +64,25 @@ pub async fn join(
         ));
     }
 
-    let participant_id =
+    let participant =
         participant::insert(&mut tx, procurement_id, request.user_id, quantity, amount, request.notes.trim()).await?;
     let stops = procurement.stop_at_amount.is_some_and(|stop| new_total >= stop);
+    // One round trip: the totals move and the join is logged together.
     sqlx::query(
-        "UPDATE procurements SET current_amount = current_amount + $2, participant_count = participant_count + 1,
-             status = CASE WHEN $3 THEN 'stopped' ELSE status END, updated_at = now()
-         WHERE id = $1",
+        "WITH totals AS (
+            UPDATE procurements SET current_amount = current_amount + $2, participant_count = participant_count + 1,
+                   status = CASE WHEN $3 THEN 'stopped' ELSE status END, updated_at = now()
+            WHERE id = $1)
+         INSERT INTO event_log (entity_type, entity_id, from_state, to_state, event, actor_user_id, data)
+         VALUES ('participant', $4, NULL, 'pending', 'join', $5, $6)",
     )
     .bind(procurement_id)
     .bind(amount)
     .bind(stops)
+    .bind(participant.id)
+    .bind(actor.user_id())
+    .bind(serde_json::json!({ "procurement_id": procurement_id, "amount": amount, "quantity": quantity }))
     .execute(&mut *tx)
-    .await?;
-    events::record(
-        &mut tx,
-        Transition {
-            entity_id: participant_id,
-            from: None,
-            to: ParticipantStatus::Pending,
-            event: "join",
-            actor_user_id: actor.user_id(),
-            data: serde_json::json!({ "procurement_id": procurement_id, "amount": amount, "quantity": quantity }),
-        },
-    )
     .await?;
     if stops {
         let reason = serde_json::json!({ "reason": "stop_amount_reached", "current_amount": new_total });
@@ -102,9 +96,8 @@ pub async fn join(
         )
         .await?;
     }
-    let result = participant::get(&mut tx, participant_id).await?;
     tx.commit().await?;
-    Ok(result)
+    Ok(participant)
 }
 
 /// Checks the order against the procurement and works out its quantity and amount.

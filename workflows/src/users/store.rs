@@ -35,6 +35,17 @@ pub async fn require_active(conn: &mut PgConnection, id: i64) -> DomainResult<Us
     Ok(user)
 }
 
+/// The cheap check for hot paths: the user exists and is active.
+pub async fn ensure_active(conn: &mut PgConnection, id: i64) -> DomainResult<()> {
+    let active: Option<bool> =
+        sqlx::query_scalar("SELECT is_active FROM users WHERE id = $1").bind(id).fetch_optional(conn).await?;
+    match active {
+        None => Err(DomainError::not_found("user", id)),
+        Some(false) => Err(DomainError::forbidden(format!("user {id} is deactivated"))),
+        Some(true) => Ok(()),
+    }
+}
+
 pub async fn by_platform(conn: &mut PgConnection, platform: Platform, platform_user_id: &str) -> DomainResult<User> {
     sqlx::query_as(crate::sql!(
         "{SELECT_USER} WHERE u.id = (SELECT user_id FROM user_identities WHERE platform = $1 AND platform_user_id = $2)"

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The API load benchmark (issue 2): `groupbuy bench api`, then wrk as a second opinion.
+#
+#   bench/api.sh [URL]            default URL http://127.0.0.1:8100
+#
+# Environment: KEY (service key, default bench-key), GROUPBUY (the binary, default
+# $CARGO_TARGET_DIR/release/groupbuy), CONNS (64), DURATION (10), THREADS (wrk threads, 2),
+# PROCUREMENTS (1000). The server must run with SERVICE_API_KEYS containing KEY, e.g.
+#
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/groupbuy_bench SERVICE_API_KEYS=bench-key \
+#     DEMO_DATA=false HTTP_ADDR=127.0.0.1:8100 target/release/groupbuy all
+#
+# Needs curl, jq and wrk (apt-get install -y wrk). Output goes to stdout and $OUT (/tmp/groupbuy-bench).
+set -euo pipefail
+
+URL=${1:-http://127.0.0.1:8100}
+KEY=${KEY:-bench-key}
+GROUPBUY=${GROUPBUY:-${CARGO_TARGET_DIR:-target}/release/groupbuy}
+CONNS=${CONNS:-64}
+DURATION=${DURATION:-10}
+THREADS=${THREADS:-2}
+PROCUREMENTS=${PROCUREMENTS:-1000}
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=${OUT:-/tmp/groupbuy-bench}
+mkdir -p "$OUT"
+AUTH="Authorization: Bearer $KEY"
+
+echo "== groupbuy bench api"
+"$GROUPBUY" bench api --url "$URL" --service-key "$KEY" --connections "$CONNS" \
+  --duration "$DURATION" --procurements "$PROCUREMENTS" | tee "$OUT/groupbuy-bench.txt"
+
+echo "== data for wrk"
+get() { curl -fsS -H "$AUTH" "$URL$1"; }
+pages=$(( ($(get "/api/procurements/" | jq .count) + 19) / 20 ))
+active_pages=$(( ($(get "/api/procurements/?status=active" | jq .count) + 19) / 20 ))
+: > "$OUT/ids.txt"
+for p in $(seq 1 "$active_pages"); do
+  get "/api/procurements/?status=active&page=$p" | jq -r '.results[] | select(.can_join) | .id' >> "$OUT/ids.txt"
+done
+words="honey cheese coffee olive buckwheat salmon walnuts apples diapers tea"
+run=$(date +%s)
+: > "$OUT/buyers.txt"
+for i in $(seq 1 "$CONNS"); do
+  curl -fsS -H "$AUTH" -H 'Content-Type: application/json' "$URL/api/users/" \
+    -d "{\"platform\":\"telegram\",\"platform_user_id\":\"wrk-buyer-$run-$i\",\"first_name\":\"Wrk\"}" |
+    jq -r .id >> "$OUT/buyers.txt"
+done
+echo "$pages list pages, $(wc -l < "$OUT/ids.txt") joinable procurements, $(wc -l < "$OUT/buyers.txt") buyers"
+
+w() { wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -H "$AUTH" "$@"; }
+echo "== wrk list";   w -s "$HERE/wrk/list.lua"   "$URL" -- "$pages"  | tee "$OUT/wrk-list.txt"
+echo "== wrk detail"; w -s "$HERE/wrk/detail.lua" "$URL" -- "$OUT/ids.txt" | tee "$OUT/wrk-detail.txt"
+# shellcheck disable=SC2086
+echo "== wrk search"; w -s "$HERE/wrk/search.lua" "$URL" -- $words | tee "$OUT/wrk-search.txt"
+echo "== wrk join+leave"
+w -s "$HERE/wrk/join.lua" "$URL" -- "$OUT/ids.txt" "$OUT/buyers.txt" "$THREADS" | tee "$OUT/wrk-join.txt"
