@@ -1,12 +1,14 @@
-//! Time-driven steps. For now: the deadline sweep, which stops every active procurement whose
-//! deadline has passed. Each stop is a guarded transition, so several schedulers sweeping at
-//! once still stop each procurement exactly once.
+//! Time-driven steps. Each procurement's deadline is a delayed job; this sweep is the safety
+//! net for any deadline job that was missed, applying the same rule
+//! ([`workflows::procurement::reach_deadline`]: stop when the target was collected, cancel
+//! otherwise). Every move is a guarded transition, so several schedulers sweeping at once still
+//! move each procurement exactly once.
 
 use chrono::Utc;
 use sqlx::PgPool;
 use std::time::Duration;
-use workflows::procurement::{self, ProcurementStatus};
-use workflows::{Actor, DomainError};
+use workflows::DomainError;
+use workflows::procurement;
 
 #[derive(Debug, Clone)]
 pub struct SweepConfig {
@@ -21,7 +23,8 @@ impl Default for SweepConfig {
     }
 }
 
-/// Stops active procurements past their deadline; returns how many this call stopped.
+/// Applies the deadline rule to active procurements past their deadline; returns how many this
+/// call moved.
 pub async fn sweep_deadlines(pool: &PgPool, batch: i64) -> Result<usize, DomainError> {
     let due: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM procurements WHERE status = 'active' AND deadline <= now() ORDER BY deadline LIMIT $1",
@@ -29,16 +32,14 @@ pub async fn sweep_deadlines(pool: &PgPool, batch: i64) -> Result<usize, DomainE
     .bind(batch)
     .fetch_all(pool)
     .await?;
-    let mut stopped = 0;
+    let mut moved = 0;
     for id in due {
-        match procurement::change_status(pool, id, ProcurementStatus::Stopped, Actor::System, Utc::now()).await {
-            Ok(_) => stopped += 1,
-            // Someone else (another sweep, the organizer) moved it first: nothing to do.
-            Err(DomainError::IllegalTransition(_)) => {}
-            Err(e) => return Err(e),
+        // None: someone else (another sweep, a deadline job, the organizer) moved it first.
+        if procurement::reach_deadline(pool, id, Utc::now()).await?.is_some() {
+            moved += 1;
         }
     }
-    Ok(stopped)
+    Ok(moved)
 }
 
 /// Sweeps forever at the configured interval; errors are logged and the next tick retries.
@@ -49,7 +50,7 @@ pub async fn run_sweeps(pool: PgPool, config: SweepConfig) {
         tick.tick().await;
         match sweep_deadlines(&pool, config.batch).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(stopped = n, "deadline sweep"),
+            Ok(n) => tracing::info!(moved = n, "deadline sweep"),
             Err(e) => tracing::warn!(error = %e, "deadline sweep failed; retrying next tick"),
         }
     }

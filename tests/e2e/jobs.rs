@@ -77,3 +77,65 @@ async fn jobs_the_state_no_longer_calls_for_fail_permanently_and_move_nothing() 
     assert_eq!(escrow(&app, id).await, dec("300.00"));
     app.assert_ledger_consistent().await;
 }
+
+#[tokio::test]
+async fn moving_the_deadline_moves_its_job() {
+    let app = TestApp::spawn().await;
+    let (id, organizer) = app.active(json!({ "target_amount": "100.00" })).await;
+    let jobs_for = |app: &TestApp| {
+        let pool = app.pool.clone();
+        async move {
+            let rows: Vec<String> = sqlx::query_scalar(
+                "SELECT task_id FROM outbox WHERE task_id LIKE 'deadline:' || $1 || ':%' ORDER BY id",
+            )
+            .bind(id.to_string())
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            rows
+        }
+    };
+    assert_eq!(jobs_for(&app).await.len(), 1, "publishing queues the deadline job");
+
+    let later = chrono::Utc::now() + chrono::Duration::days(20);
+    let (code, body) = send(
+        app.as_user(organizer, reqwest::Method::PATCH, &format!("/api/procurements/{id}/"))
+            .json(&json!({ "deadline": later.to_rfc3339() })),
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    let queued = jobs_for(&app).await;
+    assert_eq!(queued.len(), 2, "{queued:?}");
+    assert_eq!(queued[1], format!("deadline:{id}:{}", later.timestamp()));
+
+    // The first job comes due (as Redis would deliver it): the deadline moved, so nothing happens.
+    sqlx::query("UPDATE outbox SET run_at = now() WHERE task_id = $1")
+        .bind(&queued[0])
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app.drain().await;
+    assert_eq!(app.procurement(id).await["status"], "active");
+
+    // The current one comes due after the deadline: the target was not collected, so it is cancelled.
+    sqlx::query("UPDATE procurements SET deadline = now() - interval '1 second' WHERE id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE outbox SET run_at = now() WHERE task_id = $1")
+        .bind(&queued[1])
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app.drain().await;
+    assert_eq!(app.procurement(id).await["status"], "cancelled");
+    let organizer_notices: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM notifications WHERE user_id = $1 AND procurement_id = $2")
+            .bind(organizer)
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(organizer_notices, 1);
+}

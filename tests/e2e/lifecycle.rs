@@ -538,13 +538,17 @@ async fn joining_after_the_deadline_is_refused() {
 }
 
 #[tokio::test]
-async fn automatic_stop_touches_only_active_procurements() {
+async fn the_deadline_rule_touches_only_active_procurements() {
     let app = TestApp::spawn().await;
     let mut ids = Vec::new();
     for status in PROCUREMENT_STATES {
         ids.push((procurement_in(&app, status).await, status));
     }
-    // An active one whose deadline is still ahead stays active too.
+    // An active one that collected its target (the supplier's minimum): it stops.
+    let (funded, _) = app.active(json!({ "target_amount": "100.00" })).await;
+    let buyer = app.register("buyer").await;
+    assert_eq!(app.join(funded, buyer, "1").await.0, StatusCode::CREATED);
+    // An active one whose deadline is still ahead stays active.
     let future = procurement_in(&app, "active").await;
     sqlx::query("UPDATE procurements SET deadline = now() - interval '1 hour' WHERE id <> $1")
         .bind(future)
@@ -553,29 +557,48 @@ async fn automatic_stop_touches_only_active_procurements() {
         .unwrap();
     let before: i64 = sqlx::query_scalar("SELECT count(*) FROM event_log").fetch_one(&app.pool).await.unwrap();
 
-    let stopped = scheduler::sweep_deadlines(&app.pool, 100).await.unwrap();
-    assert_eq!(stopped, 1);
+    assert_eq!(scheduler::sweep_deadlines(&app.pool, 100).await.unwrap(), 2);
+    // The active one that collected nothing of its 10000.00 target did not happen.
     for (id, status) in &ids {
-        let expected = if *status == "active" { "stopped" } else { status };
+        let expected = if *status == "active" { "cancelled" } else { status };
         assert_eq!(app.procurement(*id).await["status"], expected, "a past-deadline '{status}' procurement");
     }
+    assert_eq!(app.procurement(funded).await["status"], "stopped");
     assert_eq!(app.procurement(future).await["status"], "active");
     let new_events: Vec<(i64, Option<String>, String, String)> = sqlx::query_as(
-        "SELECT entity_id, from_state, to_state, event FROM event_log WHERE entity_type = 'procurement' AND id > $1",
+        "SELECT entity_id, from_state, to_state, event FROM event_log
+         WHERE entity_type = 'procurement' AND id > $1 ORDER BY entity_id",
     )
     .bind(before)
     .fetch_all(&app.pool)
     .await
     .unwrap();
     let active_id = ids.iter().find(|(_, s)| *s == "active").unwrap().0;
-    assert_eq!(new_events, [(active_id, Some("active".into()), "stopped".into(), "stop".into())]);
+    assert_eq!(
+        new_events,
+        [
+            (active_id, Some("active".into()), "cancelled".into(), "cancel".into()),
+            (funded, Some("active".into()), "stopped".into(), "stop".into()),
+        ]
+    );
 
-    // A second sweep finds nothing left to stop.
+    // A second sweep (or a late deadline job) finds nothing left to do.
     assert_eq!(scheduler::sweep_deadlines(&app.pool, 100).await.unwrap(), 0);
-    for (id, status) in &ids {
-        let expected = if *status == "active" { "stopped" } else { status };
-        assert_eq!(app.procurement(*id).await["status"], expected);
-    }
+    let late = workflows::procurement::reach_deadline(&app.pool, funded, chrono::Utc::now()).await.unwrap();
+    assert_eq!(late, None);
+
+    // The people concerned hear about it, once, however often the jobs run.
+    app.drain().await;
+    workers::inline::drain(&app.pool).await.unwrap();
+    let notices: Vec<(i64, String)> =
+        sqlx::query_as("SELECT user_id, title FROM notifications WHERE procurement_id = ANY($1) ORDER BY id")
+            .bind(vec![active_id, funded])
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(notices.len(), 3, "{notices:?}");
+    assert!(notices.iter().any(|(user, title)| *user == buyer && title.contains("завершён")), "{notices:?}");
+    assert!(notices.iter().filter(|(_, title)| title.contains("отменена")).count() == 1, "{notices:?}");
 }
 
 #[tokio::test]

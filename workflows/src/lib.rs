@@ -23,6 +23,7 @@ mod fixed;
 pub mod jobs;
 pub mod ledger;
 pub mod money;
+pub mod notify;
 pub mod outbox;
 pub mod page;
 pub mod participant;

@@ -258,7 +258,7 @@ impl ProcurementsApi {
             is_featured: b.is_featured,
         }
         .validated(&current, now)?;
-        procurement::update(&mut tx, id, &patch).await?;
+        procurement::update(&mut tx, &current, &patch).await?;
         let updated = procurement::get(&mut tx, id).await?;
         tx.commit().await?;
         let participants = participant::active_of_procurement(&mut *self.0.pool.acquire().await?, id).await?;

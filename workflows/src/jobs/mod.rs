@@ -6,6 +6,7 @@
 //! idempotency keys.
 
 mod settle;
+mod transition;
 
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
@@ -15,7 +16,17 @@ use sqlx::PgPool;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Job {
     /// A procurement changed state; whatever follows from it (notifications) happens here.
-    ProcurementTransition { procurement_id: i64, from: String, to: String, event: String },
+    ProcurementTransition {
+        procurement_id: i64,
+        from: String,
+        to: String,
+        event: String,
+        /// Why, as recorded in the event log (`{"reason": "stop_amount_reached"}`).
+        #[serde(default)]
+        data: serde_json::Value,
+    },
+    /// A procurement's deadline (as it was when queued, seconds since the epoch) has come.
+    DeadlineReached { procurement_id: i64, deadline: i64 },
     /// Move a paid participant's share from escrow to the organizer (less commission).
     CapturePayment { participant_id: i64 },
     /// Return a cancelled participant's paid share from escrow to their balance.
@@ -27,6 +38,7 @@ impl Job {
     pub fn queue(&self) -> &'static str {
         match self {
             Self::ProcurementTransition { .. } => "lifecycle",
+            Self::DeadlineReached { .. } => "lifecycle",
             Self::CapturePayment { .. } => "payments",
             Self::RefundPayment { .. } => "refunds",
         }
@@ -36,6 +48,7 @@ impl Job {
     pub fn task_id(&self) -> String {
         match self {
             Self::ProcurementTransition { procurement_id, to, .. } => format!("procurement.{to}:{procurement_id}"),
+            Self::DeadlineReached { procurement_id, deadline } => format!("deadline:{procurement_id}:{deadline}"),
             Self::CapturePayment { participant_id } => format!("capture:participant:{participant_id}"),
             Self::RefundPayment { participant_id } => format!("refund:participant:{participant_id}"),
         }
@@ -71,8 +84,11 @@ impl From<sqlx::Error> for JobError {
 /// Runs one job to completion.
 pub async fn run(pool: &PgPool, job: &Job) -> Result<(), JobError> {
     match job {
-        Job::ProcurementTransition { procurement_id, to, .. } => {
-            tracing::info!(procurement_id, to, "procurement transition processed");
+        Job::ProcurementTransition { procurement_id, to, data, .. } => {
+            transition::on_transition(pool, *procurement_id, to, data).await
+        }
+        Job::DeadlineReached { procurement_id, .. } => {
+            crate::procurement::reach_deadline(pool, *procurement_id, chrono::Utc::now()).await?;
             Ok(())
         }
         Job::CapturePayment { participant_id } => settle::capture(pool, *participant_id).await,

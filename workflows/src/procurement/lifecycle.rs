@@ -30,20 +30,69 @@ pub async fn change_status(
     if !actor.may_act_for(procurement.organizer_id) {
         return Err(DomainError::forbidden("only the procurement's organizer can change its status"));
     }
-    let event = procurement.status.transition_to(target)?;
-    if event == ProcurementEvent::Publish && procurement.deadline <= now {
+    if target == ProcurementStatus::Active && procurement.deadline <= now {
+        // Checked after the table would allow it, so an illegal move still says so.
+        procurement.status.transition_to(target)?;
         return Err(DomainError::invalid("deadline", "has passed; move it to the future before publishing"));
     }
-    settle_participants(&mut tx, &procurement, event, actor).await?;
-    sqlx::query("UPDATE procurements SET status = $2, updated_at = now() WHERE id = $1")
-        .bind(id)
-        .bind(target)
-        .execute(&mut *tx)
-        .await?;
-    record_transition(&mut tx, &procurement, target, event, actor, serde_json::json!({})).await?;
+    apply(&mut tx, &procurement, target, actor, serde_json::json!({})).await?;
     let changed = store::get(&mut tx, id).await?;
     tx.commit().await?;
     Ok(changed)
+}
+
+/// The deadline rule. At its deadline an active procurement that collected at least its target
+/// amount (the supplier's minimum order) stops, and the organizer moves on to payment; one that
+/// did not is cancelled: the purchase cannot happen. Nobody has paid while a procurement is
+/// active, so a cancellation here refunds nothing. Returns the new status, or `None` when there
+/// is nothing to do (not active any more, or the deadline was moved).
+pub async fn reach_deadline(pool: &PgPool, id: i64, now: DateTime<Utc>) -> DomainResult<Option<ProcurementStatus>> {
+    let mut tx = pool.begin().await?;
+    let p = store::lock(&mut tx, id).await?;
+    if p.status != ProcurementStatus::Active || p.deadline > now {
+        return Ok(None);
+    }
+    let (target, data) = if p.current_amount >= p.target_amount {
+        (ProcurementStatus::Stopped, serde_json::json!({ "reason": "deadline" }))
+    } else {
+        let data = serde_json::json!({
+            "reason": "below_target", "current_amount": p.current_amount, "target_amount": p.target_amount,
+        });
+        (ProcurementStatus::Cancelled, data)
+    };
+    apply(&mut tx, &p, target, Actor::System, data).await?;
+    tx.commit().await?;
+    Ok(Some(target))
+}
+
+/// Queues the deadline job of a procurement's current deadline. Its task id carries the
+/// deadline, so moving the deadline queues a new job and the old one finds nothing to do.
+pub(crate) async fn schedule_deadline(conn: &mut PgConnection, id: i64, deadline: DateTime<Utc>) -> sqlx::Result<()> {
+    let job = Job::DeadlineReached { procurement_id: id, deadline: deadline.timestamp() };
+    outbox::enqueue(conn, &job, Some(deadline)).await
+}
+
+/// Moves a locked procurement to `target`: settles its orders, updates the row, logs the
+/// transition and queues what follows.
+async fn apply(
+    conn: &mut PgConnection,
+    procurement: &Procurement,
+    target: ProcurementStatus,
+    actor: Actor,
+    data: serde_json::Value,
+) -> DomainResult<()> {
+    let event = procurement.status.transition_to(target)?;
+    settle_participants(conn, procurement, event, actor).await?;
+    sqlx::query("UPDATE procurements SET status = $2, updated_at = now() WHERE id = $1")
+        .bind(procurement.id)
+        .bind(target)
+        .execute(&mut *conn)
+        .await?;
+    record_transition(conn, procurement, target, event, actor, data).await?;
+    if event == ProcurementEvent::Publish {
+        schedule_deadline(conn, procurement.id, procurement.deadline).await?;
+    }
+    Ok(())
 }
 
 async fn settle_participants(
@@ -68,7 +117,7 @@ async fn settle_participants(
                     format!("participant {} already received the goods; complete the procurement instead", part.id),
                 ));
             }
-            _ => participant::cancel(conn, procurement, &part, actor, event.name()).await?,
+            _ => participant::cancel(conn, procurement, &part, actor, &format!("procurement_{}", event.name())).await?,
         }
     }
     Ok(())
@@ -102,6 +151,7 @@ pub(crate) async fn record_transition(
         from: procurement.status.to_string(),
         to: to.to_string(),
         event: event.name().to_string(),
+        data,
     };
     outbox::enqueue(conn, &job, None).await?;
     Ok(())

@@ -8,7 +8,7 @@ mod status;
 mod store;
 
 pub use join::{JoinRequest, join, leave};
-pub use lifecycle::change_status;
+pub use lifecycle::{change_status, reach_deadline};
 pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};
 pub use settlement::{capture_participant, pay_participant, refund_participant};
 pub use status::{ProcurementEvent, ProcurementStatus};

@@ -70,8 +70,10 @@ pub async fn create(conn: &mut PgConnection, new: &NewProcurement) -> DomainResu
     .await?)
 }
 
-/// Applies a validated patch. `Option<Option<_>>` fields distinguish "leave" from "clear".
-pub async fn update(conn: &mut PgConnection, id: i64, patch: &ProcurementPatch) -> DomainResult<()> {
+/// Applies a validated patch to `current` (locked by the caller). `Option<Option<_>>` fields
+/// distinguish "leave" from "clear". Moving an open procurement's deadline moves its job.
+pub async fn update(conn: &mut PgConnection, current: &Procurement, patch: &ProcurementPatch) -> DomainResult<()> {
+    let id = current.id;
     let mut q = QueryBuilder::new("UPDATE procurements SET updated_at = now()");
     macro_rules! set {
         ($column:literal, $value:expr) => {
@@ -96,7 +98,13 @@ pub async fn update(conn: &mut PgConnection, id: i64, patch: &ProcurementPatch) 
     set!("image_url", patch.image_url.clone());
     set!("is_featured", patch.is_featured);
     q.push(" WHERE id = ").push_bind(id);
-    q.build().execute(conn).await?;
+    q.build().execute(&mut *conn).await?;
+    if let Some(deadline) = patch.deadline
+        && current.status == ProcurementStatus::Active
+        && deadline != current.deadline
+    {
+        super::lifecycle::schedule_deadline(conn, id, deadline).await?;
+    }
     Ok(())
 }
 
