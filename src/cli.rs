@@ -29,6 +29,9 @@ pub enum Command {
     Createsuperuser(SuperuserArgs),
     /// Print a user JWT for the given user.
     Token(TokenArgs),
+    /// Inspect the job queues and the dead-letter set.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
     /// Benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -63,6 +66,24 @@ pub struct SuperuserArgs {
 pub struct TokenArgs {
     #[arg(long)]
     pub user_id: i64,
+}
+
+#[derive(Subcommand)]
+pub enum JobsCommand {
+    /// Per queue: waiting, scheduled, running, done, dead, live workers.
+    Stats,
+    /// Jobs that failed for good, with their last error.
+    Dead {
+        #[arg(long)]
+        queue: String,
+    },
+    /// Put a dead job back on its queue.
+    Retry {
+        #[arg(long)]
+        queue: String,
+        #[arg(long)]
+        task_id: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -26,6 +26,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Seed => roles::admin::seed(&settings).await,
         Command::Createsuperuser(args) => roles::admin::create_superuser(&settings, &args).await,
         Command::Token(args) => roles::admin::token(&settings, &args).await,
+        Command::Jobs(command) => roles::jobs::run(&settings, command).await,
         Command::Bench(BenchCommand::Api(args)) => bench::api(&settings, args).await,
     }
 }

@@ -1,6 +1,7 @@
 //! What each `groupbuy` subcommand runs.
 
 pub mod admin;
+pub mod jobs;
 pub mod scheduler;
 pub mod serve;
 pub mod worker;

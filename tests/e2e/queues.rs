@@ -53,7 +53,8 @@ async fn paid(app: &TestApp) -> (i64, i64) {
 async fn completion_captures_through_redis_worker_pools() {
     let app = TestApp::spawn().await;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let config = PoolConfig { namespace: namespace(), concurrency: 4, ..PoolConfig::default() };
+    let ns = namespace();
+    let config = PoolConfig { namespace: ns.clone(), concurrency: 4, ..PoolConfig::default() };
     let runtime = tokio::spawn(workers::runtime::run(app.pool.clone(), REDIS_URL, config, async {
         let _ = rx.await;
     }));
@@ -62,6 +63,19 @@ async fn completion_captures_through_redis_worker_pools() {
     assert_eq!(completed.0, StatusCode::OK, "{}", completed.1);
     eventually("the capture", || async { balance(&app, organizer).await == dec("300.00") }).await;
     eventually("the outbox to empty", || async { unsent(&app).await == 0 }).await;
+    // Finished jobs are acknowledged: none stays "running" to be re-run as an orphan later.
+    let conn = workers::storage::connect(REDIS_URL).await.unwrap();
+    eventually("the acknowledgements", || {
+        let mut conn = conn.clone();
+        let ns = ns.clone();
+        async move {
+            let stats = workers::admin::stats(&mut conn, &ns).await.unwrap();
+            let payments = stats.iter().find(|s| s.queue == "payments").unwrap();
+            let lifecycle = stats.iter().find(|s| s.queue == "lifecycle").unwrap();
+            payments.done == 1 && payments.running == 0 && lifecycle.running == 0 && lifecycle.done >= 4
+        }
+    })
+    .await;
     tx.send(()).unwrap();
     runtime.await.unwrap().expect("pools stop cleanly");
     app.assert_ledger_consistent().await;
@@ -160,5 +174,52 @@ async fn work_committed_while_redis_is_down_is_relayed_once_it_returns() {
     tx.send(()).unwrap();
     runtime.await.unwrap().expect("pools stop cleanly");
     assert_eq!(balance(&app, organizer).await, dec("300.00"), "captured exactly once");
+    app.assert_ledger_consistent().await;
+}
+
+#[tokio::test]
+async fn a_job_that_cannot_succeed_is_dead_lettered_and_a_retry_runs_it_again() {
+    let app = TestApp::spawn().await;
+    let ns = namespace();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let config = PoolConfig { namespace: ns.clone(), ..PoolConfig::default() };
+    let runtime = tokio::spawn(workers::runtime::run(app.pool.clone(), REDIS_URL, config, async {
+        let _ = rx.await;
+    }));
+    let (id, organizer) = paid(&app).await;
+    let pid: i64 = sqlx::query_scalar("SELECT id FROM participants WHERE procurement_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    // A capture before completion can never succeed: straight to the dead-letter set, once.
+    let job = workflows::jobs::Job::CapturePayment { participant_id: pid };
+    let mut db = app.pool.acquire().await.unwrap();
+    workflows::outbox::enqueue(&mut db, &job, None).await.unwrap();
+    drop(db);
+    let mut conn = workers::storage::connect(REDIS_URL).await.unwrap();
+    eventually("the dead letter", || {
+        let mut conn = conn.clone();
+        let ns = ns.clone();
+        async move { workers::admin::dead(&mut conn, &ns, workers::Queue::Payments).await.unwrap().len() == 1 }
+    })
+    .await;
+    let dead = workers::admin::dead(&mut conn, &ns, workers::Queue::Payments).await.unwrap();
+    assert_eq!(dead[0].task_id, job.task_id());
+    assert_eq!(dead[0].job["kind"], "capture_payment");
+    assert_eq!(balance(&app, organizer).await, dec("0"));
+
+    // Completing makes it possible; re-queueing the dead job runs it again.
+    let completed = try_procurement_status(&app, id, "completed").await;
+    assert_eq!(completed.0, StatusCode::OK, "{}", completed.1);
+    workers::admin::retry(&mut conn, &ns, workers::Queue::Payments, &job.task_id()).await.unwrap();
+    eventually("the retried capture", || async { balance(&app, organizer).await == dec("300.00") }).await;
+    assert!(workers::admin::dead(&mut conn, &ns, workers::Queue::Payments).await.unwrap().is_empty());
+    assert!(matches!(
+        workers::admin::retry(&mut conn, &ns, workers::Queue::Payments, "no-such-task").await,
+        Err(workers::admin::RetryError::NotDead(_))
+    ));
+    tx.send(()).unwrap();
+    runtime.await.unwrap().expect("pools stop cleanly");
     app.assert_ledger_consistent().await;
 }

@@ -3,6 +3,7 @@
 //! Every concern has its own Redis queue with an explicit name, so renaming a Rust type can
 //! never orphan a queue, and each can be scaled by running more worker processes for it.
 
+pub mod admin;
 pub mod inline;
 pub mod pool;
 pub mod relay;

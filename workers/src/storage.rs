@@ -38,7 +38,9 @@ pub fn storage(conn: ConnectionManager, namespace: &str, queue: Queue, batch_siz
             .batch_size(batch_size)
             .heartbeat_interval(HEARTBEAT)
             .missed_heartbeats(MISSED_HEARTBEATS)
-            // Results are unit; keeping them only grows Redis.
-            .persist_results(false),
+            // Must stay on: in apalis-core 1.0 this flag also decides whether a finished task is
+            // acknowledged at all (`should_ack`). Off, every task stays "running" forever and is
+            // re-run as an orphan when its worker goes away.
+            .persist_results(true),
     )
 }

@@ -1,0 +1,117 @@
+//! What staff need to see and do with the queues: counts per state, the dead-letter set, and
+//! putting a dead job back to work. Reads the apalis-redis 1.0 layout directly:
+//! `{queue}:active` (list), `:scheduled` (sorted set), `:inflight:{worker}`, `:done` and `:dead`
+//! (sets), `:data` (id → payload) and `:meta:{id}` (status, attempts, last result).
+
+use crate::Queue;
+use crate::storage;
+use apalis::prelude::{TaskBuilder, TaskId, TaskSink};
+use apalis_redis::ConnectionManager;
+use redis::AsyncCommands;
+use serde::Serialize;
+use workflows::jobs::Job;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct QueueStats {
+    pub queue: &'static str,
+    /// Ready to run now.
+    pub waiting: u64,
+    /// Delayed (deadlines) or waiting for a retry.
+    pub scheduled: u64,
+    /// Taken by a worker, not finished.
+    pub running: u64,
+    pub done: u64,
+    pub dead: u64,
+    /// Live workers (heartbeat within the orphan window).
+    pub workers: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadJob {
+    pub task_id: String,
+    pub job: serde_json::Value,
+    pub attempts: Option<String>,
+    /// The error of the last attempt.
+    pub error: Option<String>,
+}
+
+fn key(namespace: &str, queue: Queue, suffix: &str) -> String {
+    format!("{namespace}:{}:{suffix}", queue.name())
+}
+
+pub async fn stats(conn: &mut ConnectionManager, namespace: &str) -> redis::RedisResult<Vec<QueueStats>> {
+    let now = chrono::Utc::now().timestamp();
+    let window = (storage::HEARTBEAT * storage::MISSED_HEARTBEATS as u32).as_secs() as i64;
+    let mut all = Vec::new();
+    for queue in Queue::ALL {
+        let workers: Vec<String> = conn.zrangebyscore(key(namespace, queue, "workers"), now - window, "+inf").await?;
+        let mut running = 0;
+        for worker in &workers {
+            running += conn.scard::<_, u64>(format!("{}:{worker}", key(namespace, queue, "inflight"))).await?;
+        }
+        all.push(QueueStats {
+            queue: queue.name(),
+            waiting: conn.llen(key(namespace, queue, "active")).await?,
+            scheduled: conn.zcard(key(namespace, queue, "scheduled")).await?,
+            running,
+            done: conn.scard(key(namespace, queue, "done")).await?,
+            dead: conn.scard(key(namespace, queue, "dead")).await?,
+            workers: workers.len() as u64,
+        });
+    }
+    Ok(all)
+}
+
+pub async fn dead(conn: &mut ConnectionManager, namespace: &str, queue: Queue) -> redis::RedisResult<Vec<DeadJob>> {
+    let ids: Vec<String> = conn.smembers(key(namespace, queue, "dead")).await?;
+    let mut jobs = Vec::with_capacity(ids.len());
+    for task_id in ids {
+        let payload: Option<String> = conn.hget(key(namespace, queue, "data"), &task_id).await?;
+        let meta = format!("{}:{task_id}", key(namespace, queue, "meta"));
+        let (attempts, error): (Option<String>, Option<String>) =
+            redis::cmd("HMGET").arg(&meta).arg("attempts").arg("result").query_async(conn).await?;
+        let job = payload.and_then(|p| serde_json::from_str(&p).ok()).unwrap_or(serde_json::Value::Null);
+        jobs.push(DeadJob { task_id, job, attempts, error });
+    }
+    jobs.sort_by(|a, b| a.task_id.cmp(&b.task_id));
+    Ok(jobs)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RetryError {
+    #[error("no dead job '{0}' in that queue")]
+    NotDead(String),
+    #[error("the job's payload is unreadable: {0}")]
+    Unreadable(String),
+    #[error("redis: {0}")]
+    Redis(String),
+}
+
+/// Puts a dead job back on its queue under the same task id, with a fresh attempt count.
+pub async fn retry(
+    conn: &mut ConnectionManager,
+    namespace: &str,
+    queue: Queue,
+    task_id: &str,
+) -> Result<(), RetryError> {
+    let redis_err = |e: redis::RedisError| RetryError::Redis(e.to_string());
+    let is_dead: bool = conn.sismember(key(namespace, queue, "dead"), task_id).await.map_err(redis_err)?;
+    if !is_dead {
+        return Err(RetryError::NotDead(task_id.into()));
+    }
+    let payload: Option<String> = conn.hget(key(namespace, queue, "data"), task_id).await.map_err(redis_err)?;
+    let job: Job =
+        serde_json::from_str(payload.as_deref().unwrap_or("")).map_err(|e| RetryError::Unreadable(e.to_string()))?;
+    // Forget the old run, so the push (which refuses a known id) takes it as new.
+    redis::pipe()
+        .atomic()
+        .srem(key(namespace, queue, "dead"), task_id)
+        .hdel(key(namespace, queue, "data"), task_id)
+        .del(format!("{}:{task_id}", key(namespace, queue, "meta")))
+        .query_async::<()>(conn)
+        .await
+        .map_err(redis_err)?;
+    let mut storage = storage::storage(conn.clone(), namespace, queue, 1);
+    let task = TaskBuilder::new(job).task_id(TaskId::from_string(task_id.to_string())).build();
+    storage.push_task(task).await.map_err(|e| RetryError::Redis(e.to_string()))
+}
