@@ -175,21 +175,24 @@ pub async fn list(
     filter: &ProcurementFilter,
     page: PageRequest,
 ) -> sqlx::Result<Page<Procurement>> {
-    // The total is an uncorrelated subquery, computed once over the bare table; the page itself
-    // walks the ordering index and joins only its 20 rows. (A window count would join and sort
-    // every matching row on every request.)
-    let mut q = QueryBuilder::new("SELECT (SELECT count(*) FROM procurements p WHERE TRUE");
-    push_filters(&mut q, filter);
-    q.push(format_args!(") AS total, {COLUMNS} {FROM} WHERE TRUE"));
-    push_filters(&mut q, filter);
-    match filter.ordering {
-        Ordering::NewestFirst => q.push(" ORDER BY p.created_at DESC, p.id DESC"),
+    // Deferred join: the page's ids come from a narrow scan (index-only for the default order),
+    // and only those 20 rows are read whole and joined. The total is an uncorrelated subquery,
+    // computed once. (Joining first would read, join and sort every matching row per request.)
+    let order = match filter.ordering {
+        Ordering::NewestFirst => "p.created_at DESC, p.id DESC".to_string(),
         Ordering::By { column, descending } => {
             let dir = if descending { "DESC" } else { "ASC" };
-            q.push(format_args!(" ORDER BY {column} {dir}, p.id {dir}"))
+            format!("{column} {dir}, p.id {dir}")
         }
     };
-    q.push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
+    let mut q = QueryBuilder::new("WITH page AS (SELECT p.id FROM procurements p WHERE TRUE");
+    push_filters(&mut q, filter);
+    q.push(format_args!(" ORDER BY {order} LIMIT ")).push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
+    q.push(") SELECT (SELECT count(*) FROM procurements p WHERE TRUE");
+    push_filters(&mut q, filter);
+    q.push(format_args!(") AS total, {COLUMNS} FROM page JOIN procurements p ON p.id = page.id"));
+    q.push(" JOIN users o ON o.id = p.organizer_id LEFT JOIN categories c ON c.id = p.category_id");
+    q.push(format_args!(" ORDER BY {order}"));
     fetch_counted(q, conn, page).await
 }
 
