@@ -63,8 +63,11 @@ async fn handle(job: Job, ctx: Data<Context>, attempt: Attempt) -> Result<(), Bo
             Err(AbortError::new(e).into())
         }
         Err(JobError::Retry(e)) => {
+            // We ask for exponential back-off with jitter, but apalis-redis 1.0's result script
+            // ignores the requested delay and reschedules at `now + attempt` seconds; the cap
+            // above still bounds the attempts. (A follow-up re-pushes retries ourselves.)
             let delay = backoff(attempt.current(), &job.task_id());
-            tracing::warn!(task = job.task_id(), attempt = attempt.current() + 1, retry_in = ?delay, error = %e, "job failed; retrying");
+            tracing::warn!(task = job.task_id(), attempt = attempt.current() + 1, asked_delay = ?delay, error = %e, "job failed; retrying");
             Err(RetryAfterError::new(e, delay).into())
         }
     }
