@@ -8,6 +8,7 @@ mod concurrency;
 mod contract_misc;
 mod contract_procurements;
 mod contract_users;
+mod crash;
 mod jobs;
 mod lifecycle;
 mod queues;

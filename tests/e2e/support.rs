@@ -82,8 +82,8 @@ async fn template() -> &'static str {
         .await
 }
 
-/// A fresh, migrated database of its own.
-pub async fn fresh_database() -> PgPool {
+/// A fresh, migrated database of its own, and its URL.
+pub async fn fresh_database() -> (PgPool, String) {
     let template = template().await;
     let name = format!("gbtest_{}", uuid::Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(&admin_url()).await.unwrap();
@@ -92,18 +92,21 @@ pub async fn fresh_database() -> PgPool {
         .await
         .expect("copy the template database");
     admin.close().await.unwrap();
-    workflows::db::connect(&database_url(&name), 50).await.unwrap()
+    let url = database_url(&name);
+    (workflows::db::connect(&url, 50).await.unwrap(), url)
 }
 
 pub struct TestApp {
     pub base: String,
     pub pool: PgPool,
+    /// For processes the test starts (`groupbuy worker`).
+    pub database_url: String,
     http: reqwest::Client,
 }
 
 impl TestApp {
     pub async fn spawn() -> Self {
-        let pool = fresh_database().await;
+        let (pool, database_url) = fresh_database().await;
         let state = AppState {
             pool: pool.clone(),
             auth: AuthConfig {
@@ -116,7 +119,7 @@ impl TestApp {
         let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
         let addr = acceptor.local_addr()[0].as_socket_addr().copied().expect("tcp address");
         tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(api::app(state)));
-        Self { base: format!("http://{addr}"), pool, http: reqwest::Client::new() }
+        Self { base: format!("http://{addr}"), pool, database_url, http: reqwest::Client::new() }
     }
 
     pub fn user_token(&self, user_id: i64) -> String {

@@ -19,6 +19,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod failpoint;
 mod fixed;
 pub mod jobs;
 pub mod ledger;
