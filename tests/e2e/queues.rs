@@ -76,6 +76,14 @@ async fn completion_captures_through_redis_worker_pools() {
         }
     })
     .await;
+    // Vacuuming with no retention removes every finished job, payload and metadata.
+    let mut conn = conn.clone();
+    let removed = workers::admin::vacuum(&mut conn, &ns, Duration::ZERO).await.unwrap();
+    assert!(removed >= 5, "{removed}");
+    let stats = workers::admin::stats(&mut conn, &ns).await.unwrap();
+    assert!(stats.iter().all(|s| s.done == 0), "{stats:?}");
+    let left: u64 = redis::AsyncCommands::hlen(&mut conn, format!("{ns}:payments:data")).await.unwrap();
+    assert_eq!(left, 0);
     tx.send(()).unwrap();
     runtime.await.unwrap().expect("pools stop cleanly");
     app.assert_ledger_consistent().await;

@@ -115,3 +115,41 @@ pub async fn retry(
     let task = TaskBuilder::new(job).task_id(TaskId::from_string(task_id.to_string())).build();
     storage.push_task(task).await.map_err(|e| RetryError::Redis(e.to_string()))
 }
+
+/// Deletes finished (done) jobs older than `retention` from every queue: their ids, payloads
+/// and metadata. apalis-redis keeps them forever otherwise. Dead jobs stay for staff. Returns
+/// how many were removed. Safe to run from several processes at once.
+pub async fn vacuum(
+    conn: &mut ConnectionManager,
+    namespace: &str,
+    retention: std::time::Duration,
+) -> redis::RedisResult<usize> {
+    let cutoff = chrono::Utc::now().timestamp() - retention.as_secs() as i64;
+    let mut removed = 0;
+    for queue in Queue::ALL {
+        let done = key(namespace, queue, "done");
+        let mut cursor: u64 = 0;
+        loop {
+            let (next, ids): (u64, Vec<String>) =
+                redis::cmd("SSCAN").arg(&done).arg(cursor).arg("COUNT").arg(500).query_async(conn).await?;
+            for id in ids {
+                let meta = format!("{}:{id}", key(namespace, queue, "meta"));
+                let done_at: Option<i64> = conn.hget(&meta, "done_at").await?;
+                if done_at.is_some_and(|at| at <= cutoff) {
+                    redis::pipe()
+                        .srem(&done, &id)
+                        .hdel(key(namespace, queue, "data"), &id)
+                        .del(&meta)
+                        .query_async::<()>(conn)
+                        .await?;
+                    removed += 1;
+                }
+            }
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+    }
+    Ok(removed)
+}

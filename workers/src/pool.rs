@@ -35,9 +35,13 @@ impl Default for PoolConfig {
 /// The worker's name must be new for every incarnation: apalis-redis refuses a name it saw
 /// alive within the heartbeat window, and two live workers sharing one hide each other's orphans.
 fn worker_name(queue: Queue, restarts: usize) -> String {
+    format!("{}-{}-{restarts}", queue.name(), process_tag())
+}
+
+/// What every worker name of this process incarnation contains: host, pid and start time.
+pub fn process_tag() -> String {
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".into());
-    let started = *INCARNATION;
-    format!("{}-{host}-{}-{started}-{restarts}", queue.name(), std::process::id())
+    format!("{host}-{}-{}", std::process::id(), *INCARNATION)
 }
 
 static INCARNATION: std::sync::LazyLock<u128> = std::sync::LazyLock::new(|| {
