@@ -33,6 +33,7 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
         .nest("/api", api)
         .at("/health", get(routes::health::health))
         .at("/ready", get(routes::health::ready))
+        .at("/metrics", get(routes::metrics::metrics))
         // The original clients call paths with a trailing slash (`/api/users/`); both work.
         .with(NormalizePath::new(TrailingSlash::Trim))
         .with(auth::Authenticate(state.auth.clone()))

@@ -8,6 +8,8 @@ pub struct AppState {
     pub auth: AuthConfig,
     /// Checked by `/ready`.
     pub redis: Option<redis::Client>,
+    /// The job queues, for staff and `/metrics` (absent where no worker runtime is configured).
+    pub queues: Option<std::sync::Arc<dyn workflows::jobs::admin::QueueAdmin>>,
     /// The built admin app, served at `/admin-panel/` when present.
     pub admin_ui_dir: Option<std::path::PathBuf>,
 }

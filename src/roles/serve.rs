@@ -14,7 +14,7 @@ const API_POOL_SIZE: u32 = 32;
 
 pub async fn api(settings: &Settings) -> anyhow::Result<()> {
     let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
-    serve(settings, app_state(settings, pool)?).await
+    serve(settings, app_state(settings, pool).await?).await
 }
 
 /// Everything in one process: migrations, demo data (unless `DEMO_DATA=false`), the scheduler's
@@ -39,7 +39,7 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
     // Dead pools end the process (so a supervisor restarts it); on a signal, the API stops
     // first and the pools then finish their in-flight jobs.
     let result = tokio::select! {
-        served = serve(settings, app_state(settings, pool)?) => {
+        served = serve(settings, app_state(settings, pool).await?) => {
             served.and(jobs.await.map_err(anyhow::Error::from))
         }
         stopped = &mut jobs => stopped.map_err(anyhow::Error::from),
@@ -48,7 +48,7 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
     result
 }
 
-fn app_state(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result<AppState> {
+async fn app_state(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result<AppState> {
     if settings.service_api_keys.is_empty() {
         tracing::warn!("SERVICE_API_KEYS is not set: only user tokens and anonymous reads will work");
     }
@@ -59,6 +59,13 @@ fn app_state(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result<AppState
             service_keys: Arc::new(settings.service_api_keys.clone()),
         },
         redis: Some(redis::Client::open(settings.redis_url.as_str())?),
+        queues: match workers::storage::connect(&settings.redis_url).await {
+            Ok(conn) => Some(Arc::new(workers::admin::RedisQueueAdmin::new(conn, settings.queue_namespace.clone()))),
+            Err(e) => {
+                tracing::warn!(error = %e, "Redis unreachable: job statistics unavailable until restart");
+                None
+            }
+        },
         admin_ui_dir: Some(settings.admin_ui_dir.clone()),
     })
 }

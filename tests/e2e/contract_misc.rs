@@ -666,6 +666,9 @@ async fn openapi_document_lists_every_operation() {
         "GET /payments/transactions",
         "GET /payments/transactions/summary",
         "POST /auth/token",
+        "GET /admin/jobs/stats",
+        "GET /admin/jobs/dead",
+        "POST /admin/jobs/retry",
     ]
     .into_iter()
     .map(String::from)

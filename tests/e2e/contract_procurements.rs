@@ -524,13 +524,13 @@ async fn update_changes_only_what_is_sent() {
     assert_error(&featured, StatusCode::FORBIDDEN, "forbidden");
     let (status, p) = patch(&app, id, json!({ "is_featured": true })).await;
     assert_eq!((status, p["is_featured"].as_bool()), (StatusCode::OK, Some(true)));
-    // Someone else may not edit it at all.
+    // Someone else may not edit it at all; while it is a draft, it does not even exist for them.
     let stranger = app.register("organizer").await;
     let refused = send(
         app.as_user(stranger, Method::PATCH, &format!("/api/procurements/{id}/")).json(&json!({ "title": "Чужое" })),
     )
     .await;
-    assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+    assert_error(&refused, StatusCode::NOT_FOUND, "not_found");
     assert_error(
         &send(app.anon(Method::PATCH, &format!("/api/procurements/{id}/")).json(&json!({ "title": "x" }))).await,
         StatusCode::UNAUTHORIZED,
@@ -891,7 +891,8 @@ async fn update_status_answers_status_and_display() {
             .json(&json!({ "status": "active" })),
     )
     .await;
-    assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+    // `other` is a draft: to a stranger it does not exist.
+    assert_error(&refused, StatusCode::NOT_FOUND, "not_found");
     let (code, cancelled) = send(
         app.service(Method::POST, &format!("/api/procurements/{other}/update_status/"))
             .json(&json!({ "status": "cancelled" })),

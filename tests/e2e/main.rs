@@ -12,4 +12,5 @@ mod crash;
 mod jobs;
 mod lifecycle;
 mod queues;
+mod safety_nets;
 mod smoke;

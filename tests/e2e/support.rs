@@ -101,12 +101,15 @@ pub struct TestApp {
     pub pool: PgPool,
     /// For processes the test starts (`groupbuy worker`).
     pub database_url: String,
+    /// This test's Redis queue namespace (what the staff endpoints look at).
+    pub namespace: String,
     http: reqwest::Client,
 }
 
 impl TestApp {
     pub async fn spawn() -> Self {
         let (pool, database_url) = fresh_database().await;
+        let namespace = format!("gbtest:{}", uuid::Uuid::new_v4().simple());
         let state = AppState {
             pool: pool.clone(),
             auth: AuthConfig {
@@ -114,12 +117,16 @@ impl TestApp {
                 service_keys: Arc::new(HashSet::from([SERVICE_KEY.to_string()])),
             },
             redis: None,
+            queues: Some(Arc::new(workers::admin::RedisQueueAdmin::new(
+                workers::storage::connect("redis://127.0.0.1:6379").await.expect("redis"),
+                namespace.clone(),
+            ))),
             admin_ui_dir: None,
         };
         let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
         let addr = acceptor.local_addr()[0].as_socket_addr().copied().expect("tcp address");
         tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(api::app(state)));
-        Self { base: format!("http://{addr}"), pool, database_url, http: reqwest::Client::new() }
+        Self { base: format!("http://{addr}"), pool, database_url, namespace, http: reqwest::Client::new() }
     }
 
     pub fn user_token(&self, user_id: i64) -> String {

@@ -153,3 +153,69 @@ pub async fn vacuum(
     }
     Ok(removed)
 }
+
+/// The staff view of the queues, for the API.
+pub struct RedisQueueAdmin {
+    conn: ConnectionManager,
+    namespace: String,
+}
+
+impl RedisQueueAdmin {
+    pub fn new(conn: ConnectionManager, namespace: impl Into<String>) -> Self {
+        Self { conn, namespace: namespace.into() }
+    }
+}
+
+use workflows::jobs::admin::{AdminFuture, DeadJobView, QueueAdmin, QueueAdminError, QueueCounts};
+
+fn backend(e: impl std::fmt::Display) -> QueueAdminError {
+    QueueAdminError::Backend(e.to_string())
+}
+
+fn queue_named(name: &str) -> Result<Queue, QueueAdminError> {
+    Queue::parse(name).map_err(|_| QueueAdminError::UnknownQueue(name.into()))
+}
+
+impl QueueAdmin for RedisQueueAdmin {
+    fn stats(&self) -> AdminFuture<'_, Vec<QueueCounts>> {
+        Box::pin(async move {
+            let mut conn = self.conn.clone();
+            let stats = stats(&mut conn, &self.namespace).await.map_err(backend)?;
+            Ok(stats
+                .into_iter()
+                .map(|s| QueueCounts {
+                    queue: s.queue.into(),
+                    waiting: s.waiting,
+                    scheduled: s.scheduled,
+                    running: s.running,
+                    done: s.done,
+                    dead: s.dead,
+                    workers: s.workers,
+                })
+                .collect())
+        })
+    }
+
+    fn dead(&self, queue: String) -> AdminFuture<'_, Vec<DeadJobView>> {
+        Box::pin(async move {
+            let queue = queue_named(&queue)?;
+            let mut conn = self.conn.clone();
+            let jobs = dead(&mut conn, &self.namespace, queue).await.map_err(backend)?;
+            Ok(jobs
+                .into_iter()
+                .map(|j| DeadJobView { task_id: j.task_id, job: j.job, attempts: j.attempts, error: j.error })
+                .collect())
+        })
+    }
+
+    fn retry(&self, queue: String, task_id: String) -> AdminFuture<'_, ()> {
+        Box::pin(async move {
+            let queue = queue_named(&queue)?;
+            let mut conn = self.conn.clone();
+            retry(&mut conn, &self.namespace, queue, &task_id).await.map_err(|e| match e {
+                RetryError::NotDead(id) => QueueAdminError::NotDead(id),
+                other => backend(other),
+            })
+        })
+    }
+}

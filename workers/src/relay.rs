@@ -42,30 +42,35 @@ impl Relay {
         if rows.is_empty() {
             return Ok(0);
         }
+        let mut sent = Vec::with_capacity(rows.len());
         for row in &rows {
             let job = match row.job() {
                 Ok(job) => job,
                 Err(e) => {
-                    // A row no version of the code can read: keep it for staff, move on.
-                    tracing::error!(id = row.id, task_id = row.task_id, error = %e, "unreadable outbox row skipped");
+                    // A row this version cannot read: set aside for staff, not marked sent.
+                    tracing::error!(id = row.id, task_id = row.task_id, error = %e, "unreadable outbox row set aside");
+                    outbox::set_aside(&mut tx, row.id, &format!("unreadable: {e}")).await?;
                     continue;
                 }
             };
             let Some(storage) = self.queues.get_mut(row.queue.as_str()) else {
-                tracing::error!(id = row.id, queue = row.queue, "outbox row for an unknown queue skipped");
+                tracing::error!(id = row.id, queue = row.queue, "outbox row for an unknown queue set aside");
+                outbox::set_aside(&mut tx, row.id, &format!("unknown queue '{}'", row.queue)).await?;
                 continue;
             };
-            let run_at = u64::try_from(row.run_at.timestamp()).unwrap_or(0);
+            // Redis keeps whole seconds: round up, so a deadline job never comes due early.
+            let run_at =
+                u64::try_from(row.run_at.timestamp() + i64::from(row.run_at.timestamp_subsec_nanos() > 0)).unwrap_or(0);
             let task = TaskBuilder::new(job)
                 .task_id(TaskId::from_string(row.task_id.clone()))
                 .run_at_timestamp(run_at)
                 .build();
             storage.push_task(task).await.map_err(|e| RelayError::Redis(e.to_string()))?;
+            sent.push(row.id);
         }
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        outbox::mark_sent(&mut tx, &ids).await?;
+        outbox::mark_sent(&mut tx, &sent).await?;
         tx.commit().await?;
-        Ok(rows.len())
+        Ok(sent.len())
     }
 
     /// Relays until the process stops: immediately again after a full batch, after a short
@@ -74,6 +79,7 @@ impl Relay {
         let mut backoff = Duration::from_millis(200);
         loop {
             match self.relay_once().await {
+                // A full batch: more may be waiting.
                 Ok(n) if n as i64 >= self.batch => continue,
                 Ok(_) => {
                     backoff = Duration::from_millis(200);

@@ -43,13 +43,19 @@ impl OutboxRow {
 pub async fn claim(conn: &mut PgConnection, limit: i64, due_by: Option<DateTime<Utc>>) -> sqlx::Result<Vec<OutboxRow>> {
     sqlx::query_as(
         "SELECT id, queue, task_id, payload, run_at FROM outbox
-         WHERE sent_at IS NULL AND ($2::timestamptz IS NULL OR run_at <= $2)
+         WHERE sent_at IS NULL AND error IS NULL AND ($2::timestamptz IS NULL OR run_at <= $2)
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
     )
     .bind(limit)
     .bind(due_by)
     .fetch_all(conn)
     .await
+}
+
+/// Sets a row aside with the reason it cannot be relayed; staff see it in the table.
+pub async fn set_aside(conn: &mut PgConnection, id: i64, error: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET error = $2 WHERE id = $1").bind(id).bind(error).execute(conn).await?;
+    Ok(())
 }
 
 pub async fn mark_sent(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()> {
@@ -59,5 +65,5 @@ pub async fn mark_sent(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()>
 
 /// Rows not yet pushed, oldest first.
 pub async fn pending_count(conn: &mut PgConnection) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetch_one(conn).await
+    sqlx::query_scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND error IS NULL").fetch_one(conn).await
 }

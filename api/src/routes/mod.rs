@@ -3,6 +3,8 @@
 mod auth;
 mod categories;
 pub mod health;
+mod jobs;
+pub mod metrics;
 mod participants;
 mod procurements;
 mod transactions;
@@ -26,6 +28,8 @@ pub enum Tag {
     Transactions,
     /// Tokens for users.
     Auth,
+    /// Staff view of the job queues (service key).
+    Jobs,
 }
 
 /// A 201 with the created resource (which always includes its `id`).
@@ -45,6 +49,7 @@ pub fn service(state: &AppState) -> OpenApiService<impl poem_openapi::OpenApi, (
             categories::CategoriesApi(state.clone()),
             transactions::TransactionsApi(state.clone()),
             auth::AuthApi(state.clone()),
+            jobs::JobsApi(state.clone()),
         ),
         "GroupBuy API",
         env!("CARGO_PKG_VERSION"),

@@ -30,6 +30,11 @@ impl ParticipantsApi {
     ) -> ApiResult<Json<Paginated<ParticipantOut>>> {
         let actor = auth.caller().actor()?;
         let mut conn = self.0.pool.acquire().await?;
+        if let Some(id) = procurement.0
+            && procurement::get(&mut conn, id).await?.hidden_from(actor)
+        {
+            return Err(ApiError::not_found(format!("procurement {id} not found")));
+        }
         if let Actor::User(me) = actor {
             let organizes = match procurement.0 {
                 Some(id) => procurement::get(&mut conn, id).await?.organizer_id == me,

@@ -200,10 +200,11 @@ impl ProcurementsApi {
     #[oai(path = "/procurements/:id/check_access", method = "post")]
     async fn check_access(&self, auth: Auth, id: Path<i64>, body: Json<UserRef>) -> ApiResult<AccessResponse> {
         auth.caller().acting_for(body.user_id)?;
+        // A draft exists only for its organizer (nobody else can have joined it).
         let allowed: Option<bool> = sqlx::query_scalar(
             "SELECT p.organizer_id = $2 OR EXISTS (
                  SELECT 1 FROM participants WHERE procurement_id = p.id AND user_id = $2 AND status <> 'cancelled')
-             FROM procurements p WHERE p.id = $1",
+             FROM procurements p WHERE p.id = $1 AND (p.status <> 'draft' OR p.organizer_id = $2)",
         )
         .bind(id.0)
         .bind(body.user_id)
@@ -237,6 +238,9 @@ impl ProcurementsApi {
         let now = Utc::now();
         let mut tx = self.0.pool.begin().await?;
         let current = procurement::lock(&mut tx, id).await?;
+        if current.hidden_from(actor) {
+            return Err(ApiError::not_found(format!("procurement {id} not found")));
+        }
         if !actor.may_act_for(current.organizer_id) {
             return Err(ApiError::forbidden("only the procurement's organizer can change it"));
         }

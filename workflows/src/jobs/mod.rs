@@ -5,6 +5,7 @@
 //! safe to run twice: transitions are guarded by the expected state and money moves carry
 //! idempotency keys.
 
+pub mod admin;
 mod settle;
 mod transition;
 

@@ -125,6 +125,12 @@ async fn post_entries(conn: &mut PgConnection, movement: &Movement) -> DomainRes
             .bind(&movement.idempotency_key)
             .fetch_one(&mut *conn)
             .await?;
+        if !same_movement(conn, existing, movement).await? {
+            return Err(DomainError::conflict(
+                "idempotency_key_reused",
+                "this idempotency key was already used for a different money movement",
+            ));
+        }
         return Ok(Posted::AlreadyPosted(existing));
     };
 
@@ -142,13 +148,40 @@ async fn post_entries(conn: &mut PgConnection, movement: &Movement) -> DomainRes
     Ok(Posted::New(transaction_id))
 }
 
+/// Whether posted transaction `id` moved exactly `movement`'s legs (a retry), rather than
+/// something else under the same key (a client bug that must not pass as a success).
+async fn same_movement(conn: &mut PgConnection, id: i64, movement: &Movement) -> sqlx::Result<bool> {
+    let mut posted: Vec<(String, i64, i64, i64)> = sqlx::query_as::<_, (String, Option<i64>, Option<i64>, Money)>(
+        "SELECT a.kind, a.user_id, a.procurement_id, e.amount
+         FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id WHERE e.transaction_id = $1",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(|(kind, user, procurement, amount)| (kind, user.unwrap_or(0), procurement.unwrap_or(0), amount.kopecks()))
+    .collect();
+    let mut asked: Vec<(String, i64, i64, i64)> = movement
+        .legs
+        .iter()
+        .map(|l| {
+            let a = l.account;
+            (a.kind().to_string(), a.user_id().unwrap_or(0), a.procurement_id().unwrap_or(0), l.amount.kopecks())
+        })
+        .collect();
+    posted.sort();
+    asked.sort();
+    Ok(posted == asked)
+}
+
 async fn apply_leg(conn: &mut PgConnection, transaction_id: i64, leg: &Leg) -> DomainResult<()> {
     let account = leg.account;
     for _ in 0..2 {
         let applied = sqlx::query(
             "WITH account AS (
                 UPDATE ledger_accounts SET balance = balance + $4
-                WHERE kind = $1 AND user_id IS NOT DISTINCT FROM $2 AND procurement_id IS NOT DISTINCT FROM $3
+                WHERE kind = $1 AND COALESCE(user_id, 0) = COALESCE($2, 0)
+                  AND COALESCE(procurement_id, 0) = COALESCE($3, 0)
                 RETURNING id, balance)
              INSERT INTO ledger_entries (transaction_id, account_id, amount, balance_after)
              SELECT $5, id, $4, balance FROM account",

@@ -169,6 +169,9 @@ pub async fn leave(pool: &PgPool, procurement_id: i64, user_id: i64, actor: Acto
     }
     let mut tx = pool.begin().await?;
     let procurement = store::lock(&mut tx, procurement_id).await?;
+    if procurement.hidden_from(actor) {
+        return Err(DomainError::not_found("procurement", procurement_id));
+    }
     let participant_id = active_participation(&mut tx, procurement_id, user_id)
         .await?
         .ok_or_else(|| DomainError::conflict("not_participating", "not participating in this procurement"))?;

@@ -27,6 +27,9 @@ pub async fn change_status(
 ) -> DomainResult<Procurement> {
     let mut tx = pool.begin().await?;
     let procurement = store::lock(&mut tx, id).await?;
+    if procurement.hidden_from(actor) {
+        return Err(DomainError::not_found("procurement", id));
+    }
     if !actor.may_act_for(procurement.organizer_id) {
         return Err(DomainError::forbidden("only the procurement's organizer can change its status"));
     }

@@ -66,6 +66,11 @@ impl Procurement {
         self.status == ProcurementStatus::Active && self.deadline > now && !self.stop_reached()
     }
 
+    /// Drafts are private to their organizer: to anyone else they do not exist.
+    pub fn hidden_from(&self, actor: crate::Actor) -> bool {
+        self.status == ProcurementStatus::Draft && !actor.may_act_for(self.organizer_id)
+    }
+
     /// What is left before the stop amount, if there is one.
     pub fn remaining_to_stop(&self) -> Option<Money> {
         self.stop_at_amount.map(|stop| stop.checked_sub(self.current_amount).unwrap_or_default())

@@ -1,0 +1,112 @@
+use super::Tag;
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use poem_openapi::param::Query;
+use poem_openapi::payload::Json;
+use poem_openapi::{Object, OpenApi};
+use std::sync::Arc;
+use workflows::jobs::admin::{QueueAdmin, QueueAdminError};
+
+pub struct JobsApi(pub AppState);
+
+#[derive(Object)]
+struct QueueStatsOut {
+    queue: String,
+    /// Ready to run now.
+    waiting: u64,
+    /// Delayed (deadlines) or waiting for a retry.
+    scheduled: u64,
+    running: u64,
+    done: u64,
+    dead: u64,
+    workers: u64,
+}
+
+#[derive(Object)]
+struct DeadJobOut {
+    task_id: String,
+    job: serde_json::Value,
+    attempts: Option<String>,
+    /// The error of the last attempt.
+    error: Option<String>,
+}
+
+#[derive(Object)]
+struct RetryRequest {
+    #[oai(validator(max_length = 50))]
+    queue: String,
+    #[oai(validator(min_length = 1, max_length = 200))]
+    task_id: String,
+}
+
+#[derive(Object)]
+struct Retried {
+    task_id: String,
+    queue: String,
+}
+
+impl From<QueueAdminError> for ApiError {
+    fn from(e: QueueAdminError) -> Self {
+        match e {
+            QueueAdminError::UnknownQueue(_) => ApiError::bad_request(e.to_string(), "validation_error"),
+            QueueAdminError::NotDead(_) => ApiError::not_found(e.to_string()),
+            QueueAdminError::Backend(_) => {
+                tracing::error!(error = %e, "queue backend");
+                ApiError::Internal(Json(crate::error::ErrorBody {
+                    error: "the job queues are unreachable".into(),
+                    code: "queues_unavailable".into(),
+                }))
+            }
+        }
+    }
+}
+
+impl JobsApi {
+    fn queues(&self, auth: &Auth) -> ApiResult<Arc<dyn QueueAdmin>> {
+        auth.caller().require_service()?;
+        self.0.queues.clone().ok_or_else(|| ApiError::not_found("no job queues are configured on this server"))
+    }
+}
+
+#[OpenApi(tag = "Tag::Jobs")]
+impl JobsApi {
+    /// Per queue: waiting, scheduled, running, done, dead and live workers.
+    #[oai(path = "/admin/jobs/stats", method = "get")]
+    async fn stats(&self, auth: Auth) -> ApiResult<Json<Vec<QueueStatsOut>>> {
+        let stats = self.queues(&auth)?.stats().await?;
+        Ok(Json(
+            stats
+                .into_iter()
+                .map(|s| QueueStatsOut {
+                    queue: s.queue,
+                    waiting: s.waiting,
+                    scheduled: s.scheduled,
+                    running: s.running,
+                    done: s.done,
+                    dead: s.dead,
+                    workers: s.workers,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Jobs that failed for good, with their last error.
+    #[oai(path = "/admin/jobs/dead", method = "get")]
+    async fn dead(&self, auth: Auth, queue: Query<String>) -> ApiResult<Json<Vec<DeadJobOut>>> {
+        let jobs = self.queues(&auth)?.dead(queue.0).await?;
+        Ok(Json(
+            jobs.into_iter()
+                .map(|j| DeadJobOut { task_id: j.task_id, job: j.job, attempts: j.attempts, error: j.error })
+                .collect(),
+        ))
+    }
+
+    /// Put a dead job back on its queue.
+    #[oai(path = "/admin/jobs/retry", method = "post")]
+    async fn retry(&self, auth: Auth, body: Json<RetryRequest>) -> ApiResult<Json<Retried>> {
+        let RetryRequest { queue, task_id } = body.0;
+        self.queues(&auth)?.retry(queue.clone(), task_id.clone()).await?;
+        Ok(Json(Retried { task_id, queue }))
+    }
+}
