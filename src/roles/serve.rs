@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use workflows::db;
 
-/// Connections for a process that serves the API.
-const API_POOL_SIZE: u32 = 32;
+/// Connections for a process that serves the API (and, in `all`, the worker pools too).
+const API_POOL_SIZE: u32 = 48;
 
 pub async fn api(settings: &Settings) -> anyhow::Result<()> {
     let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;

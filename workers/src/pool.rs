@@ -77,8 +77,8 @@ async fn handle(job: Job, ctx: Data<Context>, attempt: Attempt) -> Result<(), Bo
     }
 }
 
-/// Exponential back-off (1 s, 2 s, 4 s … up to 5 min) with ±50 % jitter, so jobs that failed
-/// together do not retry together. The jitter derives from the task id and attempt.
+/// Exponential back-off (1 s, 2 s, 4 s … up to 5 min) with ±50 % random jitter, so jobs that
+/// failed together do not retry together.
 pub fn backoff(attempt: usize, task_id: &str) -> Duration {
     use std::hash::{BuildHasher, RandomState};
     let base = Duration::from_secs(1).saturating_mul(1 << attempt.min(9)).min(Duration::from_secs(300));
@@ -97,7 +97,7 @@ pub async fn run(
     let ctx = Context { pool, max_attempts: config.max_attempts };
     let mut monitor = Monitor::new();
     for queue in config.queues.iter().copied() {
-        let backend = storage::storage(conn.clone(), &config.namespace, queue, config.concurrency.max(10));
+        let backend = storage::storage(conn.clone(), &config.namespace, queue, config.concurrency.max(1));
         let (ctx, concurrency, poll) = (ctx.clone(), config.concurrency, config.poll_interval);
         monitor = monitor.register(move |restarts| {
             WorkerBuilder::new(worker_name(queue, restarts))

@@ -8,8 +8,7 @@ use sqlx::PgPool;
 
 pub async fn capture(pool: &PgPool, participant_id: i64) -> Result<(), JobError> {
     let mut tx = pool.begin().await?;
-    let part = participant::get(&mut tx, participant_id).await?;
-    let p = procurement::lock(&mut tx, part.procurement_id).await?;
+    let (p, part) = lock_order(&mut tx, participant_id).await?;
     if p.status != ProcurementStatus::Completed {
         return Err(JobError::Permanent(format!("procurement {} is '{}', not completed", p.id, p.status)));
     }
@@ -25,8 +24,7 @@ pub async fn capture(pool: &PgPool, participant_id: i64) -> Result<(), JobError>
 
 pub async fn refund(pool: &PgPool, participant_id: i64) -> Result<(), JobError> {
     let mut tx = pool.begin().await?;
-    let part = participant::get(&mut tx, participant_id).await?;
-    let p = procurement::lock(&mut tx, part.procurement_id).await?;
+    let (p, part) = lock_order(&mut tx, participant_id).await?;
     if part.status != ParticipantStatus::Cancelled {
         return Err(JobError::Permanent(format!("participant {participant_id} is '{}', not cancelled", part.status)));
     }
@@ -44,4 +42,16 @@ pub async fn refund(pool: &PgPool, participant_id: i64) -> Result<(), JobError> 
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The procurement (locked, as every change to its orders does first) and then the order, read
+/// under that lock so its status cannot change underneath.
+async fn lock_order(
+    conn: &mut sqlx::PgConnection,
+    participant_id: i64,
+) -> Result<(procurement::Procurement, participant::Participant), JobError> {
+    let procurement_id = participant::get(conn, participant_id).await?.procurement_id;
+    let p = procurement::lock(conn, procurement_id).await?;
+    let part = participant::lock(conn, participant_id).await?;
+    Ok((p, part))
 }

@@ -40,3 +40,15 @@ impl Account {
         }
     }
 }
+
+impl std::fmt::Display for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::UserBalance(id) => write!(f, "the balance of user {id}"),
+            Self::UserHold(id) => write!(f, "the withdrawal hold of user {id}"),
+            Self::Escrow(id) => write!(f, "the escrow of procurement {id}"),
+            Self::Commission => f.write_str("the platform commission"),
+            Self::BankClearing => f.write_str("the bank clearing account"),
+        }
+    }
+}
