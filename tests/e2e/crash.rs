@@ -1,10 +1,9 @@
 //! Real worker processes killed with SIGKILL in the middle of moving money, and duplicate
 //! pushes of the same task: the money moves exactly once.
 
-use crate::lifecycle::{balance, dec, participant_to, try_procurement_status};
+use crate::lifecycle::{balance, dec, try_procurement_status};
 use crate::support::*;
 use reqwest::StatusCode;
-use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -33,19 +32,10 @@ fn kill_9(child: &mut Child) {
 }
 
 async fn completed_with_paid_order(app: &TestApp) -> (i64, i64, i64) {
-    let (id, organizer) = app.active(json!({})).await;
-    let buyer = app.register("buyer").await;
-    app.fund(buyer, "1000.00").await;
-    let (code, joined) = app.join(id, buyer, "3").await;
-    assert_eq!(code, StatusCode::CREATED, "{joined}");
-    let pid = joined["id"].as_i64().unwrap();
-    app.set_status(id, "stopped").await;
-    app.set_status(id, "payment").await;
-    participant_to(app, pid, "confirmed").await;
-    participant_to(app, pid, "paid").await;
-    let completed = try_procurement_status(app, id, "completed").await;
+    let order = app.paid_order().await;
+    let completed = try_procurement_status(app, order.procurement, "completed").await;
     assert_eq!(completed.0, StatusCode::OK, "{}", completed.1);
-    (id, organizer, pid)
+    (order.procurement, order.organizer, order.participant)
 }
 
 async fn captures(app: &TestApp, pid: i64) -> i64 {
@@ -54,21 +44,6 @@ async fn captures(app: &TestApp, pid: i64) -> i64 {
         .fetch_one(&app.pool)
         .await
         .unwrap()
-}
-
-async fn wait_until<F, Fut>(what: &str, limit: Duration, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + limit;
-    while tokio::time::Instant::now() < deadline {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 /// A worker is killed while its capture's transaction is open (before commit), then while the
@@ -83,7 +58,7 @@ async fn a_worker_killed_mid_capture_loses_nothing_and_pays_once() {
 
         let mut first = worker(&app, &ns, failpoint);
         let conn = workers::storage::connect(REDIS_URL).await.unwrap();
-        wait_until("the first worker to take the capture", Duration::from_secs(30), || {
+        eventually("the first worker to take the capture", Duration::from_secs(30), || {
             let mut conn = conn.clone();
             let ns = ns.clone();
             async move {
@@ -100,13 +75,8 @@ async fn a_worker_killed_mid_capture_loses_nothing_and_pays_once() {
 
         // Another incarnation: it finds the dead worker's job once the heartbeat window passes.
         let mut second = worker(&app, &ns, "");
-        wait_until("the orphaned capture to finish", Duration::from_secs(60), || {
-            let mut conn = conn.clone();
-            let ns = ns.clone();
-            async move {
-                let stats = workers::admin::stats(&mut conn, &ns).await.unwrap();
-                stats.iter().any(|s| s.queue == "payments" && s.done == 1 && s.running == 0)
-            }
+        eventually("the orphaned capture to finish", Duration::from_secs(60), || {
+            queue_settled(&conn, &ns, "payments", 1)
         })
         .await;
         kill_9(&mut second);
@@ -136,15 +106,7 @@ async fn duplicate_pushes_of_one_task_run_once() {
     assert_eq!(stored, 1, "one capture task, however often it was pushed");
 
     let mut w = worker(&app, &ns, "");
-    wait_until("the capture", Duration::from_secs(30), || {
-        let mut conn = conn.clone();
-        let ns = ns.clone();
-        async move {
-            let stats = workers::admin::stats(&mut conn, &ns).await.unwrap();
-            stats.iter().any(|s| s.queue == "payments" && s.done == 1 && s.running == 0)
-        }
-    })
-    .await;
+    eventually("the capture", Duration::from_secs(30), || queue_settled(&conn, &ns, "payments", 1)).await;
     kill_9(&mut w);
     assert_eq!(balance(&app, organizer).await, dec("300.00"));
     assert_eq!(captures(&app, pid).await, 1);

@@ -1,31 +1,15 @@
 //! Capture and refund jobs delivered more than once, or when the state no longer calls for them.
 
-use crate::lifecycle::{balance, dec, escrow, participant_to, try_procurement_status};
+use crate::lifecycle::{balance, dec, escrow, try_procurement_status};
 use crate::support::*;
 use reqwest::StatusCode;
 use serde_json::json;
 use workflows::jobs::{self, Job, JobError};
 
-/// A procurement in `payment` with one paid order of 300.00; returns (procurement, organizer,
-/// buyer, participant).
-async fn paid_order(app: &TestApp) -> (i64, i64, i64, i64) {
-    let (id, organizer) = app.active(json!({})).await;
-    let buyer = app.register("buyer").await;
-    app.fund(buyer, "1000.00").await;
-    let (code, joined) = app.join(id, buyer, "3").await;
-    assert_eq!(code, StatusCode::CREATED, "{joined}");
-    let pid = joined["id"].as_i64().unwrap();
-    app.set_status(id, "stopped").await;
-    app.set_status(id, "payment").await;
-    participant_to(app, pid, "confirmed").await;
-    participant_to(app, pid, "paid").await;
-    (id, organizer, buyer, pid)
-}
-
 #[tokio::test]
 async fn a_capture_delivered_three_times_pays_the_organizer_once() {
     let app = TestApp::spawn().await;
-    let (id, organizer, _, pid) = paid_order(&app).await;
+    let PaidOrder { procurement: id, organizer, participant: pid, .. } = app.paid_order().await;
     let completed = try_procurement_status(&app, id, "completed").await;
     assert_eq!(completed.0, StatusCode::OK, "{}", completed.1);
     assert_eq!(balance(&app, organizer).await, dec("0"), "capture waits for its job");
@@ -49,7 +33,7 @@ async fn a_capture_delivered_three_times_pays_the_organizer_once() {
 #[tokio::test]
 async fn a_refund_delivered_twice_refunds_once() {
     let app = TestApp::spawn().await;
-    let (id, _, buyer, pid) = paid_order(&app).await;
+    let PaidOrder { procurement: id, buyer, participant: pid, .. } = app.paid_order().await;
     assert_eq!(balance(&app, buyer).await, dec("700.00"));
     app.set_status(id, "cancelled").await;
     let refund = Job::RefundPayment { participant_id: pid };
@@ -64,7 +48,7 @@ async fn a_refund_delivered_twice_refunds_once() {
 #[tokio::test]
 async fn jobs_the_state_no_longer_calls_for_fail_permanently_and_move_nothing() {
     let app = TestApp::spawn().await;
-    let (id, organizer, buyer, pid) = paid_order(&app).await;
+    let PaidOrder { procurement: id, organizer, buyer, participant: pid } = app.paid_order().await;
     // Not completed yet: no capture; not cancelled: no refund.
     let capture = jobs::run(&app.pool, &Job::CapturePayment { participant_id: pid }).await;
     assert!(matches!(capture, Err(JobError::Permanent(_))), "{capture:?}");

@@ -1,52 +1,22 @@
 //! Jobs through real Redis: the outbox relay and apalis worker pools, as production runs them.
 
-use crate::lifecycle::{balance, dec, participant_to, try_procurement_status};
+use crate::lifecycle::{balance, dec, try_procurement_status};
 use crate::support::*;
 use reqwest::StatusCode;
-use serde_json::json;
 use std::time::Duration;
 use workers::pool::PoolConfig;
 use workers::relay::Relay;
 
 const REDIS_URL: &str = "redis://127.0.0.1:6379";
+const LIMIT: Duration = Duration::from_secs(30);
 
 /// A namespace of its own, so parallel tests never take each other's jobs.
 fn namespace() -> String {
     format!("gbtest:{}", uuid::Uuid::new_v4().simple())
 }
 
-/// Waits (up to a generous limit, for slow CI machines) until `check` holds.
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..300 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
 async fn unsent(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetch_one(&app.pool).await.unwrap()
-}
-
-/// A procurement in `payment` with one paid order of 300.00.
-async fn paid(app: &TestApp) -> (i64, i64) {
-    let (id, organizer) = app.active(json!({})).await;
-    let buyer = app.register("buyer").await;
-    app.fund(buyer, "1000.00").await;
-    let (code, joined) = app.join(id, buyer, "3").await;
-    assert_eq!(code, StatusCode::CREATED, "{joined}");
-    let pid = joined["id"].as_i64().unwrap();
-    app.set_status(id, "stopped").await;
-    app.set_status(id, "payment").await;
-    participant_to(app, pid, "confirmed").await;
-    participant_to(app, pid, "paid").await;
-    (id, organizer)
 }
 
 #[tokio::test]
@@ -58,14 +28,14 @@ async fn completion_captures_through_redis_worker_pools() {
     let runtime = tokio::spawn(workers::runtime::run(app.pool.clone(), REDIS_URL, config, async {
         let _ = rx.await;
     }));
-    let (id, organizer) = paid(&app).await;
+    let PaidOrder { procurement: id, organizer, .. } = app.paid_order().await;
     let completed = try_procurement_status(&app, id, "completed").await;
     assert_eq!(completed.0, StatusCode::OK, "{}", completed.1);
-    eventually("the capture", || async { balance(&app, organizer).await == dec("300.00") }).await;
-    eventually("the outbox to empty", || async { unsent(&app).await == 0 }).await;
+    eventually("the capture", LIMIT, || async { balance(&app, organizer).await == dec("300.00") }).await;
+    eventually("the outbox to empty", LIMIT, || async { unsent(&app).await == 0 }).await;
     // Finished jobs are acknowledged: none stays "running" to be re-run as an orphan later.
     let conn = workers::storage::connect(REDIS_URL).await.unwrap();
-    eventually("the acknowledgements", || {
+    eventually("the acknowledgements", LIMIT, || {
         let mut conn = conn.clone();
         let ns = ns.clone();
         async move {
@@ -115,7 +85,7 @@ impl OwnRedis {
 
     async fn wait_up(&self) {
         let client = redis::Client::open(self.url()).unwrap();
-        eventually("redis to accept connections", || {
+        eventually("redis to accept connections", LIMIT, || {
             let client = client.clone();
             async move { client.get_multiplexed_async_connection().await.is_ok() }
         })
@@ -145,7 +115,7 @@ async fn work_committed_while_redis_is_down_is_relayed_once_it_returns() {
 
     // Redis dies; the state change commits anyway and its jobs wait in the outbox.
     redis.kill();
-    let (id, organizer) = paid(&app).await;
+    let PaidOrder { procurement: id, organizer, .. } = app.paid_order().await;
     let completed = try_procurement_status(&app, id, "completed").await;
     assert_eq!(completed.0, StatusCode::OK, "{}", completed.1);
     let queued = unsent(&app).await;
@@ -157,7 +127,7 @@ async fn work_committed_while_redis_is_down_is_relayed_once_it_returns() {
     let redis = OwnRedis::start(redis.port);
     redis.wait_up().await;
     let mut moved = None;
-    for _ in 0..300 {
+    for _ in 0..600 {
         if let Ok(n) = relay.relay_once().await {
             moved = Some(n);
             break;
@@ -178,7 +148,7 @@ async fn work_committed_while_redis_is_down_is_relayed_once_it_returns() {
         })
         .await
     });
-    eventually("the capture", || async { balance(&app, organizer).await == dec("300.00") }).await;
+    eventually("the capture", LIMIT, || async { balance(&app, organizer).await == dec("300.00") }).await;
     tx.send(()).unwrap();
     runtime.await.unwrap().expect("pools stop cleanly");
     assert_eq!(balance(&app, organizer).await, dec("300.00"), "captured exactly once");
@@ -194,19 +164,14 @@ async fn a_job_that_cannot_succeed_is_dead_lettered_and_a_retry_runs_it_again() 
     let runtime = tokio::spawn(workers::runtime::run(app.pool.clone(), REDIS_URL, config, async {
         let _ = rx.await;
     }));
-    let (id, organizer) = paid(&app).await;
-    let pid: i64 = sqlx::query_scalar("SELECT id FROM participants WHERE procurement_id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let PaidOrder { procurement: id, organizer, participant: pid, .. } = app.paid_order().await;
     // A capture before completion can never succeed: straight to the dead-letter set, once.
     let job = workflows::jobs::Job::CapturePayment { participant_id: pid };
     let mut db = app.pool.acquire().await.unwrap();
     workflows::outbox::enqueue(&mut db, &job, None).await.unwrap();
     drop(db);
     let mut conn = workers::storage::connect(REDIS_URL).await.unwrap();
-    eventually("the dead letter", || {
+    eventually("the dead letter", LIMIT, || {
         let mut conn = conn.clone();
         let ns = ns.clone();
         async move { workers::admin::dead(&mut conn, &ns, workers::Queue::Payments).await.unwrap().len() == 1 }
@@ -221,7 +186,7 @@ async fn a_job_that_cannot_succeed_is_dead_lettered_and_a_retry_runs_it_again() 
     let completed = try_procurement_status(&app, id, "completed").await;
     assert_eq!(completed.0, StatusCode::OK, "{}", completed.1);
     workers::admin::retry(&mut conn, &ns, workers::Queue::Payments, &job.task_id()).await.unwrap();
-    eventually("the retried capture", || async { balance(&app, organizer).await == dec("300.00") }).await;
+    eventually("the retried capture", LIMIT, || async { balance(&app, organizer).await == dec("300.00") }).await;
     assert!(workers::admin::dead(&mut conn, &ns, workers::Queue::Payments).await.unwrap().is_empty());
     assert!(matches!(
         workers::admin::retry(&mut conn, &ns, workers::Queue::Payments, "no-such-task").await,

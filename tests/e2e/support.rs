@@ -263,3 +263,57 @@ impl TestApp {
         workers::inline::drain(&self.pool).await.expect("jobs run")
     }
 }
+
+/// A procurement in `payment` with one confirmed and paid order of 3 × 100.00 by a buyer who
+/// started with 1000.00; returns (procurement, organizer, buyer, participant).
+pub struct PaidOrder {
+    pub procurement: i64,
+    pub organizer: i64,
+    pub buyer: i64,
+    pub participant: i64,
+}
+
+impl TestApp {
+    pub async fn paid_order(&self) -> PaidOrder {
+        let (procurement, organizer) = self.active(json!({})).await;
+        let buyer = self.register("buyer").await;
+        self.fund(buyer, "1000.00").await;
+        let (code, joined) = self.join(procurement, buyer, "3").await;
+        assert_eq!(code, StatusCode::CREATED, "{joined}");
+        let participant = joined["id"].as_i64().unwrap();
+        self.set_status(procurement, "stopped").await;
+        self.set_status(procurement, "payment").await;
+        for status in ["confirmed", "paid"] {
+            let (code, body) = send(
+                self.service(Method::POST, &format!("/api/procurements/participants/{participant}/update_status/"))
+                    .json(&json!({ "status": status })),
+            )
+            .await;
+            assert_eq!(code, StatusCode::OK, "{status}: {body}");
+        }
+        PaidOrder { procurement, organizer, buyer, participant }
+    }
+}
+
+/// Waits (up to `limit`, generous for slow CI machines) until `check` holds.
+pub async fn eventually<F, Fut>(what: &str, limit: std::time::Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < deadline {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Whether queue `queue` of namespace `ns` has `done` finished jobs and none running.
+pub async fn queue_settled(conn: &redis::aio::ConnectionManager, ns: &str, queue: &str, done: u64) -> bool {
+    let mut conn = conn.clone();
+    let stats = workers::admin::stats(&mut conn, ns).await.unwrap();
+    stats.iter().any(|s| s.queue == queue && s.done == done && s.running == 0)
+}

@@ -1,7 +1,7 @@
 //! Notification texts: handlebars templates per language (Russian by default, English
 //! available), kept in `workflows/templates/*.json` rather than in code.
 
-use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason};
+use handlebars::{Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason};
 use serde_json::Value;
 use std::sync::LazyLock;
 
@@ -33,36 +33,8 @@ fn load(lang: Lang, source: &str) -> Handlebars<'static> {
     hb.set_strict_mode(true);
     // Plain text for messengers, not HTML.
     hb.register_escape_fn(handlebars::no_escape);
-    hb.register_helper(
-        "money",
-        Box::new(
-            move |h: &Helper,
-                  _: &Handlebars,
-                  _: &Context,
-                  _: &mut RenderContext,
-                  out: &mut dyn Output|
-                  -> HelperResult {
-                let raw = param(h, "money")?;
-                out.write(&format_money(&raw, lang))?;
-                Ok(())
-            },
-        ),
-    );
-    hb.register_helper(
-        "date",
-        Box::new(
-            move |h: &Helper,
-                  _: &Handlebars,
-                  _: &Context,
-                  _: &mut RenderContext,
-                  out: &mut dyn Output|
-                  -> HelperResult {
-                let raw = param(h, "date")?;
-                out.write(&format_date(&raw, lang))?;
-                Ok(())
-            },
-        ),
-    );
+    hb.register_helper("money", formatter(lang, "money", format_money));
+    hb.register_helper("date", formatter(lang, "date", format_date));
     let templates: serde_json::Map<String, Value> = serde_json::from_str(source).expect("template catalog is JSON");
     for (kind, parts) in templates {
         for part in ["title", "body"] {
@@ -72,6 +44,16 @@ fn load(lang: Lang, source: &str) -> Handlebars<'static> {
         }
     }
     hb
+}
+
+/// A helper that prints its one parameter through `format` in `lang`.
+fn formatter(lang: Lang, name: &'static str, format: fn(&str, Lang) -> String) -> Box<dyn HelperDef + Send + Sync> {
+    Box::new(
+        move |h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output| -> HelperResult {
+            out.write(&format(&param(h, name)?, lang))?;
+            Ok(())
+        },
+    )
 }
 
 fn param(h: &Helper, name: &'static str) -> Result<String, RenderErrorReason> {
