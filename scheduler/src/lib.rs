@@ -46,6 +46,29 @@ pub async fn sweep_deadlines(pool: &PgPool, batch: i64) -> Result<usize, DomainE
     Ok(moved)
 }
 
+/// Applies passed payment deadlines that still have unpaid orders (a missed or lost job).
+pub async fn sweep_payment_deadlines(pool: &PgPool, batch: i64) -> Result<usize, DomainError> {
+    let due: Vec<i64> = sqlx::query_scalar(
+        "SELECT p.id FROM procurements p
+         WHERE p.status = 'payment' AND p.payment_deadline <= now()
+           AND EXISTS (SELECT 1 FROM participants pa
+                       WHERE pa.procurement_id = p.id AND pa.status IN ('pending', 'confirmed'))
+         ORDER BY p.payment_deadline LIMIT $1",
+    )
+    .bind(batch)
+    .fetch_all(pool)
+    .await?;
+    let mut applied = 0;
+    for id in due {
+        match procurement::reach_payment_deadline(pool, id, Utc::now()).await {
+            Ok(Some(_)) => applied += 1,
+            Ok(None) => {}
+            Err(e) => tracing::error!(procurement = id, error = %e, "payment deadline failed; next sweep retries"),
+        }
+    }
+    Ok(applied)
+}
+
 /// How long a capture or refund may wait for its job before the sweep settles it itself.
 const SETTLEMENT_GRACE_SECS: i64 = 120;
 
@@ -89,6 +112,11 @@ pub async fn run_sweeps(pool: PgPool, config: SweepConfig) {
             Ok(0) => {}
             Ok(n) => tracing::info!(moved = n, "deadline sweep"),
             Err(e) => tracing::warn!(error = %e, "deadline sweep failed; retrying next tick"),
+        }
+        match sweep_payment_deadlines(&pool, config.batch).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(procurements = n, "payment deadline sweep"),
+            Err(e) => tracing::warn!(error = %e, "payment deadline sweep failed; retrying next tick"),
         }
         match sweep_settlements(&pool, config.batch).await {
             Ok(0) => {}

@@ -123,3 +123,60 @@ async fn moving_the_deadline_moves_its_job() {
             .unwrap();
     assert_eq!(organizer_notices, 1);
 }
+
+#[tokio::test]
+async fn the_payment_deadline_cancels_unpaid_orders_and_tells_the_organizer() {
+    let app = TestApp::spawn().await;
+    let deadline = chrono::Utc::now() + chrono::Duration::days(7);
+    let payment_deadline = deadline + chrono::Duration::days(3);
+    let (id, organizer) = app
+        .active(json!({ "deadline": deadline.to_rfc3339(), "payment_deadline": payment_deadline.to_rfc3339() }))
+        .await;
+    let (payer, late) = (app.register("buyer").await, app.register("buyer").await);
+    app.fund(payer, "1000.00").await;
+    let paying = app.join(id, payer, "2").await.1["id"].as_i64().unwrap();
+    let unpaid = app.join(id, late, "1").await.1["id"].as_i64().unwrap();
+    app.set_status(id, "stopped").await;
+    app.set_status(id, "payment").await;
+    for pid in [paying, unpaid] {
+        crate::lifecycle::participant_to(&app, pid, "confirmed").await;
+    }
+    crate::lifecycle::participant_to(&app, paying, "paid").await;
+    let task = format!("payment_deadline:{id}:{}", payment_deadline.timestamp());
+    let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE task_id = $1")
+        .bind(&task)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(queued, 1, "requesting payment queues the payment-deadline job");
+
+    // Before the deadline the job does nothing.
+    assert_eq!(workflows::procurement::reach_payment_deadline(&app.pool, id, chrono::Utc::now()).await.unwrap(), None);
+    // The deadline passes; the job comes due (twice, as a redelivery would).
+    sqlx::query("UPDATE procurements SET payment_deadline = now() - interval '1 second', deadline = now() - interval '2 seconds' WHERE id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE outbox SET run_at = now() WHERE task_id = $1").bind(&task).execute(&app.pool).await.unwrap();
+    app.drain().await;
+    let again = workflows::procurement::reach_payment_deadline(&app.pool, id, chrono::Utc::now()).await.unwrap();
+    assert_eq!(again, Some(workflows::procurement::PaymentDeadlineOutcome { paid: 1, cancelled: 0 }));
+
+    assert_eq!(crate::lifecycle::participant(&app, unpaid).await["status"], "cancelled");
+    assert_eq!(crate::lifecycle::participant(&app, paying).await["status"], "paid");
+    let p = app.procurement(id).await;
+    assert_eq!((p["status"].as_str(), p["current_amount"].as_str()), (Some("payment"), Some("200.00")));
+    let notices: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT user_id, message FROM notifications WHERE procurement_id = $1 AND dedupe_key LIKE 'payment_deadline:%'",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    let to_organizer = &notices.iter().find(|(u, _)| *u == organizer).expect("organizer told").1;
+    assert!(to_organizer.contains("Оплатили: 1") && to_organizer.contains("исключены: 1"), "{to_organizer}");
+    assert!(notices.iter().any(|(u, _)| *u == late));
+    app.assert_ledger_consistent().await;
+}

@@ -28,6 +28,8 @@ pub enum Job {
     },
     /// A procurement's deadline (as it was when queued, seconds since the epoch) has come.
     DeadlineReached { procurement_id: i64, deadline: i64 },
+    /// A procurement's payment deadline (as queued) has come: unpaid orders are cancelled.
+    PaymentDeadlineReached { procurement_id: i64, deadline: i64 },
     /// Move a paid participant's share from escrow to the organizer (less commission).
     CapturePayment { participant_id: i64 },
     /// Return a cancelled participant's paid share from escrow to their balance.
@@ -39,7 +41,7 @@ impl Job {
     pub fn queue(&self) -> &'static str {
         match self {
             Self::ProcurementTransition { .. } => "lifecycle",
-            Self::DeadlineReached { .. } => "lifecycle",
+            Self::DeadlineReached { .. } | Self::PaymentDeadlineReached { .. } => "lifecycle",
             Self::CapturePayment { .. } => "payments",
             Self::RefundPayment { .. } => "refunds",
         }
@@ -50,6 +52,9 @@ impl Job {
         match self {
             Self::ProcurementTransition { procurement_id, to, .. } => format!("procurement.{to}:{procurement_id}"),
             Self::DeadlineReached { procurement_id, deadline } => format!("deadline:{procurement_id}:{deadline}"),
+            Self::PaymentDeadlineReached { procurement_id, deadline } => {
+                format!("payment_deadline:{procurement_id}:{deadline}")
+            }
             Self::CapturePayment { participant_id } => format!("capture:participant:{participant_id}"),
             Self::RefundPayment { participant_id } => format!("refund:participant:{participant_id}"),
         }
@@ -90,6 +95,10 @@ pub async fn run(pool: &PgPool, job: &Job) -> Result<(), JobError> {
         }
         Job::DeadlineReached { procurement_id, .. } => {
             crate::procurement::reach_deadline(pool, *procurement_id, chrono::Utc::now()).await?;
+            Ok(())
+        }
+        Job::PaymentDeadlineReached { procurement_id, .. } => {
+            crate::procurement::reach_payment_deadline(pool, *procurement_id, chrono::Utc::now()).await?;
             Ok(())
         }
         Job::CapturePayment { participant_id } => settle::capture(pool, *participant_id).await,

@@ -95,6 +95,11 @@ async fn apply(
     if event == ProcurementEvent::Publish {
         schedule_deadline(conn, procurement.id, procurement.deadline).await?;
     }
+    if event == ProcurementEvent::RequestPayment
+        && let Some(deadline) = procurement.payment_deadline
+    {
+        super::payment_deadline::schedule(conn, procurement.id, deadline).await?;
+    }
     Ok(())
 }
 

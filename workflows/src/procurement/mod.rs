@@ -3,6 +3,7 @@
 mod join;
 mod lifecycle;
 mod model;
+mod payment_deadline;
 mod settlement;
 mod status;
 mod store;
@@ -10,6 +11,7 @@ mod store;
 pub use join::{JoinRequest, join, leave};
 pub use lifecycle::{change_status, reach_deadline};
 pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};
+pub use payment_deadline::{PaymentDeadlineOutcome, reach_payment_deadline};
 pub use settlement::{capture_participant, pay_participant, refund_participant};
 pub use status::{ProcurementEvent, ProcurementStatus};
 pub use store::{

@@ -105,6 +105,12 @@ pub async fn update(conn: &mut PgConnection, current: &Procurement, patch: &Proc
     {
         super::lifecycle::schedule_deadline(conn, id, deadline).await?;
     }
+    if let Some(Some(deadline)) = patch.payment_deadline
+        && current.status == ProcurementStatus::Payment
+        && Some(deadline) != current.payment_deadline
+    {
+        super::payment_deadline::schedule(conn, id, deadline).await?;
+    }
     Ok(())
 }
 
