@@ -18,7 +18,7 @@ pub async fn api(settings: &Settings) -> anyhow::Result<()> {
 }
 
 /// Everything in one process: migrations, demo data (unless `DEMO_DATA=false`), the scheduler's
-/// sweeps, the outbox relay with worker pools for every queue, and the API.
+/// cron schedules, the outbox relay with worker pools for every queue, and the API.
 pub async fn all(settings: &Settings) -> anyhow::Result<()> {
     let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
     if std::env::var("DEMO_DATA").map_or(true, |v| v != "false" && v != "0") {
@@ -32,7 +32,7 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
             tracing::warn!("{what}: token set, but the bot role is not available yet");
         }
     }
-    let sweeps = tokio::spawn(scheduler::run_sweeps(pool.clone(), scheduler::SweepConfig::default()));
+    let sweeps = tokio::spawn(scheduler::run(pool.clone(), scheduler::schedules_from_env()?));
     let config = super::worker::pool_config(settings, workers::Queue::ALL.to_vec(), 8);
     let jobs = workers::runtime::run(pool.clone(), &settings.redis_url, config, super::shutdown_signal());
     tokio::pin!(jobs);

@@ -180,3 +180,34 @@ async fn the_payment_deadline_cancels_unpaid_orders_and_tells_the_organizer() {
     assert!(notices.iter().any(|(u, _)| *u == late));
     app.assert_ledger_consistent().await;
 }
+
+#[tokio::test]
+async fn a_cron_tick_fires_once_however_many_schedulers_fire_it() {
+    let app = TestApp::spawn().await;
+    let (funded, _) = app.active(json!({ "target_amount": "100.00" })).await;
+    let buyer = app.register("buyer").await;
+    assert_eq!(app.join(funded, buyer, "1").await.0, StatusCode::CREATED);
+    sqlx::query("UPDATE procurements SET deadline = now() - interval '1 second' WHERE id = $1")
+        .bind(funded)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let tick = chrono::Utc::now();
+    // Three scheduler replicas fire the same tick.
+    for _ in 0..3 {
+        scheduler::fire(&app.pool, workflows::jobs::CronSchedule::DeadlineSweep, tick).await.unwrap();
+    }
+    let ticks: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE task_id LIKE 'cron:deadline_sweep:%'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(ticks, 1);
+    app.drain().await;
+    assert_eq!(app.procurement(funded).await["status"], "stopped", "the tick ran the deadline sweep");
+
+    scheduler::fire(&app.pool, workflows::jobs::CronSchedule::DailyStatistics, tick).await.unwrap();
+    app.drain().await;
+    let stats: serde_json::Value =
+        sqlx::query_scalar("SELECT stats FROM daily_stats").fetch_one(&app.pool).await.unwrap();
+    assert!(stats["procurements_by_status"].is_object(), "{stats}");
+}

@@ -557,7 +557,7 @@ async fn the_deadline_rule_touches_only_active_procurements() {
         .unwrap();
     let before: i64 = sqlx::query_scalar("SELECT count(*) FROM event_log").fetch_one(&app.pool).await.unwrap();
 
-    assert_eq!(scheduler::sweep_deadlines(&app.pool, 100).await.unwrap(), 2);
+    assert_eq!(workflows::sweeps::sweep_deadlines(&app.pool, 100).await.unwrap(), 2);
     // The active one that collected nothing of its 10000.00 target did not happen.
     for (id, status) in &ids {
         let expected = if *status == "active" { "cancelled" } else { status };
@@ -583,7 +583,7 @@ async fn the_deadline_rule_touches_only_active_procurements() {
     );
 
     // A second sweep (or a late deadline job) finds nothing left to do.
-    assert_eq!(scheduler::sweep_deadlines(&app.pool, 100).await.unwrap(), 0);
+    assert_eq!(workflows::sweeps::sweep_deadlines(&app.pool, 100).await.unwrap(), 0);
     let late = workflows::procurement::reach_deadline(&app.pool, funded, chrono::Utc::now()).await.unwrap();
     assert_eq!(late, None);
 

@@ -53,11 +53,11 @@ async fn the_settlement_sweep_pays_out_what_a_lost_job_did_not() {
     assert_eq!(completed.0, StatusCode::OK);
     // The capture job is lost (say, dead-lettered while the database was down).
     sqlx::query("UPDATE outbox SET sent_at = now()").execute(&app.pool).await.unwrap();
-    assert_eq!(scheduler::sweep_settlements(&app.pool, 100).await.unwrap(), 0, "within the grace period");
+    assert_eq!(workflows::sweeps::sweep_settlements(&app.pool, 100).await.unwrap(), 0, "within the grace period");
     sqlx::query("UPDATE payments SET updated_at = now() - interval '10 minutes'").execute(&app.pool).await.unwrap();
-    assert_eq!(scheduler::sweep_settlements(&app.pool, 100).await.unwrap(), 1);
+    assert_eq!(workflows::sweeps::sweep_settlements(&app.pool, 100).await.unwrap(), 1);
     assert_eq!(balance(&app, organizer).await, dec("200.00"));
-    assert_eq!(scheduler::sweep_settlements(&app.pool, 100).await.unwrap(), 0, "settled once");
+    assert_eq!(workflows::sweeps::sweep_settlements(&app.pool, 100).await.unwrap(), 0, "settled once");
     app.assert_ledger_consistent().await;
 }
 

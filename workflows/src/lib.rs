@@ -30,6 +30,7 @@ pub mod page;
 pub mod participant;
 pub mod procurement;
 mod search;
+pub mod sweeps;
 pub mod transition;
 pub mod users;
 

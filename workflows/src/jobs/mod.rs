@@ -6,7 +6,7 @@
 //! idempotency keys.
 
 pub mod admin;
-mod settle;
+pub(crate) mod settle;
 mod transition;
 
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,8 @@ pub enum Job {
     DeadlineReached { procurement_id: i64, deadline: i64 },
     /// A procurement's payment deadline (as queued) has come: unpaid orders are cancelled.
     PaymentDeadlineReached { procurement_id: i64, deadline: i64 },
+    /// A cron tick (seconds since the epoch) of one of the sweeps.
+    Cron { schedule: CronSchedule, tick: i64 },
     /// Move a paid participant's share from escrow to the organizer (less commission).
     CapturePayment { participant_id: i64 },
     /// Return a cancelled participant's paid share from escrow to their balance.
@@ -41,7 +43,7 @@ impl Job {
     pub fn queue(&self) -> &'static str {
         match self {
             Self::ProcurementTransition { .. } => "lifecycle",
-            Self::DeadlineReached { .. } | Self::PaymentDeadlineReached { .. } => "lifecycle",
+            Self::DeadlineReached { .. } | Self::PaymentDeadlineReached { .. } | Self::Cron { .. } => "lifecycle",
             Self::CapturePayment { .. } => "payments",
             Self::RefundPayment { .. } => "refunds",
         }
@@ -55,9 +57,67 @@ impl Job {
             Self::PaymentDeadlineReached { procurement_id, deadline } => {
                 format!("payment_deadline:{procurement_id}:{deadline}")
             }
+            Self::Cron { schedule, tick } => format!("cron:{}:{tick}", schedule.as_str()),
             Self::CapturePayment { participant_id } => format!("capture:participant:{participant_id}"),
             Self::RefundPayment { participant_id } => format!("refund:participant:{participant_id}"),
         }
+    }
+}
+
+/// The periodic sweeps, each on its own cron schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CronSchedule {
+    DeadlineSweep,
+    PaymentDeadlineSweep,
+    SettlementSweep,
+    DailyStatistics,
+}
+
+/// Most items one sweep handles; the rest wait for the next tick.
+const SWEEP_BATCH: i64 = 500;
+
+impl CronSchedule {
+    pub const ALL: [CronSchedule; 4] =
+        [Self::DeadlineSweep, Self::PaymentDeadlineSweep, Self::SettlementSweep, Self::DailyStatistics];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DeadlineSweep => "deadline_sweep",
+            Self::PaymentDeadlineSweep => "payment_deadline_sweep",
+            Self::SettlementSweep => "settlement_sweep",
+            Self::DailyStatistics => "daily_statistics",
+        }
+    }
+
+    /// Six fields, seconds first (the `cron` crate's format).
+    pub fn default_expression(self) -> &'static str {
+        match self {
+            Self::DeadlineSweep => "*/10 * * * * *",
+            Self::PaymentDeadlineSweep => "0 * * * * *",
+            Self::SettlementSweep => "0 */5 * * * *",
+            Self::DailyStatistics => "0 5 0 * * *",
+        }
+    }
+
+    async fn run(self, pool: &PgPool, tick: i64) -> Result<(), JobError> {
+        let n = match self {
+            Self::DeadlineSweep => crate::sweeps::sweep_deadlines(pool, SWEEP_BATCH).await?,
+            Self::PaymentDeadlineSweep => crate::sweeps::sweep_payment_deadlines(pool, SWEEP_BATCH).await?,
+            Self::SettlementSweep => crate::sweeps::sweep_settlements(pool, SWEEP_BATCH).await?,
+            Self::DailyStatistics => {
+                // The day that just ended, in the platform's time zone (Moscow).
+                let moscow = chrono::FixedOffset::east_opt(3 * 3600).expect("valid offset");
+                let at = chrono::DateTime::from_timestamp(tick, 0).unwrap_or_default().with_timezone(&moscow);
+                let day = at.date_naive().pred_opt().unwrap_or(at.date_naive());
+                crate::sweeps::daily_statistics(pool, day).await?;
+                1
+            }
+        };
+        if n > 0 {
+            tracing::info!(schedule = self.as_str(), items = n, "cron sweep");
+        }
+        Ok(())
     }
 }
 
@@ -101,6 +161,7 @@ pub async fn run(pool: &PgPool, job: &Job) -> Result<(), JobError> {
             crate::procurement::reach_payment_deadline(pool, *procurement_id, chrono::Utc::now()).await?;
             Ok(())
         }
+        Job::Cron { schedule, tick } => schedule.run(pool, *tick).await,
         Job::CapturePayment { participant_id } => settle::capture(pool, *participant_id).await,
         Job::RefundPayment { participant_id } => settle::refund(pool, *participant_id).await,
     }
