@@ -90,4 +90,6 @@ pub enum JobsCommand {
 pub enum BenchCommand {
     /// Drive the running API over loopback and report requests/s and latency.
     Api(crate::bench::ApiBenchArgs),
+    /// Enqueue and process jobs through Redis with 1, 2, 4 workers; jobs/s and start latency.
+    Jobs(crate::bench::JobsBenchArgs),
 }

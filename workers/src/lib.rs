@@ -4,6 +4,7 @@
 //! never orphan a queue, and each can be scaled by running more worker processes for it.
 
 pub mod admin;
+pub mod bench;
 pub mod inline;
 pub mod pool;
 pub mod relay;

@@ -1,0 +1,108 @@
+//! `groupbuy bench jobs`: how fast the worker runtime moves jobs through Redis.
+
+use crate::config::Settings;
+use anyhow::{anyhow, bail};
+use std::time::Duration;
+use workers::bench::{self, JobsReport};
+use workflows::jobs::Job;
+
+#[derive(clap::Args)]
+pub struct JobsBenchArgs {
+    /// Jobs per run.
+    #[arg(long, default_value_t = 10_000)]
+    pub jobs: usize,
+    /// Worker counts to try, one run each.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
+    pub workers: Vec<usize>,
+    /// Jobs each worker runs at once (and fetches per poll).
+    #[arg(long, default_value_t = 100)]
+    pub concurrency: usize,
+    /// Jobs a worker fetches per poll (apalis' `batch_size`; its default is 10). Above about
+    /// 1,000 apalis-redis's fetch script fails ("too many results to unpack") on real payloads.
+    #[arg(long, default_value_t = 500)]
+    pub batch: usize,
+    /// How often an idle worker polls Redis, in milliseconds.
+    #[arg(long, default_value_t = 10)]
+    pub poll_ms: u64,
+    /// `noop` jobs, and/or `lifecycle` jobs (the real deadline handler on the database's active
+    /// procurements, which finds their deadlines ahead and changes nothing).
+    #[arg(long, value_delimiter = ',', default_value = "noop,lifecycle")]
+    pub kinds: Vec<String>,
+}
+
+pub async fn run(settings: &Settings, args: JobsBenchArgs) -> anyhow::Result<()> {
+    let mut reports: Vec<JobsReport> = Vec::new();
+    let poll = Duration::from_millis(args.poll_ms.max(1));
+    for kind in &args.kinds {
+        for &workers in &args.workers {
+            let report = match kind.as_str() {
+                "noop" => {
+                    bench::run(
+                        &settings.redis_url,
+                        "noop",
+                        args.jobs,
+                        workers,
+                        args.concurrency,
+                        args.batch,
+                        poll,
+                        None,
+                        |_| None,
+                    )
+                    .await
+                }
+                "lifecycle" => {
+                    let pool =
+                        workflows::db::prepare(&settings.database_url, (args.concurrency * workers).min(64) as u32 + 2)
+                            .await?;
+                    let ids: Vec<i64> = sqlx::query_scalar(
+                        "SELECT id FROM procurements WHERE status = 'active' AND deadline > now() + interval '1 hour'",
+                    )
+                    .fetch_all(&pool)
+                    .await?;
+                    if ids.is_empty() {
+                        bail!("lifecycle jobs need active procurements: run `groupbuy seed` first");
+                    }
+                    let job =
+                        move |i: usize| Some(Job::DeadlineReached { procurement_id: ids[i % ids.len()], deadline: 0 });
+                    // Real jobs take longer, so acknowledgements pile up; apalis-redis's ack script
+                    // fails past a few thousand at once, so fetch no more than run at a time.
+                    let batch = args.batch.min(args.concurrency);
+                    bench::run(
+                        &settings.redis_url,
+                        "lifecycle",
+                        args.jobs,
+                        workers,
+                        args.concurrency,
+                        batch,
+                        poll,
+                        Some(pool),
+                        job,
+                    )
+                    .await
+                }
+                other => bail!("unknown kind '{other}': noop or lifecycle"),
+            }
+            .map_err(|e| anyhow!("{kind} with {workers} workers: {e}"))?;
+            eprintln!("  {kind:<9} workers {workers}: {:>9.0} jobs/s", report.jobs_per_sec());
+            reports.push(report);
+        }
+    }
+    println!("| kind | jobs | workers × concurrency (batch) | enqueue | total | jobs/s | start p50 | start p99 |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for r in &reports {
+        println!(
+            "| {} | {} | {} × {} ({}) | {:.2} s | {:.2} s | {:.0} | {:.1} ms | {:.1} ms |",
+            r.kind,
+            r.jobs,
+            r.workers,
+            r.concurrency,
+            r.batch,
+            r.enqueue.as_secs_f64(),
+            r.total.as_secs_f64(),
+            r.jobs_per_sec(),
+            r.start_p50.as_secs_f64() * 1e3,
+            r.start_p99.as_secs_f64() * 1e3
+        );
+    }
+    Ok(())
+}
