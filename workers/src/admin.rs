@@ -8,32 +8,9 @@ use crate::storage;
 use apalis::prelude::{TaskBuilder, TaskId, TaskSink};
 use apalis_redis::ConnectionManager;
 use redis::AsyncCommands;
-use serde::Serialize;
 use workflows::jobs::Job;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct QueueStats {
-    pub queue: &'static str,
-    /// Ready to run now.
-    pub waiting: u64,
-    /// Delayed (deadlines) or waiting for a retry.
-    pub scheduled: u64,
-    /// Taken by a worker, not finished.
-    pub running: u64,
-    pub done: u64,
-    pub dead: u64,
-    /// Live workers (heartbeat within the orphan window).
-    pub workers: u64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DeadJob {
-    pub task_id: String,
-    pub job: serde_json::Value,
-    pub attempts: Option<String>,
-    /// The error of the last attempt.
-    pub error: Option<String>,
-}
+pub use workflows::jobs::admin::{DeadJobView as DeadJob, QueueCounts as QueueStats};
 
 fn key(namespace: &str, queue: Queue, suffix: &str) -> String {
     format!("{namespace}:{}:{suffix}", queue.name())
@@ -50,7 +27,7 @@ pub async fn stats(conn: &mut ConnectionManager, namespace: &str) -> redis::Redi
             running += conn.scard::<_, u64>(format!("{}:{worker}", key(namespace, queue, "inflight"))).await?;
         }
         all.push(QueueStats {
-            queue: queue.name(),
+            queue: queue.name().to_string(),
             waiting: conn.llen(key(namespace, queue, "active")).await?,
             scheduled: conn.zcard(key(namespace, queue, "scheduled")).await?,
             running,
@@ -178,41 +155,19 @@ fn queue_named(name: &str) -> Result<Queue, QueueAdminError> {
 
 impl QueueAdmin for RedisQueueAdmin {
     fn stats(&self) -> AdminFuture<'_, Vec<QueueCounts>> {
-        Box::pin(async move {
-            let mut conn = self.conn.clone();
-            let stats = stats(&mut conn, &self.namespace).await.map_err(backend)?;
-            Ok(stats
-                .into_iter()
-                .map(|s| QueueCounts {
-                    queue: s.queue.into(),
-                    waiting: s.waiting,
-                    scheduled: s.scheduled,
-                    running: s.running,
-                    done: s.done,
-                    dead: s.dead,
-                    workers: s.workers,
-                })
-                .collect())
-        })
+        Box::pin(async move { stats(&mut self.conn.clone(), &self.namespace).await.map_err(backend) })
     }
 
     fn dead(&self, queue: String) -> AdminFuture<'_, Vec<DeadJobView>> {
-        Box::pin(async move {
-            let queue = queue_named(&queue)?;
-            let mut conn = self.conn.clone();
-            let jobs = dead(&mut conn, &self.namespace, queue).await.map_err(backend)?;
-            Ok(jobs
-                .into_iter()
-                .map(|j| DeadJobView { task_id: j.task_id, job: j.job, attempts: j.attempts, error: j.error })
-                .collect())
-        })
+        Box::pin(
+            async move { dead(&mut self.conn.clone(), &self.namespace, queue_named(&queue)?).await.map_err(backend) },
+        )
     }
 
     fn retry(&self, queue: String, task_id: String) -> AdminFuture<'_, ()> {
         Box::pin(async move {
             let queue = queue_named(&queue)?;
-            let mut conn = self.conn.clone();
-            retry(&mut conn, &self.namespace, queue, &task_id).await.map_err(|e| match e {
+            retry(&mut self.conn.clone(), &self.namespace, queue, &task_id).await.map_err(|e| match e {
                 RetryError::NotDead(id) => QueueAdminError::NotDead(id),
                 other => backend(other),
             })
