@@ -11,6 +11,23 @@ pub trait StateName: Sized + Copy + 'static {
     fn parse(name: &str) -> Option<Self>;
 }
 
+/// A state machine: its transition table (`on`) and the event that reaches each state.
+pub trait StateMachine: StateName {
+    type Event: Copy;
+
+    /// The one place that says which moves are legal.
+    fn on(self, event: Self::Event) -> Result<Self, IllegalTransition>;
+
+    /// The event whose transitions end in this state (`None` for the initial state).
+    fn reached_by(self) -> Option<Self::Event>;
+
+    /// The event that would move this state to `target`, if the table allows it.
+    fn transition_to(self, target: Self) -> Result<Self::Event, IllegalTransition> {
+        let event = target.reached_by().ok_or_else(|| IllegalTransition::new(self, target))?;
+        self.on(event).map(|_| event)
+    }
+}
+
 /// A move the transition table does not allow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IllegalTransition {

@@ -10,7 +10,7 @@ use crate::events::{self, Transition};
 use crate::jobs::Job;
 use crate::outbox;
 use crate::procurement::{self, Procurement, ProcurementStatus};
-use crate::transition::StateName;
+use crate::transition::{StateMachine, StateName};
 use sqlx::{PgConnection, PgPool};
 
 /// Moves a participant to `target` on behalf of `actor`.

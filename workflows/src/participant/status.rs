@@ -1,7 +1,7 @@
 //! The participant state machine: PENDING → CONFIRMED → PAID → DELIVERED, or CANCELLED from any
 //! state that is not final.
 
-use crate::transition::IllegalTransition;
+use crate::transition::{IllegalTransition, StateMachine};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParticipantStatus {
@@ -28,24 +28,6 @@ impl ParticipantStatus {
     pub const ALL: [ParticipantStatus; 5] =
         [Self::Pending, Self::Confirmed, Self::Paid, Self::Delivered, Self::Cancelled];
 
-    pub fn on(self, event: ParticipantEvent) -> Result<ParticipantStatus, IllegalTransition> {
-        use ParticipantEvent::*;
-        use ParticipantStatus::*;
-        let next = match (self, event) {
-            (Pending, Confirm) => Confirmed,
-            (Confirmed, Pay) => Paid,
-            (Paid, Deliver) => Delivered,
-            (Pending | Confirmed | Paid, Cancel) => Cancelled,
-            _ => return Err(IllegalTransition::new(self, event.target())),
-        };
-        Ok(next)
-    }
-
-    pub fn transition_to(self, target: ParticipantStatus) -> Result<ParticipantEvent, IllegalTransition> {
-        let event = target.reached_by().ok_or_else(|| IllegalTransition::new(self, target))?;
-        self.on(event).map(|_| event)
-    }
-
     pub fn is_final(self) -> bool {
         matches!(self, Self::Delivered | Self::Cancelled)
     }
@@ -58,6 +40,23 @@ impl ParticipantStatus {
             Self::Delivered => "Delivered",
             Self::Cancelled => "Cancelled",
         }
+    }
+}
+
+impl StateMachine for ParticipantStatus {
+    type Event = ParticipantEvent;
+
+    fn on(self, event: ParticipantEvent) -> Result<ParticipantStatus, IllegalTransition> {
+        use ParticipantEvent::*;
+        use ParticipantStatus::*;
+        let next = match (self, event) {
+            (Pending, Confirm) => Confirmed,
+            (Confirmed, Pay) => Paid,
+            (Paid, Deliver) => Delivered,
+            (Pending | Confirmed | Paid, Cancel) => Cancelled,
+            _ => return Err(IllegalTransition::new(self, event.target())),
+        };
+        Ok(next)
     }
 
     fn reached_by(self) -> Option<ParticipantEvent> {

@@ -9,6 +9,7 @@ use crate::events::{self, Transition};
 use crate::jobs::Job;
 use crate::outbox;
 use crate::participant::{self, ParticipantStatus};
+use crate::transition::StateMachine;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 

@@ -1,7 +1,7 @@
 //! The procurement state machine: DRAFT → ACTIVE → STOPPED → PAYMENT → COMPLETED, and CANCELLED
 //! from any state that is not final.
 
-use crate::transition::IllegalTransition;
+use crate::transition::{IllegalTransition, StateMachine};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProcurementStatus {
@@ -32,27 +32,6 @@ impl ProcurementStatus {
     pub const ALL: [ProcurementStatus; 6] =
         [Self::Draft, Self::Active, Self::Stopped, Self::Payment, Self::Completed, Self::Cancelled];
 
-    /// The transition table: the one place that says which moves are legal.
-    pub fn on(self, event: ProcurementEvent) -> Result<ProcurementStatus, IllegalTransition> {
-        use ProcurementEvent::*;
-        use ProcurementStatus::*;
-        let next = match (self, event) {
-            (Draft, Publish) => Active,
-            (Active, Stop) => Stopped,
-            (Stopped, RequestPayment) => Payment,
-            (Payment, Complete) => Completed,
-            (Draft | Active | Stopped | Payment, Cancel) => Cancelled,
-            _ => return Err(IllegalTransition::new(self, event.target())),
-        };
-        Ok(next)
-    }
-
-    /// The event that would move this status to `target`, if the table allows it.
-    pub fn transition_to(self, target: ProcurementStatus) -> Result<ProcurementEvent, IllegalTransition> {
-        let event = target.reached_by().ok_or_else(|| IllegalTransition::new(self, target))?;
-        self.on(event).map(|_| event)
-    }
-
     pub fn is_final(self) -> bool {
         matches!(self, Self::Completed | Self::Cancelled)
     }
@@ -66,6 +45,24 @@ impl ProcurementStatus {
             Self::Completed => "Completed",
             Self::Cancelled => "Cancelled",
         }
+    }
+}
+
+impl StateMachine for ProcurementStatus {
+    type Event = ProcurementEvent;
+
+    fn on(self, event: ProcurementEvent) -> Result<ProcurementStatus, IllegalTransition> {
+        use ProcurementEvent::*;
+        use ProcurementStatus::*;
+        let next = match (self, event) {
+            (Draft, Publish) => Active,
+            (Active, Stop) => Stopped,
+            (Stopped, RequestPayment) => Payment,
+            (Payment, Complete) => Completed,
+            (Draft | Active | Stopped | Payment, Cancel) => Cancelled,
+            _ => return Err(IllegalTransition::new(self, event.target())),
+        };
+        Ok(next)
     }
 
     fn reached_by(self) -> Option<ProcurementEvent> {
