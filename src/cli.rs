@@ -35,6 +35,8 @@ pub enum Command {
     /// Benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// The local fake of Tochka's Cyclops bank, on SANDBOX_BANK_ADDR (default 127.0.0.1:8090).
+    SandboxBank,
 }
 
 #[derive(clap::Args)]

@@ -15,8 +15,45 @@ pub struct Settings {
     pub vk_token: Option<String>,
     /// Prefix of every Redis queue key, so installations can share a Redis.
     pub queue_namespace: String,
+    /// Runs of a failing job (first run and retries with back-off) before it is dead-lettered.
+    pub job_max_attempts: usize,
     /// Where the built admin app lives, served at `/admin-panel/`.
     pub admin_ui_dir: PathBuf,
+    /// Tochka Cyclops, or the built-in sandbox bank when `TOCHKA_API_URL` is unset.
+    pub bank: BankSettings,
+}
+
+/// The bank: Tochka's Cyclops (`TOCHKA_*`) or, without `TOCHKA_API_URL`, the sandbox bank.
+#[derive(Debug, Clone)]
+pub struct BankSettings {
+    /// `TOCHKA_API_URL`: the API root up to `/api/v1`, e.g. `https://pre.tochka.com/api/v1`.
+    pub api_url: Option<String>,
+    /// `TOCHKA_PLATFORM_ID`: the `sign-system` Tochka issued.
+    pub platform_id: String,
+    /// `TOCHKA_THUMBPRINT`: the key's thumbprint Tochka issued (default: sha1 of the public key).
+    pub thumbprint: Option<String>,
+    /// `TOCHKA_PRIVATE_KEY_PATH`: the platform's RSA private key (PKCS#8 PEM).
+    pub private_key_path: Option<PathBuf>,
+    /// `TOCHKA_NOMINAL_ACCOUNT` and `TOCHKA_NOMINAL_BIC`: where buyers' money arrives.
+    pub nominal_account: String,
+    pub nominal_bic: String,
+    /// `SANDBOX_BANK_ADDR`: where the sandbox bank listens.
+    pub sandbox_addr: String,
+}
+
+impl BankSettings {
+    fn from_env() -> Self {
+        Self {
+            api_url: var("TOCHKA_API_URL"),
+            platform_id: var("TOCHKA_PLATFORM_ID").unwrap_or_else(|| "groupbuy".into()),
+            thumbprint: var("TOCHKA_THUMBPRINT"),
+            private_key_path: var("TOCHKA_PRIVATE_KEY_PATH").map(PathBuf::from),
+            // The `pre` layer's test nominal account and Tochka's BIC.
+            nominal_account: var("TOCHKA_NOMINAL_ACCOUNT").unwrap_or_else(|| "40702810620000088278".into()),
+            nominal_bic: var("TOCHKA_NOMINAL_BIC").unwrap_or_else(|| "044525104".into()),
+            sandbox_addr: var("SANDBOX_BANK_ADDR").unwrap_or_else(|| "127.0.0.1:8090".into()),
+        }
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -45,7 +82,16 @@ impl Settings {
             telegram_token: var("TELEGRAM_TOKEN"),
             vk_token: var("VK_TOKEN"),
             queue_namespace: var("QUEUE_NAMESPACE").unwrap_or_else(|| "groupbuy".into()),
+            job_max_attempts: match var("JOB_MAX_ATTEMPTS") {
+                Some(n) => n
+                    .parse()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| anyhow::anyhow!("JOB_MAX_ATTEMPTS must be a whole number ≥ 1, not '{n}'"))?,
+                None => 8,
+            },
             admin_ui_dir: var("ADMIN_UI_DIR").map(PathBuf::from).unwrap_or_else(|| "admin-ui/dist".into()),
+            bank: BankSettings::from_env(),
         })
     }
 }

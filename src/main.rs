@@ -29,5 +29,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Jobs(command) => roles::jobs::run(&settings, command).await,
         Command::Bench(BenchCommand::Api(args)) => bench::api(&settings, args).await,
         Command::Bench(BenchCommand::Jobs(args)) => bench::jobs(&settings, args).await,
+        Command::SandboxBank => roles::sandbox_bank::run(&settings).await,
     }
 }

@@ -1,7 +1,9 @@
 //! What each `groupbuy` subcommand runs.
 
 pub mod admin;
+pub mod bank;
 pub mod jobs;
+pub mod sandbox_bank;
 pub mod scheduler;
 pub mod serve;
 pub mod worker;

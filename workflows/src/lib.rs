@@ -14,6 +14,7 @@ macro_rules! sql {
 }
 
 pub mod actor;
+pub mod bank;
 pub mod catalog;
 pub mod db;
 pub mod demo;

@@ -1,0 +1,82 @@
+//! Money moved out of a virtual account without a deal: to another virtual account, or paid out
+//! to bank details.
+
+use super::client::Service;
+use super::{CyclopsClient, rubles};
+use crate::Money;
+use crate::bank::{BankRequisites, BankResult, Payout};
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TransferParams {
+    pub from_virtual_account: String,
+    pub to_virtual_account: String,
+    #[serde(with = "rubles")]
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefundVirtualAccountParams {
+    pub virtual_account: String,
+    pub recipient: PayoutRecipientWire,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ext_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PayoutRecipientWire {
+    #[serde(with = "rubles")]
+    pub amount: Money,
+    pub account: String,
+    pub bank_code: String,
+    pub name: String,
+    pub inn: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kpp: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefundVirtualAccountResult {
+    pub payment_id: String,
+}
+
+impl PayoutRecipientWire {
+    pub fn new(amount: Money, requisites: &BankRequisites) -> Self {
+        Self {
+            amount,
+            account: requisites.account.clone(),
+            bank_code: requisites.bank_code.clone(),
+            name: requisites.name.clone(),
+            inn: requisites.inn.clone(),
+            kpp: requisites.kpp.clone(),
+        }
+    }
+}
+
+impl CyclopsClient {
+    pub(super) async fn transfer_between_virtual_accounts(
+        &self,
+        from: &str,
+        to: &str,
+        amount: Money,
+    ) -> BankResult<()> {
+        let params = TransferParams { from_virtual_account: from.into(), to_virtual_account: to.into(), amount };
+        let _: IgnoredAny = self.rpc.call(Service::CyclopsV2, "transfer_between_virtual_accounts", params).await?;
+        Ok(())
+    }
+
+    pub(super) async fn refund_virtual_account(&self, payout: &Payout) -> BankResult<String> {
+        let params = RefundVirtualAccountParams {
+            virtual_account: payout.virtual_account.clone(),
+            recipient: PayoutRecipientWire::new(payout.amount, &payout.recipient),
+            purpose: payout.purpose.clone(),
+            ext_key: Some(payout.ext_key.clone()),
+        };
+        let paid: RefundVirtualAccountResult =
+            self.rpc.call(Service::CyclopsV2, "refund_virtual_account", params).await?;
+        Ok(paid.payment_id)
+    }
+}
