@@ -2,9 +2,11 @@
 
 use crate::config::Settings;
 use anyhow::{anyhow, bail};
+use std::sync::Arc;
 use std::time::Duration;
 use workers::bench::{self, JobsReport};
-use workflows::jobs::Job;
+use workers::courier::RedisCourier;
+use workflows::jobs::{Job, JobContext};
 
 #[derive(clap::Args)]
 pub struct JobsBenchArgs {
@@ -28,6 +30,13 @@ pub struct JobsBenchArgs {
     /// procurements, which finds their deadlines ahead and changes nothing).
     #[arg(long, value_delimiter = ',', default_value = "noop,lifecycle")]
     pub kinds: Vec<String>,
+}
+
+/// Real jobs get the same ports a worker process gives them.
+async fn jobs_context(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result<JobContext> {
+    let conn = workers::storage::connect(&settings.redis_url).await?;
+    let courier = Arc::new(RedisCourier::new(conn, settings.queue_namespace.clone()));
+    Ok(JobContext { pool, courier })
 }
 
 pub async fn run(settings: &Settings, args: JobsBenchArgs) -> anyhow::Result<()> {
@@ -75,7 +84,7 @@ pub async fn run(settings: &Settings, args: JobsBenchArgs) -> anyhow::Result<()>
                         args.concurrency,
                         batch,
                         poll,
-                        Some(pool),
+                        Some(jobs_context(settings, pool).await?),
                         job,
                     )
                     .await

@@ -10,13 +10,36 @@ pub async fn run(settings: &Settings, command: JobsCommand) -> anyhow::Result<()
     match command {
         JobsCommand::Stats => {
             println!(
-                "{:<14} {:>8} {:>10} {:>8} {:>10} {:>6} {:>8}",
-                "queue", "waiting", "scheduled", "running", "done", "dead", "workers"
+                "{:<14} {:>8} {:>10} {:>8} {:>10} {:>6} {:>8} {:>8} {:>8} {:>10} {:>10}",
+                "queue",
+                "waiting",
+                "scheduled",
+                "running",
+                "done",
+                "dead",
+                "workers",
+                "retried",
+                "jobs/s",
+                "wait p99",
+                "run p99"
             );
+            let upto = |q: Option<f64>| {
+                q.map_or("-".to_string(), |s| if s.is_finite() { format!("≤{s}s") } else { ">60s".into() })
+            };
             for s in admin::stats(&mut conn, ns).await? {
                 println!(
-                    "{:<14} {:>8} {:>10} {:>8} {:>10} {:>6} {:>8}",
-                    s.queue, s.waiting, s.scheduled, s.running, s.done, s.dead, s.workers
+                    "{:<14} {:>8} {:>10} {:>8} {:>10} {:>6} {:>8} {:>8} {:>8.1} {:>10} {:>10}",
+                    s.queue,
+                    s.waiting,
+                    s.scheduled,
+                    s.running,
+                    s.done,
+                    s.dead,
+                    s.workers,
+                    s.retried,
+                    s.throughput_1m,
+                    upto(s.wait.quantile(0.99)),
+                    upto(s.run.quantile(0.99)),
                 );
             }
         }
@@ -26,8 +49,8 @@ pub async fn run(settings: &Settings, command: JobsCommand) -> anyhow::Result<()
             }
         }
         JobsCommand::Retry { queue, task_id } => {
-            admin::retry(&mut conn, ns, Queue::parse(&queue)?, &task_id).await?;
-            println!("{task_id} is back on {queue}");
+            let new_id = admin::retry(&mut conn, ns, Queue::parse(&queue)?, &task_id).await?;
+            println!("{task_id} is back on {queue} as {new_id}");
         }
     }
     Ok(())

@@ -23,6 +23,7 @@ pub fn pool_config(settings: &Settings, queues: Vec<Queue>, concurrency: usize) 
         queues,
         concurrency: concurrency.max(1),
         namespace: settings.queue_namespace.clone(),
+        max_attempts: settings.job_max_attempts,
         ..PoolConfig::default()
     }
 }

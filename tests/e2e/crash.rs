@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-const REDIS_URL: &str = "redis://127.0.0.1:6379";
+/// A small cap, so the back-off test reaches the dead-letter set in seconds.
+const MAX_ATTEMPTS: usize = 4;
 
 /// `groupbuy worker` for the payments queue, as its own process.
 fn worker(app: &TestApp, namespace: &str, failpoints: &str) -> Child {
@@ -18,11 +19,19 @@ fn worker(app: &TestApp, namespace: &str, failpoints: &str) -> Child {
         .env("QUEUE_NAMESPACE", namespace)
         .env("JWT_SECRET", "unused-by-workers-but-required-to-skip-the-dev-secret")
         .env("GROUPBUY_FAILPOINTS", failpoints)
+        .env("JOB_MAX_ATTEMPTS", MAX_ATTEMPTS.to_string())
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("start groupbuy worker")
+}
+
+/// SIGTERM, then wait for the process to finish its in-flight jobs and exit.
+fn terminate(child: &mut Child) {
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    child.wait().unwrap();
 }
 
 fn kill_9(child: &mut Child) {
@@ -110,4 +119,65 @@ async fn duplicate_pushes_of_one_task_run_once() {
     kill_9(&mut w);
     assert_eq!(balance(&app, organizer).await, dec("300.00"));
     assert_eq!(captures(&app, pid).await, 1);
+}
+
+/// A capture that fails every run (a retryable error) is retried through the outbox after an
+/// exponential back-off with jitter (1 s, 2 s, 4 s, each ±50 %), dead-lettered after its cap,
+/// and, re-queued by staff once the fault is gone, runs once with a fresh attempt count.
+#[tokio::test]
+async fn a_failing_job_backs_off_exponentially_is_dead_lettered_and_runs_once_when_requeued() {
+    let app = TestApp::spawn().await;
+    let ns = format!("gbtest:{}", uuid::Uuid::new_v4().simple());
+    let (_, organizer, pid) = completed_with_paid_order(&app).await;
+    let mut conn = workers::storage::connect(REDIS_URL).await.unwrap();
+
+    let mut failing = worker(&app, &ns, "job.capture_payment=fail");
+    eventually("the dead letter", Duration::from_secs(60), || {
+        let (mut conn, ns) = (conn.clone(), ns.clone());
+        async move { !workers::admin::dead(&mut conn, &ns, workers::Queue::Payments).await.unwrap().is_empty() }
+    })
+    .await;
+    // A graceful stop (SIGTERM) flushes the worker's job metrics on the way out.
+    terminate(&mut failing);
+    let dead = workers::admin::dead(&mut conn, &ns, workers::Queue::Payments).await.unwrap();
+    let last = format!("capture:participant:{pid}~r{}", MAX_ATTEMPTS - 1);
+    assert_eq!(dead.iter().map(|d| d.task_id.as_str()).collect::<Vec<_>>(), vec![last.as_str()]);
+    assert_eq!(balance(&app, organizer).await, dec("0"));
+
+    // Each retry was queued with its back-off: the n-th after 2^(n-1) s ± 50 %.
+    let retries: Vec<(String, f64)> = sqlx::query_as(
+        "SELECT task_id, EXTRACT(EPOCH FROM run_at - created_at)::float8 FROM outbox
+         WHERE task_id LIKE $1 ORDER BY id",
+    )
+    .bind(format!("capture:participant:{pid}~r%"))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(retries.len(), MAX_ATTEMPTS - 1, "{retries:?}");
+    for (n, (task_id, delay)) in retries.iter().enumerate() {
+        assert_eq!(task_id, &format!("capture:participant:{pid}~r{}", n + 1));
+        let base = f64::from(1 << n);
+        assert!(*delay >= base * 0.5 - 0.05 && *delay <= base * 1.5 + 0.25, "retry {}: {delay} s", n + 1);
+    }
+
+    // The fault is gone; staff re-queue the dead run.
+    let mut healthy = worker(&app, &ns, "");
+    let new_id = workers::admin::retry(&mut conn, &ns, workers::Queue::Payments, &last).await.unwrap();
+    assert!(new_id.starts_with(&format!("capture:participant:{pid}~m")), "{new_id}");
+    eventually("the re-queued capture", Duration::from_secs(30), || async {
+        balance(&app, organizer).await == dec("300.00")
+    })
+    .await;
+    assert!(workers::admin::dead(&mut conn, &ns, workers::Queue::Payments).await.unwrap().is_empty());
+    terminate(&mut healthy);
+    // Four failed runs (three retried, one dead-lettered) and the successful one, summed over
+    // both worker processes.
+    let stats = workers::admin::stats(&mut conn, &ns).await.unwrap();
+    let payments = stats.iter().find(|s| s.queue == "payments").unwrap();
+    assert_eq!(payments.run.count as usize, MAX_ATTEMPTS + 1, "{payments:?}");
+    assert_eq!(payments.retried as usize, MAX_ATTEMPTS - 1, "{payments:?}");
+    assert_eq!(payments.wait.count, payments.run.count, "every relayed run knows when it was due");
+    assert!(payments.throughput_1m > 0.0);
+    assert_eq!(captures(&app, pid).await, 1);
+    app.assert_ledger_consistent().await;
 }

@@ -16,10 +16,20 @@ async fn a_capture_delivered_three_times_pays_the_organizer_once() {
 
     let capture = Job::CapturePayment { participant_id: pid };
     for _ in 0..3 {
-        jobs::run(&app.pool, &capture).await.expect("capture runs");
+        jobs::run(&app.jobs().await, &capture).await.expect("capture runs");
     }
-    assert_eq!(app.drain().await, 5, "four transition jobs (publish … complete) and the queued capture");
+    // The queued capture (the fan-out's only child) runs once more, then the completion step.
+    app.drain().await;
     assert_eq!(balance(&app, organizer).await, dec("300.00"));
+    let told: Vec<String> = sqlx::query_scalar(
+        "SELECT message FROM notifications WHERE user_id = $1 AND dedupe_key LIKE 'fanout.captures:%'",
+    )
+    .bind(organizer)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(told.len(), 1, "the organizer hears of the captures once: {told:?}");
+    assert!(told[0].contains(": 1 ") && told[0].contains("300,00"), "{told:?}");
     assert_eq!(escrow(&app, id).await, dec("0"));
     let captures: i64 = sqlx::query_scalar("SELECT count(*) FROM ledger_transactions WHERE idempotency_key = $1")
         .bind(format!("capture:participant:{pid}"))
@@ -37,8 +47,8 @@ async fn a_refund_delivered_twice_refunds_once() {
     assert_eq!(balance(&app, buyer).await, dec("700.00"));
     app.set_status(id, "cancelled").await;
     let refund = Job::RefundPayment { participant_id: pid };
-    jobs::run(&app.pool, &refund).await.expect("refund runs");
-    jobs::run(&app.pool, &refund).await.expect("a second delivery is a no-op");
+    jobs::run(&app.jobs().await, &refund).await.expect("refund runs");
+    jobs::run(&app.jobs().await, &refund).await.expect("a second delivery is a no-op");
     app.drain().await;
     assert_eq!(balance(&app, buyer).await, dec("1000.00"));
     assert_eq!(escrow(&app, id).await, dec("0"));
@@ -50,11 +60,11 @@ async fn jobs_the_state_no_longer_calls_for_fail_permanently_and_move_nothing() 
     let app = TestApp::spawn().await;
     let PaidOrder { procurement: id, organizer, buyer, participant: pid } = app.paid_order().await;
     // Not completed yet: no capture; not cancelled: no refund.
-    let capture = jobs::run(&app.pool, &Job::CapturePayment { participant_id: pid }).await;
+    let capture = jobs::run(&app.jobs().await, &Job::CapturePayment { participant_id: pid }).await;
     assert!(matches!(capture, Err(JobError::Permanent(_))), "{capture:?}");
-    let refund = jobs::run(&app.pool, &Job::RefundPayment { participant_id: pid }).await;
+    let refund = jobs::run(&app.jobs().await, &Job::RefundPayment { participant_id: pid }).await;
     assert!(matches!(refund, Err(JobError::Permanent(_))), "{refund:?}");
-    let unknown = jobs::run(&app.pool, &Job::CapturePayment { participant_id: 999_999 }).await;
+    let unknown = jobs::run(&app.jobs().await, &Job::CapturePayment { participant_id: 999_999 }).await;
     assert!(matches!(unknown, Err(JobError::Permanent(_))), "{unknown:?}");
     assert_eq!(balance(&app, organizer).await, dec("0"));
     assert_eq!(balance(&app, buyer).await, dec("700.00"));

@@ -589,7 +589,7 @@ async fn the_deadline_rule_touches_only_active_procurements() {
 
     // The people concerned hear about it, once, however often the jobs run.
     app.drain().await;
-    workers::inline::drain(&app.pool).await.unwrap();
+    app.drain().await;
     let notices: Vec<(i64, String)> =
         sqlx::query_as("SELECT user_id, title FROM notifications WHERE procurement_id = ANY($1) ORDER BY id")
             .bind(vec![active_id, funded])

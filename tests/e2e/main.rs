@@ -9,6 +9,7 @@ mod contract_misc;
 mod contract_procurements;
 mod contract_users;
 mod crash;
+mod fanout;
 mod jobs;
 mod lifecycle;
 mod queues;

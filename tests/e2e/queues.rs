@@ -7,7 +7,6 @@ use std::time::Duration;
 use workers::pool::PoolConfig;
 use workers::relay::Relay;
 
-const REDIS_URL: &str = "redis://127.0.0.1:6379";
 const LIMIT: Duration = Duration::from_secs(30);
 
 /// A namespace of its own, so parallel tests never take each other's jobs.

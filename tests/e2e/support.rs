@@ -13,6 +13,8 @@ use std::sync::Arc;
 use tokio::sync::OnceCell;
 
 pub const SERVICE_KEY: &str = "test-service-key";
+/// The Redis every test shares (each under a queue namespace of its own).
+pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
 const JWT_SECRET: &[u8] = b"test-jwt-secret-that-is-long-enough";
 
 fn admin_url() -> String {
@@ -260,7 +262,15 @@ pub fn jwt_secret() -> &'static [u8] {
 impl TestApp {
     /// Runs the jobs the requests so far have queued (captures, refunds, …), as a worker would.
     pub async fn drain(&self) -> usize {
-        workers::inline::drain(&self.pool).await.expect("jobs run")
+        workers::inline::drain(&self.jobs().await).await.expect("jobs run")
+    }
+
+    /// The ports a worker process gives jobs, for this test's database and queue namespace.
+    pub async fn jobs(&self) -> workflows::jobs::JobContext {
+        // A connection per call: each test runs on its own runtime, which a shared one would outlive.
+        let conn = workers::storage::connect(REDIS_URL).await.expect("connect to Redis");
+        let courier = Arc::new(workers::courier::RedisCourier::new(conn, self.namespace.clone()));
+        workflows::jobs::JobContext { pool: self.pool.clone(), courier }
     }
 }
 

@@ -6,11 +6,13 @@
 use crate::Queue;
 use crate::storage;
 use apalis::prelude::{TaskBuilder, TaskId, TaskSink};
+use apalis_core::task::metadata::MetadataStore;
 use apalis_redis::ConnectionManager;
 use redis::AsyncCommands;
 use workflows::jobs::Job;
 
-pub use workflows::jobs::admin::{DeadJobView as DeadJob, QueueCounts as QueueStats};
+use crate::metrics;
+pub use workflows::jobs::admin::{DeadJobView as DeadJob, Latency, QueueCounts as QueueStats};
 
 fn key(namespace: &str, queue: Queue, suffix: &str) -> String {
     format!("{namespace}:{}:{suffix}", queue.name())
@@ -34,9 +36,55 @@ pub async fn stats(conn: &mut ConnectionManager, namespace: &str) -> redis::Redi
             done: conn.scard(key(namespace, queue, "done")).await?,
             dead: conn.scard(key(namespace, queue, "dead")).await?,
             workers: workers.len() as u64,
+            ..recorded(conn, namespace, queue, now).await?
         });
     }
     Ok(all)
+}
+
+/// What the workers' metrics recorded for `queue` (see [`crate::metrics`]).
+async fn recorded(
+    conn: &mut ConnectionManager,
+    namespace: &str,
+    queue: Queue,
+    now: i64,
+) -> redis::RedisResult<QueueStats> {
+    let fields: std::collections::HashMap<String, u64> = conn.hgetall(metrics::metrics_key(namespace, queue)).await?;
+    let field = |name: &str| fields.get(name).copied().unwrap_or(0);
+    let latency = |name: &str| {
+        let mut cumulative = Vec::with_capacity(metrics::BUCKETS.len() + 1);
+        let mut total = 0;
+        for i in 0..=metrics::BUCKETS.len() {
+            total += field(&format!("{name}_b{i}"));
+            cumulative.push(total);
+        }
+        Latency {
+            bounds: metrics::BUCKETS.iter().copied().chain([f64::INFINITY]).collect(),
+            cumulative,
+            sum_seconds: field(&format!("{name}_sum_us")) as f64 / 1e6,
+            count: field(&format!("{name}_count")),
+        }
+    };
+    // The current minute counts for the seconds it has run.
+    let minute = now / 60;
+    let keys: Vec<String> = (0..5).map(|back| metrics::finished_key(namespace, queue, minute - back)).collect();
+    let finished: Vec<Option<u64>> = conn.mget(&keys).await?;
+    let finished: Vec<u64> = finished.into_iter().map(Option::unwrap_or_default).collect();
+    let into_minute = (now % 60 + 1) as f64;
+    Ok(QueueStats {
+        queue: queue.name().to_string(),
+        waiting: 0,
+        scheduled: 0,
+        running: 0,
+        done: 0,
+        dead: 0,
+        workers: 0,
+        retried: field("retried"),
+        throughput_1m: (finished[0] + finished[1]) as f64 / (60.0 + into_minute),
+        throughput_5m: finished.iter().sum::<u64>() as f64 / (240.0 + into_minute),
+        wait: latency("wait"),
+        run: latency("run"),
+    })
 }
 
 pub async fn dead(conn: &mut ConnectionManager, namespace: &str, queue: Queue) -> redis::RedisResult<Vec<DeadJob>> {
@@ -64,13 +112,15 @@ pub enum RetryError {
     Redis(String),
 }
 
-/// Puts a dead job back on its queue under the same task id, with a fresh attempt count.
+/// Puts a dead job back on its queue with a fresh attempt count, under a new task id
+/// (`{root}~m{millis}`), and only then forgets the dead run, so a failure in between leaves the
+/// job dead (retry again) rather than lost. Returns the new task id.
 pub async fn retry(
     conn: &mut ConnectionManager,
     namespace: &str,
     queue: Queue,
     task_id: &str,
-) -> Result<(), RetryError> {
+) -> Result<String, RetryError> {
     let redis_err = |e: redis::RedisError| RetryError::Redis(e.to_string());
     let is_dead: bool = conn.sismember(key(namespace, queue, "dead"), task_id).await.map_err(redis_err)?;
     if !is_dead {
@@ -79,7 +129,13 @@ pub async fn retry(
     let payload: Option<String> = conn.hget(key(namespace, queue, "data"), task_id).await.map_err(redis_err)?;
     let job: Job =
         serde_json::from_str(payload.as_deref().unwrap_or("")).map_err(|e| RetryError::Unreadable(e.to_string()))?;
-    // Forget the old run, so the push (which refuses a known id) takes it as new.
+    let root = task_id.split('~').next().unwrap_or(task_id);
+    let new_id = format!("{root}~m{}", chrono::Utc::now().timestamp_millis());
+    let mut storage = storage::storage(conn.clone(), namespace, queue, 1);
+    let mut meta = MetadataStore::new();
+    let _ = meta.insert(crate::pool::DUE_AT_MS, chrono::Utc::now().timestamp_millis().to_string());
+    let task = TaskBuilder::new(job).task_id(TaskId::from_string(new_id.clone())).with_metadata(meta).build();
+    storage.push_task(task).await.map_err(|e| RetryError::Redis(e.to_string()))?;
     redis::pipe()
         .atomic()
         .srem(key(namespace, queue, "dead"), task_id)
@@ -88,9 +144,7 @@ pub async fn retry(
         .query_async::<()>(conn)
         .await
         .map_err(redis_err)?;
-    let mut storage = storage::storage(conn.clone(), namespace, queue, 1);
-    let task = TaskBuilder::new(job).task_id(TaskId::from_string(task_id.to_string())).build();
-    storage.push_task(task).await.map_err(|e| RetryError::Redis(e.to_string()))
+    Ok(new_id)
 }
 
 /// Deletes finished (done) jobs older than `retention` from every queue: their ids, payloads
@@ -164,7 +218,7 @@ impl QueueAdmin for RedisQueueAdmin {
         )
     }
 
-    fn retry(&self, queue: String, task_id: String) -> AdminFuture<'_, ()> {
+    fn retry(&self, queue: String, task_id: String) -> AdminFuture<'_, String> {
         Box::pin(async move {
             let queue = queue_named(&queue)?;
             retry(&mut self.conn.clone(), &self.namespace, queue, &task_id).await.map_err(|e| match e {

@@ -5,11 +5,10 @@ use crate::storage;
 use apalis::prelude::*;
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use workflows::jobs::{self, Job};
+use workflows::jobs::{self, Job, JobContext};
 
 #[derive(Debug, Clone)]
 pub struct JobsReport {
@@ -47,7 +46,7 @@ fn now_us() -> u64 {
 struct Tally {
     done: Arc<AtomicUsize>,
     starts: Arc<Mutex<Histogram<u64>>>,
-    pool: Option<PgPool>,
+    jobs: Option<JobContext>,
 }
 
 async fn handle(task: BenchJob, tally: Data<Tally>) -> Result<(), BoxDynError> {
@@ -55,8 +54,8 @@ async fn handle(task: BenchJob, tally: Data<Tally>) -> Result<(), BoxDynError> {
     if let Ok(mut h) = tally.starts.lock() {
         let _ = h.record(waited.max(1));
     }
-    if let (Some(job), Some(pool)) = (&task.job, &tally.pool) {
-        jobs::run(pool, job).await.map_err(|e| AbortError::new(e.to_string()))?;
+    if let (Some(job), Some(ctx)) = (&task.job, &tally.jobs) {
+        jobs::run(ctx, job).await.map_err(|e| AbortError::new(e.to_string()))?;
     }
     tally.done.fetch_add(1, Ordering::Relaxed);
     Ok(())
@@ -74,7 +73,7 @@ pub async fn run(
     concurrency: usize,
     batch: usize,
     poll: Duration,
-    pool: Option<PgPool>,
+    jobs: Option<JobContext>,
     job: impl Fn(usize) -> Option<Job>,
 ) -> Result<JobsReport, BoxDynError> {
     let conn = storage::connect(redis_url).await?;
@@ -89,7 +88,7 @@ pub async fn run(
     let tally = Tally {
         done: Arc::new(AtomicUsize::new(0)),
         starts: Arc::new(Mutex::new(Histogram::new_with_bounds(1, 600_000_000, 3)?)),
-        pool,
+        jobs,
     };
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let mut monitor = Monitor::new();

@@ -1,13 +1,13 @@
 //! Running outbox jobs in the calling process, without Redis: how tests drain the work a
 //! request caused before they look at its effects.
 
-use sqlx::PgPool;
-use workflows::jobs::{self, JobError};
+use workflows::jobs::{self, JobContext, JobError};
 use workflows::outbox;
 
 /// Runs every due outbox job (and the jobs those jobs cause) until none is left; returns how
 /// many ran. Stops at the first failure.
-pub async fn drain(pool: &PgPool) -> Result<usize, JobError> {
+pub async fn drain(ctx: &JobContext) -> Result<usize, JobError> {
+    let pool = &ctx.pool;
     let mut ran = 0;
     loop {
         let mut tx = pool.begin().await?;
@@ -17,7 +17,7 @@ pub async fn drain(pool: &PgPool) -> Result<usize, JobError> {
         }
         for row in &rows {
             let job = row.job().map_err(|e| JobError::Permanent(format!("outbox row {}: {e}", row.id)))?;
-            jobs::run(pool, &job).await?;
+            jobs::run(ctx, &job).await?;
             ran += 1;
         }
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();

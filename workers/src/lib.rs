@@ -5,7 +5,9 @@
 
 pub mod admin;
 pub mod bench;
+pub mod courier;
 pub mod inline;
+pub mod metrics;
 pub mod pool;
 pub mod relay;
 pub mod runtime;

@@ -1,12 +1,13 @@
 //! Worker pools: one apalis worker per queue, each running up to `concurrency` jobs at once.
 
 use crate::Queue;
+use crate::metrics::{Outcome, Recorder};
 use crate::storage;
 use apalis::prelude::*;
+use apalis_core::task::metadata::MetadataStore;
 use apalis_redis::ConnectionManager;
-use sqlx::PgPool;
 use std::time::Duration;
-use workflows::jobs::{self, Job, JobError};
+use workflows::jobs::{self, Job, JobContext, JobError};
 
 #[derive(Debug, Clone)]
 pub struct PoolConfig {
@@ -51,28 +52,75 @@ static INCARNATION: std::sync::LazyLock<u128> = std::sync::LazyLock::new(|| {
 /// What the handler needs besides the job.
 #[derive(Clone)]
 struct Context {
-    pool: PgPool,
+    jobs: JobContext,
+    queue: Queue,
     max_attempts: usize,
+    metrics: Recorder,
 }
 
-async fn handle(job: Job, ctx: Data<Context>, attempt: Attempt) -> Result<(), BoxDynError> {
-    match jobs::run(&ctx.pool, &job).await {
-        Ok(()) => Ok(()),
+/// The metadata key under which the relay records when a task became due (ms since the epoch).
+pub const DUE_AT_MS: &str = "due_at_ms";
+
+async fn handle(
+    job: Job,
+    ctx: Data<Context>,
+    attempt: Attempt,
+    task_id: TaskId,
+    meta: MetadataStore,
+) -> Result<(), BoxDynError> {
+    let started = std::time::Instant::now();
+    let wait = meta.get(DUE_AT_MS).and_then(|due| due.parse::<i64>().ok()).map(|due| {
+        let waited = chrono::Utc::now().timestamp_millis() - due;
+        Duration::from_millis(waited.max(0) as u64)
+    });
+    let task_id = task_id.to_string();
+    // Runs before this one: retries queued through the outbox, plus earlier runs of this very
+    // task (an orphan taken over from a dead worker, or apalis's own fallback retry). apalis
+    // counts the current run in `attempt` already (1 on a first run).
+    let runs_before = jobs::retries_before(&task_id) + attempt.current().saturating_sub(1);
+    let (outcome, result) = match jobs::run(&ctx.jobs, &job).await {
+        Ok(()) => (Outcome::Succeeded, Ok(())),
         Err(JobError::Permanent(e)) => {
-            tracing::error!(task = job.task_id(), error = %e, "job failed permanently: dead-lettered");
-            Err(AbortError::new(e).into())
+            tracing::error!(task = task_id, error = %e, "job failed permanently: dead-lettered");
+            (Outcome::Dead, Err(AbortError::new(e).into()))
         }
-        Err(JobError::Retry(e)) if attempt.current() + 1 >= ctx.max_attempts => {
-            tracing::error!(task = job.task_id(), attempts = attempt.current() + 1, error = %e, "job out of attempts: dead-lettered");
-            Err(AbortError::new(e).into())
+        Err(JobError::Retry(e)) if runs_before + 1 >= ctx.max_attempts => {
+            tracing::error!(task = task_id, attempts = runs_before + 1, error = %e, "job out of attempts: dead-lettered");
+            (Outcome::Dead, Err(AbortError::new(e).into()))
         }
-        Err(JobError::Retry(e)) => {
-            // We ask for exponential back-off with jitter, but apalis-redis 1.0's result script
-            // ignores the requested delay and reschedules at `now + attempt` seconds; the cap
-            // above still bounds the attempts. (A follow-up re-pushes retries ourselves.)
-            let delay = backoff(attempt.current(), &job.task_id());
-            tracing::warn!(task = job.task_id(), attempt = attempt.current() + 1, asked_delay = ?delay, error = %e, "job failed; retrying");
-            Err(RetryAfterError::new(e, delay).into())
+        Err(JobError::Retry(e)) => (Outcome::Retried, retry_later(&ctx, &job, &task_id, runs_before, e).await),
+    };
+    ctx.metrics.record(ctx.queue, wait, started.elapsed(), outcome);
+    result
+}
+
+/// Queues the next attempt through the outbox, due after an exponential back-off with jitter
+/// (apalis-redis 1.0's own retry ignores the asked delay and comes back after `attempt`
+/// seconds). When even that write fails (the database is what failed), falls back to apalis's
+/// retry, which the attempt cap still bounds.
+async fn retry_later(
+    ctx: &Context,
+    job: &Job,
+    task_id: &str,
+    runs_before: usize,
+    error: String,
+) -> Result<(), BoxDynError> {
+    let delay = backoff(runs_before, task_id);
+    let retry_id = jobs::retry_task_id(task_id, runs_before + 1);
+    let due = chrono::Utc::now() + delay;
+    let queued = async {
+        let mut tx = ctx.jobs.pool.begin().await?;
+        workflows::outbox::enqueue_retry(&mut tx, job, &retry_id, due).await?;
+        tx.commit().await
+    };
+    match queued.await {
+        Ok(()) => {
+            tracing::warn!(task = task_id, retry = retry_id, ?delay, error, "job failed; retry queued");
+            Ok(())
+        }
+        Err(db) => {
+            tracing::warn!(task = task_id, error, queue_error = %db, "job failed; retrying through the queue");
+            Err(RetryAfterError::new(error, delay).into())
         }
     }
 }
@@ -89,16 +137,17 @@ pub fn backoff(attempt: usize, task_id: &str) -> Duration {
 /// Runs pools for the configured queues until `shutdown` resolves; in-flight jobs get 30 s to
 /// finish. A worker that errors (a Redis failure) is restarted under a new name.
 pub async fn run(
-    pool: PgPool,
+    jobs: JobContext,
     conn: ConnectionManager,
     config: PoolConfig,
+    metrics: Recorder,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), MonitorError> {
-    let ctx = Context { pool, max_attempts: config.max_attempts };
     let mut monitor = Monitor::new();
     for queue in config.queues.iter().copied() {
         let backend = storage::storage(conn.clone(), &config.namespace, queue, config.concurrency.max(1));
-        let (ctx, concurrency, poll) = (ctx.clone(), config.concurrency, config.poll_interval);
+        let ctx = Context { jobs: jobs.clone(), queue, max_attempts: config.max_attempts, metrics: metrics.clone() };
+        let (concurrency, poll) = (config.concurrency, config.poll_interval);
         monitor = monitor.register(move |restarts| {
             WorkerBuilder::new(worker_name(queue, restarts))
                 .backend(backend.clone().poll_with_interval(poll))

@@ -8,6 +8,7 @@
 use crate::Queue;
 use crate::storage;
 use apalis::prelude::{TaskBuilder, TaskId, TaskSink};
+use apalis_core::task::metadata::MetadataStore;
 use apalis_redis::{ConnectionManager, RedisStorage};
 use sqlx::PgPool;
 use std::collections::HashMap;
@@ -61,9 +62,13 @@ impl Relay {
             // Redis keeps whole seconds: round up, so a deadline job never comes due early.
             let run_at =
                 u64::try_from(row.run_at.timestamp() + i64::from(row.run_at.timestamp_subsec_nanos() > 0)).unwrap_or(0);
+            // When it became due, so workers can measure how long it waited to start.
+            let mut meta = MetadataStore::new();
+            let _ = meta.insert(crate::pool::DUE_AT_MS, row.run_at.timestamp_millis().to_string());
             let task = TaskBuilder::new(job)
                 .task_id(TaskId::from_string(row.task_id.clone()))
                 .run_at_timestamp(run_at)
+                .with_metadata(meta)
                 .build();
             storage.push_task(task).await.map_err(|e| RelayError::Redis(e.to_string()))?;
             sent.push(row.id);

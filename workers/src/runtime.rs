@@ -1,10 +1,14 @@
 //! A worker process: the outbox relay plus pools for its queues, until asked to stop.
 
+use crate::courier::RedisCourier;
+use crate::metrics::Recorder;
 use crate::pool::{self, PoolConfig};
 use crate::relay::Relay;
 use crate::storage;
 use sqlx::PgPool;
+use std::sync::Arc;
 use std::time::Duration;
+use workflows::jobs::JobContext;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RuntimeError {
@@ -27,7 +31,13 @@ pub async fn run(
     let vacuum = tokio::spawn(vacuum_forever(conn.clone(), config.namespace.clone()));
     let watchdog = tokio::spawn(watchdog(conn.clone(), config.namespace.clone(), config.queues.clone()));
     tracing::info!(queues = ?config.queues.iter().map(|q| q.name()).collect::<Vec<_>>(), concurrency = config.concurrency, "worker pools starting");
-    let result = pool::run(pool, conn, config, shutdown).await;
+    let metrics = Recorder::default();
+    let flusher = tokio::spawn(metrics.clone().flush_forever(conn.clone(), config.namespace.clone()));
+    let courier = Arc::new(RedisCourier::new(conn.clone(), config.namespace.clone()));
+    let result = pool::run(JobContext { pool, courier }, conn.clone(), config.clone(), metrics.clone(), shutdown).await;
+    // What the last second's jobs added, before the process goes.
+    flusher.abort();
+    let _ = metrics.flush(&mut conn.clone(), &config.namespace).await;
     relay.abort();
     vacuum.abort();
     watchdog.abort();

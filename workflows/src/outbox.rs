@@ -9,12 +9,28 @@ use sqlx::PgConnection;
 /// Writes `job` into the outbox inside the caller's transaction, to run at `run_at` (now when
 /// `None`). Writing the same job twice is a no-op: its task id is the key.
 pub async fn enqueue(conn: &mut PgConnection, job: &Job, run_at: Option<DateTime<Utc>>) -> sqlx::Result<()> {
+    insert(conn, job, &job.task_id(), run_at).await
+}
+
+/// Queues a retry of `job` under its own task id (see [`crate::jobs::retry_task_id`]: the failed
+/// run's id is spent in the queue), to run at `run_at`, its back-off. A failed run handled twice
+/// still queues one retry.
+pub async fn enqueue_retry(
+    conn: &mut PgConnection,
+    job: &Job,
+    task_id: &str,
+    run_at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    insert(conn, job, task_id, Some(run_at)).await
+}
+
+async fn insert(conn: &mut PgConnection, job: &Job, task_id: &str, run_at: Option<DateTime<Utc>>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO outbox (queue, task_id, payload, run_at) VALUES ($1, $2, $3, COALESCE($4, now()))
          ON CONFLICT ON CONSTRAINT outbox_task_id_key DO NOTHING",
     )
     .bind(job.queue())
-    .bind(job.task_id())
+    .bind(task_id)
     .bind(serde_json::to_value(job).expect("jobs serialize"))
     .bind(run_at)
     .execute(conn)

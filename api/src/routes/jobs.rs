@@ -21,6 +21,17 @@ struct QueueStatsOut {
     done: u64,
     dead: u64,
     workers: u64,
+    /// Failed runs queued again with back-off.
+    retried: u64,
+    /// Jobs finished per second, over the last minute and the last five.
+    throughput_1m: f64,
+    throughput_5m: f64,
+    /// Due-to-start latency: the upper bound (seconds) of the bucket holding the median / p99.
+    wait_p50_seconds: Option<f64>,
+    wait_p99_seconds: Option<f64>,
+    /// Run time, likewise.
+    run_p50_seconds: Option<f64>,
+    run_p99_seconds: Option<f64>,
 }
 
 #[derive(Object)]
@@ -42,7 +53,10 @@ struct RetryRequest {
 
 #[derive(Object)]
 struct Retried {
+    /// The dead run that was re-queued.
     task_id: String,
+    /// The id it runs under now, with a fresh attempt count.
+    new_task_id: String,
     queue: String,
 }
 
@@ -71,7 +85,7 @@ impl JobsApi {
 
 #[OpenApi(tag = "Tag::Jobs")]
 impl JobsApi {
-    /// Per queue: waiting, scheduled, running, done, dead and live workers.
+    /// Per queue: waiting, scheduled, running, done, dead, live workers, recent throughput and latency.
     #[oai(path = "/admin/jobs/stats", method = "get")]
     async fn stats(&self, auth: Auth) -> ApiResult<Json<Vec<QueueStatsOut>>> {
         let stats = self.queues(&auth)?.stats().await?;
@@ -86,6 +100,13 @@ impl JobsApi {
                     done: s.done,
                     dead: s.dead,
                     workers: s.workers,
+                    retried: s.retried,
+                    throughput_1m: s.throughput_1m,
+                    throughput_5m: s.throughput_5m,
+                    wait_p50_seconds: s.wait.quantile(0.5),
+                    wait_p99_seconds: s.wait.quantile(0.99),
+                    run_p50_seconds: s.run.quantile(0.5),
+                    run_p99_seconds: s.run.quantile(0.99),
                 })
                 .collect(),
         ))
@@ -106,7 +127,7 @@ impl JobsApi {
     #[oai(path = "/admin/jobs/retry", method = "post")]
     async fn retry(&self, auth: Auth, body: Json<RetryRequest>) -> ApiResult<Json<Retried>> {
         let RetryRequest { queue, task_id } = body.0;
-        self.queues(&auth)?.retry(queue.clone(), task_id.clone()).await?;
-        Ok(Json(Retried { task_id, queue }))
+        let new_task_id = self.queues(&auth)?.retry(queue.clone(), task_id.clone()).await?;
+        Ok(Json(Retried { task_id, new_task_id, queue }))
     }
 }

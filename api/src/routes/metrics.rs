@@ -1,9 +1,20 @@
-//! Prometheus metrics: queue depth per state, live workers, and the outbox backlog.
+//! Prometheus metrics: queue depth per state, live workers, retries, recent throughput, job
+//! latency histograms (summed over every worker process) and the outbox backlog.
 
 use crate::state::AppState;
 use poem::web::Data;
 use poem::{IntoResponse, handler};
 use std::fmt::Write;
+use workflows::jobs::admin::{Latency, QueueCounts};
+
+fn histogram(out: &mut String, name: &str, queue: &str, latency: &Latency) {
+    for (le, count) in latency.bounds.iter().zip(&latency.cumulative) {
+        let le = if le.is_finite() { le.to_string() } else { "+Inf".into() };
+        let _ = writeln!(out, "{name}_bucket{{queue=\"{queue}\",le=\"{le}\"}} {count}");
+    }
+    let _ = writeln!(out, "{name}_sum{{queue=\"{queue}\"}} {}", latency.sum_seconds);
+    let _ = writeln!(out, "{name}_count{{queue=\"{queue}\"}} {}", latency.count);
+}
 
 #[handler]
 pub async fn metrics(state: Data<&AppState>) -> impl IntoResponse {
@@ -35,6 +46,33 @@ pub async fn metrics(state: Data<&AppState>) -> impl IntoResponse {
         let _ = writeln!(out, "# TYPE groupbuy_workers gauge");
         for s in &stats {
             let _ = writeln!(out, "groupbuy_workers{{queue=\"{}\"}} {}", s.queue, s.workers);
+        }
+        let _ = writeln!(out, "# HELP groupbuy_jobs_retried_total Failed runs queued again with back-off.");
+        let _ = writeln!(out, "# TYPE groupbuy_jobs_retried_total counter");
+        for s in &stats {
+            let _ = writeln!(out, "groupbuy_jobs_retried_total{{queue=\"{}\"}} {}", s.queue, s.retried);
+        }
+        let _ = writeln!(out, "# HELP groupbuy_jobs_throughput Jobs finished per second over a recent window.");
+        let _ = writeln!(out, "# TYPE groupbuy_jobs_throughput gauge");
+        for s in &stats {
+            for (window, rate) in [("1m", s.throughput_1m), ("5m", s.throughput_5m)] {
+                let _ =
+                    writeln!(out, "groupbuy_jobs_throughput{{queue=\"{}\",window=\"{window}\"}} {rate:.3}", s.queue);
+            }
+        }
+        for (name, help, pick) in [
+            (
+                "groupbuy_job_wait_seconds",
+                "From a job being due to its start.",
+                (|s| &s.wait) as fn(&QueueCounts) -> &Latency,
+            ),
+            ("groupbuy_job_run_seconds", "From a job's start to its end.", |s| &s.run),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} histogram");
+            for s in &stats {
+                histogram(&mut out, name, &s.queue, pick(s));
+            }
         }
     }
     out.with_content_type("text/plain; version=0.0.4")

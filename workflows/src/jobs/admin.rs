@@ -5,7 +5,7 @@ use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct QueueCounts {
     pub queue: String,
     pub waiting: u64,
@@ -14,6 +14,34 @@ pub struct QueueCounts {
     pub done: u64,
     pub dead: u64,
     pub workers: u64,
+    /// Runs that failed and were queued again, since the queue began.
+    pub retried: u64,
+    /// Jobs finished per second over the last minute and the last five.
+    pub throughput_1m: f64,
+    pub throughput_5m: f64,
+    /// From due to started.
+    pub wait: Latency,
+    /// From started to finished.
+    pub run: Latency,
+}
+
+/// A latency histogram summed over every worker: cumulative counts per upper bound (seconds),
+/// as Prometheus wants them; the last bound is infinite.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Latency {
+    pub bounds: Vec<f64>,
+    pub cumulative: Vec<u64>,
+    pub sum_seconds: f64,
+    pub count: u64,
+}
+
+impl Latency {
+    /// The upper bound of the bucket holding quantile `q` (None without data, or in +Inf).
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        let rank = (q * self.count as f64).ceil().max(1.0) as u64;
+        let i = self.cumulative.iter().position(|&c| c >= rank)?;
+        self.bounds.get(i).copied()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,5 +67,6 @@ pub type AdminFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, QueueAdminEr
 pub trait QueueAdmin: Send + Sync {
     fn stats(&self) -> AdminFuture<'_, Vec<QueueCounts>>;
     fn dead(&self, queue: String) -> AdminFuture<'_, Vec<DeadJobView>>;
-    fn retry(&self, queue: String, task_id: String) -> AdminFuture<'_, ()>;
+    /// Re-queues a dead job; returns the task id it runs under now.
+    fn retry(&self, queue: String, task_id: String) -> AdminFuture<'_, String>;
 }

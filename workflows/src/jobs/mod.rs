@@ -6,11 +6,23 @@
 //! idempotency keys.
 
 pub mod admin;
+pub mod fanout;
 pub(crate) mod settle;
 mod transition;
 
+pub use fanout::FanoutKind;
+
+use crate::notify::Courier;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
+use std::sync::Arc;
+
+/// What a job reaches besides its payload: the database and the ports to the outside world.
+#[derive(Clone)]
+pub struct JobContext {
+    pub pool: PgPool,
+    pub courier: Arc<dyn Courier>,
+}
 
 /// One unit of work, tagged by kind; the queue it travels on follows from the kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,17 +48,29 @@ pub enum Job {
     CapturePayment { participant_id: i64 },
     /// Return a cancelled participant's paid share from escrow to their balance.
     RefundPayment { participant_id: i64 },
+    /// One child of the payment-request fan-out: ask a confirmed participant to pay.
+    PaymentRequest { procurement_id: i64, participant_id: i64 },
+    /// The last child of a fan-out is done: its completion step.
+    FanoutCompleted { fanout: FanoutKind, procurement_id: i64 },
+    /// Hand a stored notification to the person's live channels.
+    DeliverNotification { notification_id: i64 },
 }
 
 impl Job {
     /// The queue this job runs on.
     pub fn queue(&self) -> &'static str {
         match self {
-            Self::ProcurementTransition { .. } => "lifecycle",
+            Self::ProcurementTransition { .. } | Self::FanoutCompleted { .. } => "lifecycle",
             Self::DeadlineReached { .. } | Self::PaymentDeadlineReached { .. } | Self::Cron { .. } => "lifecycle",
             Self::CapturePayment { .. } => "payments",
             Self::RefundPayment { .. } => "refunds",
+            Self::PaymentRequest { .. } | Self::DeliverNotification { .. } => "notifications",
         }
+    }
+
+    /// The job's kind, as tagged on the wire (`capture_payment`).
+    pub fn kind(&self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v["kind"].as_str().map(str::to_string)).unwrap_or_default()
     }
 
     /// Deterministic per business operation: pushing the same job twice collapses.
@@ -60,8 +84,28 @@ impl Job {
             Self::Cron { schedule, tick } => format!("cron:{}:{tick}", schedule.as_str()),
             Self::CapturePayment { participant_id } => format!("capture:participant:{participant_id}"),
             Self::RefundPayment { participant_id } => format!("refund:participant:{participant_id}"),
+            Self::PaymentRequest { participant_id, .. } => format!("payment_request:participant:{participant_id}"),
+            Self::FanoutCompleted { fanout, procurement_id } => {
+                format!("fanout.{}:{procurement_id}:done", fanout.as_str())
+            }
+            Self::DeliverNotification { notification_id } => format!("deliver:notification:{notification_id}"),
         }
     }
+}
+
+/// The task id of the `retry`-th retry of the run whose task id is `current`: the run's own id
+/// (a relayed id, or one staff re-queued) with its retry count replaced.
+pub fn retry_task_id(current: &str, retry: usize) -> String {
+    let root = match current.rsplit_once("~r") {
+        Some((root, n)) if n.parse::<usize>().is_ok() => root,
+        _ => current,
+    };
+    format!("{root}~r{retry}")
+}
+
+/// How many retries a task id says came before it (0 for a first run).
+pub fn retries_before(task_id: &str) -> usize {
+    task_id.rsplit_once("~r").and_then(|(_, n)| n.parse().ok()).unwrap_or(0)
 }
 
 /// The periodic sweeps, each on its own cron schedule.
@@ -148,7 +192,11 @@ impl From<sqlx::Error> for JobError {
 }
 
 /// Runs one job to completion.
-pub async fn run(pool: &PgPool, job: &Job) -> Result<(), JobError> {
+pub async fn run(ctx: &JobContext, job: &Job) -> Result<(), JobError> {
+    let pool = &ctx.pool;
+    if crate::failpoint::fails(|| format!("job.{}", job.kind())) {
+        return Err(JobError::Retry("failpoint".into()));
+    }
     match job {
         Job::ProcurementTransition { procurement_id, to, data, .. } => {
             transition::on_transition(pool, *procurement_id, to, data).await
@@ -164,6 +212,15 @@ pub async fn run(pool: &PgPool, job: &Job) -> Result<(), JobError> {
         Job::Cron { schedule, tick } => schedule.run(pool, *tick).await,
         Job::CapturePayment { participant_id } => settle::capture(pool, *participant_id).await,
         Job::RefundPayment { participant_id } => settle::refund(pool, *participant_id).await,
+        Job::PaymentRequest { procurement_id, participant_id } => {
+            transition::request_payment(pool, *procurement_id, *participant_id).await
+        }
+        Job::FanoutCompleted { fanout, procurement_id } => {
+            transition::fanout_completed(pool, *fanout, *procurement_id).await
+        }
+        Job::DeliverNotification { notification_id } => {
+            crate::notify::deliver(pool, ctx.courier.as_ref(), *notification_id).await
+        }
     }
 }
 
@@ -179,5 +236,17 @@ mod tests {
         assert_eq!(serde_json::from_value::<Job>(json).unwrap(), job);
         assert_eq!(job.queue(), "payments");
         assert_eq!(job.task_id(), "capture:participant:7");
+    }
+
+    #[test]
+    fn retry_ids_count_the_retries_before_them() {
+        assert_eq!(retries_before("capture:participant:7"), 0);
+        let third = retry_task_id("capture:participant:7", 3);
+        assert_eq!(third, "capture:participant:7~r3");
+        assert_eq!(retries_before(&third), 3);
+        assert_eq!(retry_task_id(&third, 4), "capture:participant:7~r4");
+        assert_eq!(retry_task_id("capture:participant:7~m17", 1), "capture:participant:7~m17~r1");
+        assert_eq!(retries_before("capture:participant:7~m17"), 0);
+        assert_eq!(retries_before("cron:deadline_sweep:1700000000"), 0);
     }
 }

@@ -16,6 +16,7 @@ pub async fn capture(pool: &PgPool, participant_id: i64) -> Result<(), JobError>
         return Err(JobError::Permanent(format!("participant {participant_id} is '{}', not paid", part.status)));
     }
     procurement::capture_participant(&mut tx, &p, &part).await?;
+    super::fanout::child_done(&mut tx, super::FanoutKind::Captures, p.id, participant_id).await?;
     crate::failpoint::pause("capture.before_commit").await;
     tx.commit().await?;
     crate::failpoint::pause("capture.after_commit").await;

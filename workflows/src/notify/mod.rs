@@ -1,8 +1,10 @@
 //! Notifications: a row per person per event, written once however often the job that writes
 //! it runs. Delivery channels (WebSocket, Telegram, VK) read these rows in their own issues.
 
+mod delivery;
 mod templates;
 
+pub use delivery::{Courier, Delivery, deliver};
 pub use templates::{Lang, render};
 
 use crate::error::{DomainError, DomainResult};
@@ -38,7 +40,8 @@ pub struct Notice<'a> {
     pub dedupe_key: String,
 }
 
-/// Renders `notice` in the user's language and stores it; returns whether it was new.
+/// Renders `notice` in the user's language, stores it and queues its delivery, all in the
+/// caller's transaction; returns whether it was new.
 pub async fn notify(conn: &mut PgConnection, notice: Notice<'_>) -> DomainResult<bool> {
     let language: Option<String> = sqlx::query_scalar("SELECT language_code FROM users WHERE id = $1")
         .bind(notice.user_id)
@@ -47,9 +50,9 @@ pub async fn notify(conn: &mut PgConnection, notice: Notice<'_>) -> DomainResult
     let language = language.ok_or_else(|| DomainError::not_found("user", notice.user_id))?;
     let (title, message) = render(Lang::from_code(&language), notice.template, &notice.data)
         .map_err(|e| DomainError::invalid("template", format!("{}: {e}", notice.template)))?;
-    let inserted = sqlx::query(
+    let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO notifications (user_id, notification_type, title, message, procurement_id, dedupe_key)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
     )
     .bind(notice.user_id)
     .bind(notice.kind.as_str())
@@ -57,7 +60,9 @@ pub async fn notify(conn: &mut PgConnection, notice: Notice<'_>) -> DomainResult
     .bind(message)
     .bind(notice.procurement_id)
     .bind(&notice.dedupe_key)
-    .execute(conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(inserted.rows_affected() == 1)
+    let Some(notification_id) = inserted else { return Ok(false) };
+    crate::outbox::enqueue(conn, &crate::jobs::Job::DeliverNotification { notification_id }, None).await?;
+    Ok(true)
 }

@@ -29,6 +29,14 @@ pub async fn lock(conn: &mut PgConnection, id: i64) -> DomainResult<Participant>
         .ok_or_else(|| DomainError::not_found("participant", id))
 }
 
+/// The participants with these ids (those that exist), oldest first.
+pub async fn many(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<Vec<Participant>> {
+    sqlx::query_as(crate::sql!("SELECT {COLUMNS} {FROM} WHERE pa.id = ANY($1) ORDER BY pa.id"))
+        .bind(ids)
+        .fetch_all(conn)
+        .await
+}
+
 /// The procurement's participants who have not left, oldest first.
 pub async fn active_of_procurement(conn: &mut PgConnection, procurement_id: i64) -> sqlx::Result<Vec<Participant>> {
     sqlx::query_as(crate::sql!(

@@ -7,6 +7,7 @@ use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
 use crate::events::{self, Transition};
 use crate::jobs::Job;
+use crate::jobs::fanout::{self, FanoutKind};
 use crate::outbox;
 use crate::participant::{self, ParticipantStatus};
 use crate::transition::StateMachine;
@@ -113,12 +114,11 @@ async fn settle_participants(
     if !matches!(event, ProcurementEvent::Complete | ProcurementEvent::Cancel) {
         return Ok(());
     }
+    let mut captures = Vec::new();
     for part in participant::active_of_procurement(conn, procurement.id).await? {
         let paid = matches!(part.status, ParticipantStatus::Paid | ParticipantStatus::Delivered);
         match event {
-            ProcurementEvent::Complete if paid => {
-                outbox::enqueue(conn, &Job::CapturePayment { participant_id: part.id }, None).await?;
-            }
+            ProcurementEvent::Complete if paid => captures.push(part.id),
             // Delivered goods cannot be cancelled; their money stays to be settled by staff.
             ProcurementEvent::Cancel if part.status == ParticipantStatus::Delivered => {
                 return Err(DomainError::conflict(
@@ -128,6 +128,9 @@ async fn settle_participants(
             }
             _ => participant::cancel(conn, procurement, &part, actor, &format!("procurement_{}", event.name())).await?,
         }
+    }
+    if event == ProcurementEvent::Complete {
+        fanout::start(conn, FanoutKind::Captures, procurement.id, &captures).await?;
     }
     Ok(())
 }
