@@ -12,4 +12,6 @@ pub struct AppState {
     pub queues: Option<std::sync::Arc<dyn workflows::jobs::admin::QueueAdmin>>,
     /// The built admin app, served at `/admin-panel/` when present.
     pub admin_ui_dir: Option<std::path::PathBuf>,
+    /// Where buyers pay deposits.
+    pub pay_into: workflows::payments::PayInto,
 }

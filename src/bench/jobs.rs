@@ -36,7 +36,9 @@ pub struct JobsBenchArgs {
 async fn jobs_context(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result<JobContext> {
     let conn = workers::storage::connect(&settings.redis_url).await?;
     let courier = Arc::new(RedisCourier::new(conn, settings.queue_namespace.clone()));
-    Ok(JobContext { pool, courier })
+    // Lifecycle jobs do not reach the bank; the port is there because every job context has it.
+    let (bank, _) = crate::roles::bank::connect_bank(settings).await?;
+    Ok(JobContext { pool, courier, bank })
 }
 
 pub async fn run(settings: &Settings, args: JobsBenchArgs) -> anyhow::Result<()> {

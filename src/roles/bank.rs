@@ -15,7 +15,6 @@ const DEV_KEY_PATH: &str = ".groupbuy/sandbox-key.pem";
 
 /// The bank port, and the in-process sandbox's handle when there is one (keep it alive; its
 /// `payment_page_url` is what a deposit's `confirmation_url` points to).
-#[allow(dead_code)] // until the payment flows wire it into `all` and `worker`
 pub async fn connect_bank(settings: &Settings) -> anyhow::Result<(Arc<dyn Bank>, Option<SandboxServer>)> {
     let bank = &settings.bank;
     let signer = platform_signer(bank).await?;
@@ -83,4 +82,24 @@ async fn dev_key() -> anyhow::Result<Signer> {
     std::fs::write(&path, signer.private_key_pem())?;
     tracing::warn!(path = %path.display(), "generated a development key for the sandbox bank; never use it with a real bank");
     Ok(signer)
+}
+
+/// Where buyers pay deposits: the nominal account's requisites, and with the sandbox bank its
+/// payment page (the one started in this process, or the worker's on `SANDBOX_BANK_ADDR`).
+pub fn pay_into(settings: &Settings, sandbox: Option<&SandboxServer>) -> workflows::payments::PayInto {
+    let bank = &settings.bank;
+    let page = match (sandbox, &bank.api_url) {
+        (Some(server), _) => Some(format!("{}/pay", server.url())),
+        (None, None) => Some(format!("http://{}/pay", bank.sandbox_addr)),
+        (None, Some(_)) => None,
+    };
+    let var =
+        |name: &str, default: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or(default.into());
+    workflows::payments::PayInto {
+        nominal_account: bank.nominal_account.clone(),
+        bic: bank.nominal_bic.clone(),
+        bank_name: var("TOCHKA_BANK_NAME", "ООО «Банк Точка»"),
+        recipient_name: var("TOCHKA_RECIPIENT_NAME", "ООО «ГрупБай» (номинальный счёт)"),
+        payment_page: page,
+    }
 }

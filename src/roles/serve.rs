@@ -14,7 +14,7 @@ const API_POOL_SIZE: u32 = 48;
 
 pub async fn api(settings: &Settings) -> anyhow::Result<()> {
     let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
-    serve(settings, app_state(settings, pool).await?).await
+    serve(settings, app_state(settings, pool, None).await?).await
 }
 
 /// Everything in one process: migrations, demo data (unless `DEMO_DATA=false`), the scheduler's
@@ -33,13 +33,14 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
         }
     }
     let sweeps = tokio::spawn(scheduler::run(pool.clone(), scheduler::schedules_from_env()?));
+    let (bank, sandbox) = super::bank::connect_bank(settings).await?;
     let config = super::worker::pool_config(settings, workers::Queue::ALL.to_vec(), 8);
-    let jobs = workers::runtime::run(pool.clone(), &settings.redis_url, config, super::shutdown_signal());
+    let jobs = workers::runtime::run(pool.clone(), bank, &settings.redis_url, config, super::shutdown_signal());
     tokio::pin!(jobs);
     // Dead pools end the process (so a supervisor restarts it); on a signal, the API stops
     // first and the pools then finish their in-flight jobs.
     let result = tokio::select! {
-        served = serve(settings, app_state(settings, pool).await?) => {
+        served = serve(settings, app_state(settings, pool, sandbox.as_ref()).await?) => {
             served.and(jobs.await.map_err(anyhow::Error::from))
         }
         stopped = &mut jobs => stopped.map_err(anyhow::Error::from),
@@ -48,7 +49,11 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
     result
 }
 
-async fn app_state(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result<AppState> {
+async fn app_state(
+    settings: &Settings,
+    pool: sqlx::PgPool,
+    sandbox: Option<&sandbox::SandboxServer>,
+) -> anyhow::Result<AppState> {
     if settings.service_api_keys.is_empty() {
         tracing::warn!("SERVICE_API_KEYS is not set: only user tokens and anonymous reads will work");
     }
@@ -67,6 +72,7 @@ async fn app_state(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result<Ap
             }
         },
         admin_ui_dir: Some(settings.admin_ui_dir.clone()),
+        pay_into: super::bank::pay_into(settings, sandbox),
     })
 }
 

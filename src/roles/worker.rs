@@ -8,8 +8,11 @@ use workflows::db;
 pub async fn run(settings: &Settings, args: &WorkerArgs) -> anyhow::Result<()> {
     let queues = Queue::parse_list(&args.queues)?;
     let pool = db::prepare(&settings.database_url, (args.concurrency * queues.len()).clamp(4, 64) as u32).await?;
+    // With the sandbox bank, this process serves it (keep the handle alive while it runs).
+    let (bank, _sandbox) = super::bank::connect_bank(settings).await?;
     workers::runtime::run(
         pool,
+        bank,
         &settings.redis_url,
         pool_config(settings, queues, args.concurrency),
         super::shutdown_signal(),

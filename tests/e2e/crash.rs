@@ -20,6 +20,7 @@ fn worker(app: &TestApp, namespace: &str, failpoints: &str) -> Child {
         .env("JWT_SECRET", "unused-by-workers-but-required-to-skip-the-dev-secret")
         .env("GROUPBUY_FAILPOINTS", failpoints)
         .env("JOB_MAX_ATTEMPTS", MAX_ATTEMPTS.to_string())
+        .envs(app.bank_env())
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

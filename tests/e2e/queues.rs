@@ -24,7 +24,7 @@ async fn completion_captures_through_redis_worker_pools() {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let ns = namespace();
     let config = PoolConfig { namespace: ns.clone(), concurrency: 4, ..PoolConfig::default() };
-    let runtime = tokio::spawn(workers::runtime::run(app.pool.clone(), REDIS_URL, config, async {
+    let runtime = tokio::spawn(workers::runtime::run(app.pool.clone(), app.bank.clone(), REDIS_URL, config, async {
         let _ = rx.await;
     }));
     let PaidOrder { procurement: id, organizer, .. } = app.paid_order().await;
@@ -140,9 +140,9 @@ async fn work_committed_while_redis_is_down_is_relayed_once_it_returns() {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let config = PoolConfig { namespace: ns, ..PoolConfig::default() };
     let url = redis.url();
-    let pool = app.pool.clone();
+    let (pool, bank) = (app.pool.clone(), app.bank.clone());
     let runtime = tokio::spawn(async move {
-        workers::runtime::run(pool, &url, config, async {
+        workers::runtime::run(pool, bank, &url, config, async {
             let _ = rx.await;
         })
         .await
@@ -160,7 +160,7 @@ async fn a_job_that_cannot_succeed_is_dead_lettered_and_a_retry_runs_it_again() 
     let ns = namespace();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let config = PoolConfig { namespace: ns.clone(), ..PoolConfig::default() };
-    let runtime = tokio::spawn(workers::runtime::run(app.pool.clone(), REDIS_URL, config, async {
+    let runtime = tokio::spawn(workers::runtime::run(app.pool.clone(), app.bank.clone(), REDIS_URL, config, async {
         let _ = rx.await;
     }));
     let PaidOrder { procurement: id, organizer, participant: pid, .. } = app.paid_order().await;

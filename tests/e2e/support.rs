@@ -105,13 +105,33 @@ pub struct TestApp {
     pub database_url: String,
     /// This test's Redis queue namespace (what the staff endpoints look at).
     pub namespace: String,
+    /// This test's own sandbox bank, and the platform's signed client of it.
+    pub sandbox: sandbox::SandboxServer,
+    pub bank: Arc<dyn workflows::bank::Bank>,
     http: reqwest::Client,
+}
+
+/// The platform's test signing key (test-only; see sandbox/tests/fixtures/README.md).
+pub const PLATFORM_KEY_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sandbox/tests/fixtures/platform-key.pem");
+pub const BANK_SYSTEM: &str = "groupbuy-test";
+
+async fn start_sandbox() -> (sandbox::SandboxServer, Arc<dyn workflows::bank::Bank>) {
+    use workflows::bank::cyclops::{CyclopsClient, CyclopsConfig, Signer};
+    let signer = Signer::from_pem(&std::fs::read_to_string(PLATFORM_KEY_PATH).unwrap()).unwrap();
+    let bank = sandbox::SandboxBank::new(sandbox::SandboxConfig::trusting(&signer, BANK_SYSTEM)).unwrap();
+    let server = sandbox::serve("127.0.0.1:0", bank).await.unwrap();
+    let config = CyclopsConfig::new(server.api_url(), BANK_SYSTEM, signer)
+        .with_timeout(std::time::Duration::from_secs(2))
+        .with_nominal_account(sandbox::SandboxConfig::TEST_NOMINAL_ACCOUNT, sandbox::SandboxConfig::TEST_BIC);
+    let client = CyclopsClient::new(config).unwrap();
+    (server, Arc::new(client))
 }
 
 impl TestApp {
     pub async fn spawn() -> Self {
         let (pool, database_url) = fresh_database().await;
         let namespace = format!("gbtest:{}", uuid::Uuid::new_v4().simple());
+        let (sandbox, bank) = start_sandbox().await;
         let state = AppState {
             pool: pool.clone(),
             auth: AuthConfig {
@@ -124,11 +144,26 @@ impl TestApp {
                 namespace.clone(),
             ))),
             admin_ui_dir: None,
+            pay_into: workflows::payments::PayInto {
+                nominal_account: sandbox::SandboxConfig::TEST_NOMINAL_ACCOUNT.into(),
+                bic: sandbox::SandboxConfig::TEST_BIC.into(),
+                bank_name: "ООО «Банк Точка»".into(),
+                recipient_name: "ООО «ГрупБай»".into(),
+                payment_page: Some(format!("{}/pay", sandbox.url())),
+            },
         };
         let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
         let addr = acceptor.local_addr()[0].as_socket_addr().copied().expect("tcp address");
         tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(api::app(state)));
-        Self { base: format!("http://{addr}"), pool, database_url, namespace, http: reqwest::Client::new() }
+        Self {
+            base: format!("http://{addr}"),
+            pool,
+            database_url,
+            namespace,
+            sandbox,
+            bank,
+            http: reqwest::Client::new(),
+        }
     }
 
     pub fn user_token(&self, user_id: i64) -> String {
@@ -270,7 +305,16 @@ impl TestApp {
         // A connection per call: each test runs on its own runtime, which a shared one would outlive.
         let conn = workers::storage::connect(REDIS_URL).await.expect("connect to Redis");
         let courier = Arc::new(workers::courier::RedisCourier::new(conn, self.namespace.clone()));
-        workflows::jobs::JobContext { pool: self.pool.clone(), courier }
+        workflows::jobs::JobContext { pool: self.pool.clone(), courier, bank: self.bank.clone() }
+    }
+
+    /// What a `groupbuy` process needs to reach this test's sandbox bank.
+    pub fn bank_env(&self) -> [(&'static str, String); 3] {
+        [
+            ("TOCHKA_API_URL", self.sandbox.api_url()),
+            ("TOCHKA_PRIVATE_KEY_PATH", PLATFORM_KEY_PATH.to_string()),
+            ("TOCHKA_PLATFORM_ID", BANK_SYSTEM.to_string()),
+        ]
     }
 }
 

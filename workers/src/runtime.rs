@@ -8,6 +8,7 @@ use crate::storage;
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
+use workflows::bank::Bank;
 use workflows::jobs::JobContext;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +23,7 @@ pub enum RuntimeError {
 /// or with an error when the pools die, so a supervisor restarts the process.
 pub async fn run(
     pool: PgPool,
+    bank: Arc<dyn Bank>,
     redis_url: &str,
     config: PoolConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
@@ -34,7 +36,8 @@ pub async fn run(
     let metrics = Recorder::default();
     let flusher = tokio::spawn(metrics.clone().flush_forever(conn.clone(), config.namespace.clone()));
     let courier = Arc::new(RedisCourier::new(conn.clone(), config.namespace.clone()));
-    let result = pool::run(JobContext { pool, courier }, conn.clone(), config.clone(), metrics.clone(), shutdown).await;
+    let result =
+        pool::run(JobContext { pool, courier, bank }, conn.clone(), config.clone(), metrics.clone(), shutdown).await;
     // What the last second's jobs added, before the process goes.
     flusher.abort();
     let _ = metrics.flush(&mut conn.clone(), &config.namespace).await;

@@ -29,6 +29,7 @@ pub mod notify;
 pub mod outbox;
 pub mod page;
 pub mod participant;
+pub mod payments;
 pub mod procurement;
 mod search;
 pub mod sweeps;

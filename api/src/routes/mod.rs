@@ -6,6 +6,7 @@ pub mod health;
 mod jobs;
 pub mod metrics;
 mod participants;
+mod payments;
 mod procurements;
 mod transactions;
 mod users;
@@ -24,6 +25,8 @@ pub enum Tag {
     /// Orders inside procurements.
     Participants,
     Categories,
+    /// Deposits by bank transfer, and every payment's state.
+    Payments,
     /// Movements on users' balances.
     Transactions,
     /// Tokens for users.
@@ -47,6 +50,7 @@ pub fn service(state: &AppState) -> OpenApiService<impl poem_openapi::OpenApi, (
             procurements::ProcurementsApi(state.clone()),
             participants::ParticipantsApi(state.clone()),
             categories::CategoriesApi(state.clone()),
+            payments::PaymentsApi(state.clone()),
             transactions::TransactionsApi(state.clone()),
             auth::AuthApi(state.clone()),
             jobs::JobsApi(state.clone()),

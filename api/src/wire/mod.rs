@@ -5,6 +5,7 @@ pub mod enums;
 mod fixed;
 mod page;
 pub mod participant;
+pub mod payment;
 pub mod procurement;
 pub mod transaction;
 pub mod user;

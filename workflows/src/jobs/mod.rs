@@ -22,6 +22,7 @@ use std::sync::Arc;
 pub struct JobContext {
     pub pool: PgPool,
     pub courier: Arc<dyn Courier>,
+    pub bank: Arc<dyn crate::bank::Bank>,
 }
 
 /// One unit of work, tagged by kind; the queue it travels on follows from the kind.
@@ -54,6 +55,9 @@ pub enum Job {
     FanoutCompleted { fanout: FanoutKind, procurement_id: i64 },
     /// Hand a stored notification to the person's live channels.
     DeliverNotification { notification_id: i64 },
+    /// Take up the bank's incoming payments now (Tochka's webhook says money arrived), rather
+    /// than at the next cron tick; `trigger` names what asked, so one nudge runs once.
+    ReconcileBank { trigger: String },
 }
 
 impl Job {
@@ -62,7 +66,7 @@ impl Job {
         match self {
             Self::ProcurementTransition { .. } | Self::FanoutCompleted { .. } => "lifecycle",
             Self::DeadlineReached { .. } | Self::PaymentDeadlineReached { .. } | Self::Cron { .. } => "lifecycle",
-            Self::CapturePayment { .. } => "payments",
+            Self::CapturePayment { .. } | Self::ReconcileBank { .. } => "payments",
             Self::RefundPayment { .. } => "refunds",
             Self::PaymentRequest { .. } | Self::DeliverNotification { .. } => "notifications",
         }
@@ -89,6 +93,7 @@ impl Job {
                 format!("fanout.{}:{procurement_id}:done", fanout.as_str())
             }
             Self::DeliverNotification { notification_id } => format!("deliver:notification:{notification_id}"),
+            Self::ReconcileBank { trigger } => format!("reconcile:{trigger}"),
         }
     }
 }
@@ -116,14 +121,20 @@ pub enum CronSchedule {
     PaymentDeadlineSweep,
     SettlementSweep,
     DailyStatistics,
+    BankReconcile,
 }
 
 /// Most items one sweep handles; the rest wait for the next tick.
 const SWEEP_BATCH: i64 = 500;
 
 impl CronSchedule {
-    pub const ALL: [CronSchedule; 4] =
-        [Self::DeadlineSweep, Self::PaymentDeadlineSweep, Self::SettlementSweep, Self::DailyStatistics];
+    pub const ALL: [CronSchedule; 5] = [
+        Self::DeadlineSweep,
+        Self::PaymentDeadlineSweep,
+        Self::SettlementSweep,
+        Self::DailyStatistics,
+        Self::BankReconcile,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -131,6 +142,7 @@ impl CronSchedule {
             Self::PaymentDeadlineSweep => "payment_deadline_sweep",
             Self::SettlementSweep => "settlement_sweep",
             Self::DailyStatistics => "daily_statistics",
+            Self::BankReconcile => "bank_reconcile",
         }
     }
 
@@ -141,10 +153,13 @@ impl CronSchedule {
             Self::PaymentDeadlineSweep => "0 * * * * *",
             Self::SettlementSweep => "0 */5 * * * *",
             Self::DailyStatistics => "0 5 0 * * *",
+            // Incoming money must be identified within about 30 minutes, or the bank retypes it.
+            Self::BankReconcile => "*/15 * * * * *",
         }
     }
 
-    async fn run(self, pool: &PgPool, tick: i64) -> Result<(), JobError> {
+    async fn run(self, ctx: &JobContext, tick: i64) -> Result<(), JobError> {
+        let pool = &ctx.pool;
         let n = match self {
             Self::DeadlineSweep => crate::sweeps::sweep_deadlines(pool, SWEEP_BATCH).await?,
             Self::PaymentDeadlineSweep => crate::sweeps::sweep_payment_deadlines(pool, SWEEP_BATCH).await?,
@@ -157,6 +172,7 @@ impl CronSchedule {
                 crate::sweeps::daily_statistics(pool, day).await?;
                 1
             }
+            Self::BankReconcile => reconcile(ctx).await?,
         };
         if n > 0 {
             tracing::info!(schedule = self.as_str(), items = n, "cron sweep");
@@ -185,10 +201,24 @@ impl From<crate::DomainError> for JobError {
     }
 }
 
+impl From<crate::bank::BankError> for JobError {
+    fn from(err: crate::bank::BankError) -> Self {
+        if err.is_retryable() { Self::Retry(format!("bank: {err}")) } else { Self::Permanent(format!("bank: {err}")) }
+    }
+}
+
 impl From<sqlx::Error> for JobError {
     fn from(err: sqlx::Error) -> Self {
         Self::from(crate::DomainError::from(err))
     }
+}
+
+async fn reconcile(ctx: &JobContext) -> Result<usize, JobError> {
+    let done = crate::payments::reconcile::reconcile(&ctx.pool, ctx.bank.as_ref()).await?;
+    if done.unmatched > 0 {
+        tracing::warn!(unmatched = done.unmatched, "incoming payments flagged for staff");
+    }
+    Ok(done.identified)
 }
 
 /// Runs one job to completion.
@@ -209,7 +239,8 @@ pub async fn run(ctx: &JobContext, job: &Job) -> Result<(), JobError> {
             crate::procurement::reach_payment_deadline(pool, *procurement_id, chrono::Utc::now()).await?;
             Ok(())
         }
-        Job::Cron { schedule, tick } => schedule.run(pool, *tick).await,
+        Job::Cron { schedule, tick } => schedule.run(ctx, *tick).await,
+        Job::ReconcileBank { .. } => reconcile(ctx).await.map(|_| ()),
         Job::CapturePayment { participant_id } => settle::capture(pool, *participant_id).await,
         Job::RefundPayment { participant_id } => settle::refund(pool, *participant_id).await,
         Job::PaymentRequest { procurement_id, participant_id } => {

@@ -15,6 +15,7 @@ use sqlx::PgConnection;
 pub enum NotificationType {
     ProcurementUpdate,
     PaymentRequired,
+    PaymentReceived,
     ProcurementCompleted,
 }
 
@@ -23,6 +24,7 @@ impl NotificationType {
         match self {
             Self::ProcurementUpdate => "procurement_update",
             Self::PaymentRequired => "payment_required",
+            Self::PaymentReceived => "payment_received",
             Self::ProcurementCompleted => "procurement_completed",
         }
     }

@@ -1,5 +1,6 @@
 //! People: accounts, their messenger identities, roles and staff logins.
 
+pub mod inn;
 mod model;
 mod password;
 mod store;

@@ -1,0 +1,89 @@
+use super::{Created, Tag};
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::wire::Paginated;
+use crate::wire::payment::*;
+use poem::Request;
+use poem_openapi::OpenApi;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use workflows::Actor;
+use workflows::page::PageRequest;
+use workflows::payments::{self, NewDeposit, Payment, PaymentFilter};
+
+pub struct PaymentsApi(pub AppState);
+
+impl PaymentsApi {
+    /// The payment, if the caller may see it (their own, or anyone's with a service key).
+    async fn visible(&self, auth: &Auth, id: i64) -> ApiResult<Payment> {
+        let payment = payments::get(&mut *self.0.pool.acquire().await?, id).await?;
+        match auth.caller().actor()? {
+            Actor::User(me) if me != payment.user_id => Err(ApiError::not_found(format!("payment {id} not found"))),
+            _ => Ok(payment),
+        }
+    }
+}
+
+#[OpenApi(tag = "Tag::Payments")]
+impl PaymentsApi {
+    /// Payments, newest first. A user sees only their own.
+    #[oai(path = "/payments", method = "get")]
+    async fn list(
+        &self,
+        req: &Request,
+        auth: Auth,
+        user_id: Query<Option<i64>>,
+        payment_type: Query<Option<String>>,
+        status: Query<Option<String>>,
+        page: Query<Option<i64>>,
+    ) -> ApiResult<Json<Paginated<PaymentOut>>> {
+        let user_id = match (auth.caller().actor()?, user_id.0) {
+            (Actor::System, any) => any,
+            (Actor::User(me), None) => Some(me),
+            (Actor::User(me), Some(id)) if id == me => Some(me),
+            (Actor::User(_), Some(id)) => {
+                return Err(ApiError::forbidden(format!("you may see only your own payments, not user {id}'s")));
+            }
+        };
+        let filter = PaymentFilter { user_id, payment_type: payment_type.0, status: status.0 };
+        let page = payments::list(&mut *self.0.pool.acquire().await?, &filter, PageRequest::new(page.0)).await?;
+        super::valid_page(&page)?;
+        Ok(Json(Paginated::new(req, page, PaymentOut::from)))
+    }
+
+    /// Start a deposit: a `pending` payment and the requisites to pay it by bank transfer (with
+    /// the order code in the purpose). It turns `succeeded`, and the balance grows, once the bank
+    /// has the money and reconciliation has matched it.
+    #[oai(path = "/payments", method = "post")]
+    async fn create(&self, auth: Auth, body: Json<DepositIn>) -> ApiResult<Created<DepositOut>> {
+        let DepositIn { user_id, amount, description, inn } = body.0;
+        auth.caller().acting_for(user_id)?;
+        let new = NewDeposit { user_id, amount: amount.0, description, inn };
+        let mut tx = self.0.pool.begin().await?;
+        let deposit = payments::create_deposit(&mut tx, &self.0.pay_into, new).await?;
+        tx.commit().await?;
+        let requisites = payments::requisites(&self.0.pay_into, &deposit).into();
+        Ok(Created::Created(Json(DepositOut { payment: deposit.into(), requisites })))
+    }
+
+    #[oai(path = "/payments/:id", method = "get")]
+    async fn get(&self, auth: Auth, id: Path<i64>) -> ApiResult<Json<PaymentOut>> {
+        Ok(Json(self.visible(&auth, id.0).await?.into()))
+    }
+
+    /// Where a payment stands.
+    #[oai(path = "/payments/:id/status", method = "get")]
+    async fn status(&self, auth: Auth, id: Path<i64>) -> ApiResult<Json<PaymentStatusOut>> {
+        let p = self.visible(&auth, id.0).await?;
+        Ok(Json(PaymentStatusOut {
+            id: p.id,
+            status_display: status_display(&p.status).into(),
+            status: p.status,
+            amount: p.amount.into(),
+            provider: p.provider,
+            paid_at: p.paid_at,
+            created_at: p.created_at,
+        }))
+    }
+}

@@ -1,0 +1,115 @@
+use super::fixed::Amount;
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+use workflows::payments::{Payment, Requisites};
+
+/// A deposit, withdrawal or procurement payment.
+#[derive(Object)]
+pub struct PaymentOut {
+    pub id: i64,
+    pub user: i64,
+    pub payment_type: String,
+    pub amount: Amount,
+    /// `pending`, `waiting_for_capture`, `succeeded`, `cancelled` or `refunded`.
+    pub status: String,
+    pub status_display: String,
+    /// The bank's id of the money, once it arrived.
+    pub external_id: Option<String>,
+    /// The code that matches a bank transfer to this deposit (it must appear in the purpose).
+    pub order_id: String,
+    pub provider: String,
+    /// With the sandbox bank, a page where the deposit can be "paid"; empty with the real bank.
+    pub confirmation_url: String,
+    pub procurement: Option<i64>,
+    pub description: String,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub fn status_display(status: &str) -> &'static str {
+    match status {
+        "pending" => "Ожидает оплаты",
+        "waiting_for_capture" => "Оплачено, ожидает списания",
+        "succeeded" => "Успешно",
+        "cancelled" => "Отменено",
+        "refunded" => "Возвращено",
+        _ => "",
+    }
+}
+
+impl From<Payment> for PaymentOut {
+    fn from(p: Payment) -> Self {
+        Self {
+            status_display: status_display(&p.status).into(),
+            id: p.id,
+            user: p.user_id,
+            payment_type: p.payment_type,
+            amount: p.amount.into(),
+            status: p.status,
+            external_id: p.external_id,
+            order_id: p.order_id,
+            provider: p.provider,
+            confirmation_url: p.confirmation_url,
+            procurement: p.procurement_id,
+            description: p.description,
+            paid_at: p.paid_at,
+            created_at: p.created_at,
+        }
+    }
+}
+
+/// A new deposit: pay it by bank transfer with the returned requisites.
+#[derive(Object)]
+pub struct DepositIn {
+    pub user_id: i64,
+    pub amount: Amount,
+    #[oai(validator(max_length = 500))]
+    pub description: Option<String>,
+    /// The payer's INN (12 digits), needed once: the bank opens their account under it.
+    #[oai(validator(max_length = 12))]
+    pub inn: Option<String>,
+}
+
+/// Where and how to pay a deposit.
+#[derive(Object)]
+pub struct RequisitesOut {
+    pub recipient_account: String,
+    pub bic: String,
+    pub bank_name: String,
+    pub recipient_name: String,
+    pub amount: Amount,
+    /// Copy it whole into the transfer's purpose: it carries the order code.
+    pub purpose: String,
+}
+
+impl From<Requisites> for RequisitesOut {
+    fn from(r: Requisites) -> Self {
+        Self {
+            recipient_account: r.recipient_account,
+            bic: r.bic,
+            bank_name: r.bank_name,
+            recipient_name: r.recipient_name,
+            amount: r.amount.into(),
+            purpose: r.purpose,
+        }
+    }
+}
+
+#[derive(Object)]
+pub struct DepositOut {
+    #[oai(flatten)]
+    pub payment: PaymentOut,
+    pub requisites: RequisitesOut,
+}
+
+/// A payment's state (what the bots poll).
+#[derive(Object)]
+pub struct PaymentStatusOut {
+    pub id: i64,
+    pub status: String,
+    pub status_display: String,
+    pub amount: Amount,
+    pub provider: String,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}

@@ -1,0 +1,189 @@
+//! Deposits through the sandbox bank over real HTTP: requisites, a transfer with the order code,
+//! reconciliation (also two runs at once, and with the bank failing), the balance credited once.
+
+use crate::lifecycle::{balance, dec};
+use crate::support::*;
+use reqwest::{Method, StatusCode};
+use sandbox::Fault;
+use serde_json::{Value, json};
+use std::time::Duration;
+use workflows::payments::reconcile::{Reconciled, reconcile};
+
+fn inn(n: u64) -> String {
+    workflows::users::inn::with_check_digits(n)
+}
+
+/// A buyer with a pending deposit of `amount`; returns (buyer, the deposit as created).
+async fn deposit(app: &TestApp, amount: &str) -> (i64, Value) {
+    let buyer = app.register("buyer").await;
+    let body = json!({ "user_id": buyer, "amount": amount, "inn": inn(7_700_000_000 + buyer as u64) });
+    let (code, created) = send(app.as_user(buyer, Method::POST, "/api/payments/").json(&body)).await;
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    (buyer, created)
+}
+
+/// The buyer pays by bank transfer with the purpose they were given.
+async fn transfer(app: &TestApp, amount: &str, purpose: &str) -> String {
+    let (code, body) =
+        send(reqwest::Client::new().post(format!("{}/sandbox/incoming", app.sandbox.url())).json(&json!({
+            "amount": amount, "purpose": purpose
+        })))
+        .await;
+    assert!(code.is_success(), "{body}");
+    body["payment_id"].as_str().map(str::to_string).unwrap_or_else(|| panic!("{body}"))
+}
+
+async fn credits(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM ledger_transactions WHERE idempotency_key LIKE 'deposit:bank:%'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn status_of(app: &TestApp, deposit: i64) -> String {
+    let (code, body) = send(app.service(Method::GET, &format!("/api/payments/{deposit}/status/"))).await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    body["status"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_deposit_paid_by_transfer_is_credited_once_however_many_reconciliations_run() {
+    let app = TestApp::spawn().await;
+    let (buyer, created) = deposit(&app, "1500.00").await;
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(created["status"], "pending");
+    assert_eq!(created["payment_type"], "deposit");
+    assert_eq!(created["order_id"], format!("GBD-{id}"));
+    let purpose = created["requisites"]["purpose"].as_str().unwrap().to_string();
+    assert!(purpose.contains(&format!("GBD-{id}")), "{purpose}");
+    assert_eq!(created["requisites"]["amount"], "1500.00");
+    assert_eq!(created["requisites"]["recipient_account"], sandbox::SandboxConfig::TEST_NOMINAL_ACCOUNT);
+    let page = created["confirmation_url"].as_str().unwrap();
+    assert!(page.starts_with(&format!("{}/pay?", app.sandbox.url())), "{page}");
+    let (code, html) = send(reqwest::Client::new().get(page)).await;
+    assert_eq!(code, StatusCode::OK, "the sandbox payment page opens: {html}");
+
+    // Nothing arrived yet: reconciliation finds nothing.
+    assert_eq!(reconcile(&app.pool, app.bank.as_ref()).await.unwrap(), Reconciled::default());
+    let bank_id = transfer(&app, "1500.00", &purpose).await;
+    let stray = transfer(&app, "99.00", "Оплата по договору 12345").await;
+
+    // Two runs at once, then a third: one credit.
+    let (a, b) = tokio::join!(reconcile(&app.pool, app.bank.as_ref()), reconcile(&app.pool, app.bank.as_ref()));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.identified + b.identified, 1, "{a:?} {b:?}");
+    assert_eq!(reconcile(&app.pool, app.bank.as_ref()).await.unwrap().identified, 0);
+    assert_eq!(credits(&app).await, 1);
+    assert_eq!(balance(&app, buyer).await, dec("1500.00"));
+    assert_eq!(status_of(&app, id).await, "succeeded");
+    let (_, payment) = send(app.as_user(buyer, Method::GET, &format!("/api/payments/{id}/"))).await;
+    assert_eq!(payment["external_id"], bank_id.as_str());
+
+    // The bank agrees: the money sits on the buyer's own virtual account.
+    let va: String = sqlx::query_scalar("SELECT virtual_account FROM bank_accounts WHERE user_id = $1")
+        .bind(buyer)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.bank.get_virtual_account(&va).await.unwrap().cash, "1500.00".parse().unwrap());
+
+    // Money nobody ordered is flagged for staff, not kept.
+    let (status, reason): (String, String) =
+        sqlx::query_as("SELECT status, reason FROM bank_incoming WHERE payment_id = $1")
+            .bind(&stray)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "unmatched");
+    assert!(reason.contains("order code"), "{reason}");
+    app.drain().await;
+    let told: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM notifications WHERE user_id = $1 AND notification_type = 'payment_received'",
+    )
+    .bind(buyer)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(told, 1);
+    app.assert_ledger_consistent().await;
+}
+
+#[tokio::test]
+async fn deposits_refuse_bad_input_and_foreign_users() {
+    let app = TestApp::spawn().await;
+    let buyer = app.register("buyer").await;
+    let other = app.register("buyer").await;
+    let post = |user: i64, body: Value| send(app.as_user(user, Method::POST, "/api/payments/").json(&body));
+    assert_error(
+        &post(buyer, json!({ "user_id": buyer, "amount": "100.00" })).await,
+        StatusCode::BAD_REQUEST,
+        "validation_error",
+    );
+    let bad_inn = json!({ "user_id": buyer, "amount": "100.00", "inn": "123456789012" });
+    assert_error(&post(buyer, bad_inn).await, StatusCode::BAD_REQUEST, "validation_error");
+    let zero = json!({ "user_id": buyer, "amount": "0.00", "inn": inn(1) });
+    assert_error(&post(buyer, zero).await, StatusCode::BAD_REQUEST, "validation_error");
+    let theirs = json!({ "user_id": other, "amount": "100.00", "inn": inn(2) });
+    assert_eq!(post(buyer, theirs).await.0, StatusCode::FORBIDDEN);
+    let payments: i64 = sqlx::query_scalar("SELECT count(*) FROM payments").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(payments, 0, "refused requests change nothing");
+
+    let ok = json!({ "user_id": buyer, "amount": "100.00", "inn": inn(3) });
+    let (code, created) = post(buyer, ok).await;
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    let another_inn = json!({ "user_id": buyer, "amount": "100.00", "inn": inn(4) });
+    assert_error(&post(buyer, another_inn).await, StatusCode::CONFLICT, "inn_mismatch");
+    let again = json!({ "user_id": buyer, "amount": "50.00" });
+    assert_eq!(post(buyer, again).await.0, StatusCode::CREATED, "the INN on file serves later deposits");
+    let id = created["id"].as_i64().unwrap();
+    let (code, _) = send(app.as_user(other, Method::GET, &format!("/api/payments/{id}/status/"))).await;
+    assert_eq!(code, StatusCode::NOT_FOUND, "another user's payment is not theirs to see");
+    let (code, list) = send(app.as_user(buyer, Method::GET, "/api/payments/")).await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(list["count"], 2);
+}
+
+/// The bank times out, answers 500, answers a business error, or carries out the
+/// identification but loses the answer: each run ends in a clear state and the money is
+/// credited exactly once in the end.
+#[tokio::test]
+async fn bank_failures_during_reconciliation_credit_exactly_once() {
+    let app = TestApp::spawn().await;
+    let slow = Duration::from_secs(3); // longer than the test client's 2 s timeout
+    for (n, fault) in [
+        Fault::Timeout { delay: slow },
+        Fault::Http500,
+        Fault::LostResponse { delay: slow },
+        Fault::Error { code: 4411, message: "virtual account not found".into() },
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (buyer, created) = deposit(&app, "200.00").await;
+        let id = created["id"].as_i64().unwrap();
+        let bank_id = transfer(&app, "200.00", created["requisites"]["purpose"].as_str().unwrap()).await;
+        let permanent = matches!(fault, Fault::Error { .. });
+        app.sandbox.bank().inject("identification_payment", fault, 1);
+        let first = reconcile(&app.pool, app.bank.as_ref()).await;
+        assert_eq!(balance(&app, buyer).await, dec("0"), "fault {n}: nothing credited while the bank fails");
+        if permanent {
+            // Refused for good: flagged for staff, the deposit stays pending, no retries.
+            assert_eq!(first.unwrap().unmatched, 1, "fault {n}");
+            let status: String = sqlx::query_scalar("SELECT status FROM bank_incoming WHERE payment_id = $1")
+                .bind(&bank_id)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+            assert_eq!(status, "unmatched");
+            assert_eq!(status_of(&app, id).await, "pending");
+            continue;
+        }
+        assert!(first.is_err(), "fault {n}: a retryable failure makes the job come back");
+        let second = reconcile(&app.pool, app.bank.as_ref()).await.unwrap();
+        assert_eq!(second.identified, 1, "fault {n}: {second:?}");
+        assert_eq!(balance(&app, buyer).await, dec("200.00"), "fault {n}");
+        assert_eq!(status_of(&app, id).await, "succeeded");
+    }
+    assert_eq!(credits(&app).await, 3);
+    app.assert_ledger_consistent().await;
+}

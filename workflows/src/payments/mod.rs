@@ -1,0 +1,15 @@
+//! Money in and out through the bank: deposits paid by bank transfer to the nominal account and
+//! identified onto the payer's virtual account by reconciliation, and the payments list.
+//!
+//! The bank never pushes: reconciliation polls its incoming payments (a cron tick, or sooner
+//! when Tochka's webhook nudges), matches each to a pending deposit by the order code in its
+//! purpose, identifies it at the bank and credits the ledger, exactly once per bank payment.
+
+mod accounts;
+mod deposit;
+mod model;
+pub mod reconcile;
+
+pub use accounts::virtual_account_of;
+pub use deposit::{NewDeposit, PayInto, Requisites, create_deposit, order_code, parse_order_code, requisites};
+pub use model::{Payment, PaymentFilter, get, list};
