@@ -38,6 +38,8 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps |
   sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')}"
 cargo build -p wasm-utils --release --target wasm32-unknown-unknown
 WASM="$TARGET_DIR/wasm32-unknown-unknown/release/wasm_utils.wasm"
+# start clean: wasm-bindgen leaves files of earlier builds (e.g. snippets/) behind
+rm -rf "$CRATE_DIR/pkg-web" "$CRATE_DIR/pkg-node"
 wasm-bindgen --target web --out-dir "$CRATE_DIR/pkg-web" "$WASM"
 wasm-bindgen --target nodejs --out-dir "$CRATE_DIR/pkg-node" "$WASM"
 

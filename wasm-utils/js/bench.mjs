@@ -5,7 +5,8 @@
 //
 // Every case starts from the JSON text as the API returns it, so "data
 // passing" (string → WebAssembly memory, JSON parsing) is inside the timing on
-// both sides. Prints markdown tables; ratio = JS ms / WASM ms (> 1: WASM wins).
+// both sides. WASM and JS take turns run by run. Prints markdown tables;
+// ratio = JS ms / WASM ms (> 1: WASM wins).
 
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -91,17 +92,22 @@ const SORTS = [['title', 'asc'], ['amount', 'desc'], ['deadline', 'asc']];
 
 // ------------------------------------------------------------- timing
 
-/** Median ms of `fn` over `reps` runs after one warm-up run. */
-function time(fn, reps) {
-  fn();
-  const ms = [];
+/**
+ * Median ms of each function over `reps` runs after one warm-up run each.
+ * The functions take turns run by run, so a burst of load from another
+ * process on this shared machine slows both sides alike instead of one.
+ */
+function time(fns, reps) {
+  for (const fn of fns) fn();
+  const ms = fns.map(() => []);
   for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    fn();
-    ms.push(performance.now() - t0);
+    fns.forEach((fn, k) => {
+      const t0 = performance.now();
+      fn();
+      ms[k].push(performance.now() - t0);
+    });
   }
-  ms.sort((a, b) => a - b);
-  return ms[Math.floor(ms.length / 2)];
+  return ms.map((m) => m.sort((a, b) => a - b)[Math.floor(m.length / 2)]);
 }
 
 const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0));
@@ -139,8 +145,7 @@ for (const n of SIZES) {
     ['ProcurementSet load (new ProcurementSet(json))', (m) => new m.ProcurementSet(pj).free()],
   ];
   for (const [name, fn] of cases) {
-    const w = time(() => fn(wasm), reps);
-    const j = time(() => fn(js), reps);
+    const [w, j] = time([() => fn(wasm), () => fn(js)], reps);
     rows.a.push([n, name, w, j]);
   }
 
@@ -154,18 +159,14 @@ for (const n of SIZES) {
     ['set.stats_json', (s) => s.stats_json(), 1],
   ];
   for (const [name, fn, per] of handleCases) {
-    const w = time(() => fn(ws), reps) / per;
-    const j = time(() => fn(jset), reps) / per;
+    const [w, j] = time([() => fn(ws), () => fn(jset)], reps).map((ms) => ms / per);
     rows.handle.push([n, name, w, j]);
   }
   ws.free();
 
-  const w = time(() => workflow(wasm, pj), reps);
-  const j = time(() => workflow(js, pj), reps);
-  const parse = time(() => JSON.parse(pj), reps);
+  const [w, j, parse] = time([() => workflow(wasm, pj), () => workflow(js, pj), () => JSON.parse(pj)], reps);
   const bytes = new TextEncoder().encode(pj);
-  const wb = time(() => workflow(wasm, bytes, true), reps);
-  const jb = time(() => workflow(js, bytes, true), reps);
+  const [wb, jb] = time([() => workflow(wasm, bytes, true), () => workflow(js, bytes, true)], reps);
   rows.b.push([n, w, j, parse, (bytes.length / 1e6).toFixed(1), wb, jb]);
   console.error(`done ${n}`);
 }

@@ -580,6 +580,7 @@ export class ProcurementSet {
     this._cityLc = this._items.map((p) => lc(p.city));
     this._organizerLc = this._items.map((p) => lc(p.organizer_name));
     this._descriptionLc = this._items.map((p) => lc(p.description));
+    this._cache = null;
   }
 
   static from_bytes(bytes) {
@@ -600,22 +601,77 @@ export class ProcurementSet {
     return Float64Array.from(this._items, (p) => p.id);
   }
 
+  /**
+   * Hits `{i, score}`, best first. Reuses the previous search when the query
+   * extends it, exactly like the WebAssembly `ProcurementSet` (see `SearchCache`
+   * in src/set.rs): the same query gives the same answer; when the last word
+   * grows, only the items the old word scored in are checked; a new word is
+   * scanned alone and added to the kept scores. The answers are those of a
+   * fresh search.
+   */
   _searchScored(query) {
     const words = splitWs(query.toLowerCase());
-    const hits = [];
-    if (words.length === 0) return hits;
-    const { _titleLc: t, _cityLc: c, _organizerLc: o, _descriptionLc: d } = this;
-    for (let i = 0; i < t.length; i++) {
-      let score = 0;
-      for (const w of words) {
-        if (t[i].includes(w)) score += t[i].startsWith(w) ? 15 : 10;
-        if (c[i].includes(w)) score += 5;
-        if (o[i].includes(w)) score += 3;
-        if (d[i].includes(w)) score += 2;
+    if (words.length === 0 || this._items.length === 0) return [];
+    const prev = this._cache;
+    const k = words.length;
+    const last = words[k - 1];
+    const sameHead = (n) => { for (let w = 0; w < n; w++) if (words[w] !== prev.words[w]) return false; return true; };
+    let next;
+    if (prev && prev.words.length === k && sameHead(k)) {
+      next = prev;
+    } else if (prev && prev.words.length === k && sameHead(k - 1) && last.includes(prev.words[k - 1])) {
+      const hits = [];
+      for (const h of prev.last) {
+        const score = this._wordScore(h.i, last);
+        if (score > 0) hits.push({ i: h.i, score });
       }
+      next = this._finishSearch(words, prev.base, hits);
+    } else if (prev && prev.words.length === k - 1 && sameHead(k - 1)) {
+      const base = prev.base ?? new Uint32Array(this._items.length);
+      for (const h of prev.last) base[h.i] += h.score;
+      next = this._finishSearch(words, base, this._scanWord(last));
+    } else {
+      let base = null;
+      if (k > 1) {
+        base = new Uint32Array(this._items.length);
+        for (let w = 0; w < k - 1; w++) for (const h of this._scanWord(words[w])) base[h.i] += h.score;
+      }
+      next = this._finishSearch(words, base, this._scanWord(last));
+    }
+    this._cache = next;
+    return next.ranked;
+  }
+
+  _wordScore(i, w) {
+    const t = this._titleLc[i];
+    let score = 0;
+    if (t.includes(w)) score += t.startsWith(w) ? 15 : 10;
+    if (this._cityLc[i].includes(w)) score += 5;
+    if (this._organizerLc[i].includes(w)) score += 3;
+    if (this._descriptionLc[i].includes(w)) score += 2;
+    return score;
+  }
+
+  /** Items one word scores in, in list order. */
+  _scanWord(w) {
+    const hits = [];
+    for (let i = 0; i < this._titleLc.length; i++) {
+      const score = this._wordScore(i, w);
       if (score > 0) hits.push({ i, score });
     }
-    return hits.sort((a, b) => b.score - a.score);
+    return hits;
+  }
+
+  _finishSearch(words, base, last) {
+    let hits = last;
+    if (base !== null) {
+      const total = base.slice();
+      for (const h of last) total[h.i] += h.score;
+      hits = [];
+      for (let i = 0; i < total.length; i++) if (total[i] > 0) hits.push({ i, score: total[i] });
+    }
+    // a stable sort: equal scores keep list order
+    return { words, base, last, ranked: hits.slice().sort((a, b) => b.score - a.score) };
   }
 
   search(query) {

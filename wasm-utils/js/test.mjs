@@ -214,6 +214,19 @@ for (const list of [SAMPLE, MIXED, js.synthetic_procurements_json(500)]) {
     assert.deepStrictEqual(normalize(ws.search_json(q)), normalize(wasm.search_procurements(list, q)));
     checks += 3;
   }
+  // typing, deleting and retyping: the sets reuse the previous search, and
+  // must still answer exactly like a fresh one-shot search
+  for (const text of ['тестовая москва 12', 'мёд  zebra Zeb', 'организатор 7 закупка', 'ё😀 ～е']) {
+    const chars = Array.from(text);
+    const typed = chars.map((_, n) => chars.slice(0, n + 1).join(''));
+    for (const q of [...typed, ...typed.slice().reverse(), ' ', text, text + ' ', `${text} ${text}`]) {
+      const fresh = normalize(wasm.search_procurements(list, q));
+      assert.deepStrictEqual(normalize(ws.search_json(q)), fresh, `typing set.search_json(${q})`);
+      assert.deepStrictEqual(normalize(jset.search_json(q)), fresh, `typing JS set.search_json(${q})`);
+      assert.deepStrictEqual(jset.search(q), ws.search(q), `typing set.search(${q})`);
+      checks += 3;
+    }
+  }
   for (const key of ['title', 'amount', 'progress', 'deadline', 'participants', 'created', 'x']) {
     for (const order of ['asc', 'desc']) {
       const wi = ws.sort(key, order);

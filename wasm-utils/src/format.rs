@@ -154,17 +154,17 @@ pub fn format_message_text(text: &str) -> String {
 
 /// Position and scheme length of the first `http://` or `https://`.
 fn find_url_start(s: &str) -> Option<(usize, usize)> {
+    let b = s.as_bytes();
     let mut from = 0;
-    while let Some(pos) = s[from..].find("http") {
+    while let Some(pos) = b[from..].iter().position(|&c| c == b'h') {
         let at = from + pos;
-        let tail = &s[at + 4..];
-        if tail.starts_with("://") {
+        if b[at..].starts_with(b"http://") {
             return Some((at, 7));
         }
-        if tail.starts_with("s://") {
+        if b[at..].starts_with(b"https://") {
             return Some((at, 8));
         }
-        from = at + 4;
+        from = at + 1;
     }
     None
 }

@@ -8,7 +8,7 @@
 //! - strings borrow from the input when they have no escapes (fewer
 //!   allocations in WebAssembly, where allocation is comparatively costly).
 //!
-//! The JavaScript fallback (`js/groupbuy-utils.js`) applies the same rules.
+//! The JavaScript fallback (`js/groupbuy-utils.mjs`) applies the same rules.
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use std::borrow::Cow;

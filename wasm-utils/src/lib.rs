@@ -2,7 +2,7 @@
 //!
 //! The core modules are plain Rust (the admin app and the server call them
 //! natively); this file is only the `wasm-bindgen` layer for browsers and
-//! Node.js. The JavaScript fallback `js/groupbuy-utils.js` exports the same
+//! Node.js. The JavaScript fallback `js/groupbuy-utils.mjs` exports the same
 //! names with the same results.
 //!
 //! Exports that need the clock or the time zone read them from JavaScript
@@ -10,6 +10,7 @@
 
 pub mod benchmark;
 pub mod errors;
+pub mod fast_json;
 pub mod format;
 pub mod json;
 pub mod messages;
@@ -17,6 +18,7 @@ pub mod procurements;
 pub mod set;
 pub mod text_column;
 pub mod time;
+pub mod utf16;
 pub mod validate;
 
 use errors::json_or_error;
@@ -31,6 +33,69 @@ extern "C" {
     fn new(ms: f64) -> Date;
     #[wasm_bindgen(method, js_name = getTimezoneOffset)]
     fn get_timezone_offset(this: &Date) -> f64;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A JS string, typed `string` in TypeScript.
+    #[wasm_bindgen(typescript_type = "string")]
+    pub type JsText;
+
+    /// `WebAssembly.Memory`
+    type Memory;
+    #[wasm_bindgen(method, getter)]
+    fn buffer(this: &Memory) -> JsValue;
+
+    /// Node.js `Buffer`; absent in browsers, hence `catch`.
+    type NodeBuffer;
+    #[wasm_bindgen(catch, js_namespace = Buffer, js_name = from)]
+    fn buffer_from(array_buffer: &JsValue, offset: u32, len: u32) -> Result<NodeBuffer, JsValue>;
+    #[wasm_bindgen(method, js_name = toString)]
+    fn to_string_as(this: &NodeBuffer, encoding: &str) -> JsText;
+
+    type TextDecoder;
+    #[wasm_bindgen(constructor)]
+    fn new(label: &str) -> TextDecoder;
+    #[wasm_bindgen(method)]
+    fn decode(this: &TextDecoder, units: &[u16]) -> JsText;
+}
+
+thread_local! {
+    /// Chosen on first use: `None` where Node.js `Buffer` exists (it is the
+    /// fastest), else a `TextDecoder('utf-16le')` (browsers).
+    static UTF16_DECODER: std::cell::OnceCell<Option<TextDecoder>> = const { std::cell::OnceCell::new() };
+}
+
+/// `s` as a JS string, handed over as UTF-16 (see [`utf16`]).
+fn js_text(s: &str) -> JsText {
+    js_text_from_units(&utf16::utf16_units(s))
+}
+
+/// A JSON result as a JS string: written as UTF-16, or the error object.
+fn js_json(result: Result<Vec<u16>, errors::InputError>) -> JsText {
+    match result {
+        Ok(units) => js_text_from_units(&units),
+        Err(e) => js_text(&e.to_json()),
+    }
+}
+
+/// A JS string from UTF-16 units in WebAssembly memory: a copy, where
+/// returning a `String` would UTF-8-decode it (slow for Cyrillic in Node.js).
+fn js_text_from_units(units: &[u16]) -> JsText {
+    let memory: Memory = wasm_bindgen::memory().unchecked_into();
+    UTF16_DECODER.with(|decoder| {
+        let decoder = decoder.get_or_init(|| match buffer_from(&memory.buffer(), 0, 0) {
+            Ok(_) => None,
+            Err(_) => Some(TextDecoder::new("utf-16le")),
+        });
+        match decoder {
+            Some(d) => d.decode(units),
+            None => match buffer_from(&memory.buffer(), units.as_ptr() as u32, units.len() as u32 * 2) {
+                Ok(buffer) => buffer.to_string_as("ucs2"),
+                Err(_) => TextDecoder::new("utf-16le").decode(units),
+            },
+        }
+    })
 }
 
 /// The JavaScript engine's local time zone (`getTimezoneOffset` is minutes
@@ -122,8 +187,8 @@ pub fn format_relative_time(ts_ms: f64) -> String {
 // --- procurements: one-shot JSON functions (compatibility) -------------------
 
 #[wasm_bindgen]
-pub fn batch_process_procurements(json: &str) -> String {
-    json_or_error(procurements::batch_process_procurements(json, Date::now(), &JsTimeZone))
+pub fn batch_process_procurements(json: &str) -> JsText {
+    js_json(procurements::batch_process_procurements_utf16(json, Date::now(), &JsTimeZone))
 }
 
 #[wasm_bindgen]
@@ -147,8 +212,8 @@ pub fn aggregate_procurement_stats(json: &str) -> String {
 /// i.e. BigInt only); anything else (`null`, `undefined`) means nobody is
 /// signed in.
 #[wasm_bindgen]
-pub fn batch_process_messages(json: &str, current_user_id: JsValue) -> String {
-    json_or_error(messages::batch_process_messages(json, user_id_from_js(current_user_id), Date::now(), &JsTimeZone))
+pub fn batch_process_messages(json: &str, current_user_id: JsValue) -> JsText {
+    js_json(messages::batch_process_messages_utf16(json, user_id_from_js(current_user_id), Date::now(), &JsTimeZone))
 }
 
 #[wasm_bindgen]

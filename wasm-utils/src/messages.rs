@@ -5,6 +5,7 @@ use crate::format::{escape_html, format_message_text};
 use crate::json::{Int, Text, opt_text};
 use crate::text_column::{Needle, TextColumn};
 use crate::time::{CachedOffset, LocalOffset, civil_from_days, format_hh_mm, format_ru_date, local_day, parse_iso_ms};
+use crate::utf16::Utf16Json;
 use serde::Serialize;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
@@ -84,7 +85,18 @@ impl<'de> Deserialize<'de> for Message<'de> {
     }
 }
 
+/// Parses a JSON array of messages ([`crate::fast_json`] first, `serde_json`
+/// when it gives up).
 pub fn parse_messages(json: &str) -> Result<Vec<Message<'_>>, InputError> {
+    let mut items = Vec::with_capacity(json.len() / 200 + 1);
+    match crate::fast_json::for_each_message(json, |m| items.push(m)) {
+        Some(()) => Ok(items),
+        None => parse_messages_serde(json),
+    }
+}
+
+/// [`parse_messages`] through `serde_json` only.
+pub fn parse_messages_serde(json: &str) -> Result<Vec<Message<'_>>, InputError> {
     Ok(serde_json::from_str(json)?)
 }
 
@@ -157,6 +169,53 @@ pub fn process_messages<'a>(
             }
         })
         .collect()
+}
+
+impl ProcessedMessage<'_> {
+    /// Appends this message as JSON, the same text as `serde_json` writes.
+    pub fn write_json(&self, w: &mut Utf16Json) {
+        w.raw("{");
+        w.key(true, "id");
+        w.value(&self.id);
+        w.key(false, "text");
+        w.string(self.text);
+        w.key(false, "formatted_text");
+        w.string(&self.formatted_text);
+        w.key(false, "is_own");
+        w.value(&self.is_own);
+        w.key(false, "is_system");
+        w.value(&self.is_system);
+        w.key(false, "formatted_time");
+        w.string(&self.formatted_time);
+        w.key(false, "sender_name");
+        w.string(self.sender_name);
+        if let Some(divider) = &self.date_divider {
+            w.key(false, "date_divider");
+            w.string(divider);
+        }
+        w.raw("}");
+    }
+}
+
+/// `batch_process_messages` as UTF-16 JSON, for handing to JavaScript (see
+/// [`crate::utf16`]); the same text as [`batch_process_messages`].
+pub fn batch_process_messages_utf16(
+    json: &str,
+    current_user_id: Option<i64>,
+    now_ms: f64,
+    tz: &dyn LocalOffset,
+) -> Result<Vec<u16>, InputError> {
+    let messages = parse_messages(json)?;
+    let mut w = Utf16Json::with_capacity(json.len() * 2);
+    w.raw("[");
+    for (k, m) in process_messages(&messages, current_user_id, now_ms, tz).iter().enumerate() {
+        if k > 0 {
+            w.raw(",");
+        }
+        m.write_json(&mut w);
+    }
+    w.raw("]");
+    Ok(w.out)
 }
 
 /// `current_user_id: None` (nobody signed in) marks no message as own.
@@ -253,6 +312,17 @@ mod tests {
             "привет &lt;b&gt;<br><a href=\"https://x.ru\" target=\"_blank\" rel=\"noopener\">https://x.ru</a>"
         );
         assert_eq!(out[0]["formatted_time"], "09:05");
+    }
+
+    #[test]
+    fn utf16_json_is_the_serde_json_text() {
+        let odd = r#"[{}, {"message_type":"system","text":"<i>\"x\"</i>\u0002"}, {"user":null,"text":null}]"#;
+        for json in [sample(), odd.to_owned(), "[]".to_owned()] {
+            let text = batch_process_messages(&json, Some(42), NOW, &FixedOffset(0)).unwrap();
+            let units = batch_process_messages_utf16(&json, Some(42), NOW, &FixedOffset(0)).unwrap();
+            assert_eq!(String::from_utf16(&units).unwrap(), text);
+        }
+        assert!(batch_process_messages_utf16("[1]", None, NOW, &FixedOffset(0)).is_err());
     }
 
     #[test]

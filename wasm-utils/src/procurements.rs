@@ -7,6 +7,7 @@ use crate::format::{calculate_progress, format_currency};
 use crate::json::{Amount, Int, Text, opt_text};
 use crate::set::ProcurementSet;
 use crate::time::{CachedOffset, LocalOffset, days_until, parse_iso_ms};
+use crate::utf16::Utf16Json;
 use serde::Serialize;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
@@ -77,6 +78,16 @@ impl<'de> Visitor<'de> for ProcurementVisitor {
 
 /// Parses a JSON array of procurements.
 pub fn parse_procurements(json: &str) -> Result<Vec<Procurement<'_>>, InputError> {
+    let mut items = Vec::with_capacity(json.len() / 400 + 1);
+    match crate::fast_json::for_each_procurement(json, |p| items.push(p)) {
+        Some(()) => Ok(items),
+        None => parse_procurements_serde(json),
+    }
+}
+
+/// [`parse_procurements`] through `serde_json` only (what the fast reader
+/// falls back to, and its reference in tests).
+pub fn parse_procurements_serde(json: &str) -> Result<Vec<Procurement<'_>>, InputError> {
     Ok(serde_json::from_str(json)?)
 }
 
@@ -150,6 +161,64 @@ pub fn batch_process_procurements(json: &str, now_ms: f64, tz: &dyn LocalOffset)
     let tz = &CachedOffset::new(tz);
     let out: Vec<_> = items.iter().map(|p| p.process(now_ms, tz)).collect();
     Ok(serde_json::to_string(&out)?)
+}
+
+impl ProcessedProcurement<'_> {
+    /// Appends this item as JSON, the same text as `serde_json` writes.
+    pub fn write_json(&self, w: &mut Utf16Json) {
+        w.raw("{");
+        w.key(true, "id");
+        w.value(&self.id);
+        w.key(false, "title");
+        w.string(self.title);
+        for (key, value) in [("description", self.description), ("city", self.city), ("status", self.status)] {
+            w.key(false, key);
+            w.opt_string(value);
+        }
+        w.key(false, "current_amount");
+        w.value(&self.current_amount);
+        w.key(false, "target_amount");
+        w.value(&self.target_amount);
+        w.key(false, "participant_count");
+        w.value(&self.participant_count);
+        for (key, value) in [
+            ("category", self.category),
+            ("organizer_name", self.organizer_name),
+            ("created_at", self.created_at),
+            ("deadline", self.deadline),
+        ] {
+            w.key(false, key);
+            w.opt_string(value);
+        }
+        w.key(false, "progress");
+        w.value(&self.progress);
+        w.key(false, "formatted_current");
+        w.string(&self.formatted_current);
+        w.key(false, "formatted_target");
+        w.string(&self.formatted_target);
+        if let Some(days) = self.days_left {
+            w.key(false, "days_left");
+            w.value(&days);
+        }
+        w.raw("}");
+    }
+}
+
+/// `batch_process_procurements` as UTF-16 JSON, for handing to JavaScript
+/// (see [`crate::utf16`]); the same text as [`batch_process_procurements`].
+pub fn batch_process_procurements_utf16(json: &str, now_ms: f64, tz: &dyn LocalOffset) -> Result<Vec<u16>, InputError> {
+    let items = parse_procurements(json)?;
+    let tz = &CachedOffset::new(tz);
+    let mut w = Utf16Json::with_capacity(json.len() + json.len() / 4);
+    w.raw("[");
+    for (k, p) in items.iter().enumerate() {
+        if k > 0 {
+            w.raw(",");
+        }
+        p.process(now_ms, tz).write_json(&mut w);
+    }
+    w.raw("]");
+    Ok(w.out)
 }
 
 /// Query words: lower-cased, split on Unicode whitespace.
@@ -316,6 +385,19 @@ pub(crate) mod tests {
         assert_eq!(out[1]["progress"], 100);
         let keys: Vec<_> = first.as_object().unwrap().keys().cloned().collect();
         assert_eq!(keys.len(), 16);
+    }
+
+    #[test]
+    fn utf16_json_is_the_serde_json_text() {
+        let odd = r#"[{"id":-7,"title":"\"q\" \\ \u0001 😀","description":null,"current_amount":"0.10",
+                       "target_amount":1e3,"deadline":"bad","participant_count":-3},{"id":9,"title":""}]"#;
+        for json in [sample_json(), odd.to_owned(), "[]".to_owned(), crate::benchmark::synthetic_procurements_json(50)]
+        {
+            let text = batch_process_procurements(&json, NOW, &FixedOffset(180)).unwrap();
+            let units = batch_process_procurements_utf16(&json, NOW, &FixedOffset(180)).unwrap();
+            assert_eq!(String::from_utf16(&units).unwrap(), text);
+        }
+        assert!(batch_process_procurements_utf16("{", NOW, &FixedOffset(0)).is_err());
     }
 
     #[test]

@@ -21,8 +21,7 @@ use crate::text_column::{ByteStats, Needle, TextColumn};
 use serde::Deserializer as _;
 use serde::Serialize;
 use serde::de::{SeqAccess, Visitor};
-use std::cell::OnceCell;
-use std::cmp::Ordering;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
@@ -97,6 +96,36 @@ pub struct ProcurementSet {
     /// city, organizer, description
     others: [SearchColumn; 3],
     stats_json: OnceCell<String>,
+    /// The previous search, reused when the next query extends it.
+    search_cache: RefCell<Option<SearchCache>>,
+}
+
+/// What the previous search computed. A query's score is a sum over its
+/// words, so when the user types on:
+/// - the same query (e.g. a trailing space): the same answer;
+/// - the last word grows (`мё` → `мёд`): a field that contains the new word
+///   also contains the old one, so only the items the old word scored in
+///   can score now, and only they are checked;
+/// - a new word starts: the old words' scores are kept and only the new
+///   word is scanned.
+///
+/// Anything else (a deletion, an edit in the middle) scans from scratch.
+/// The answers are exactly those of a fresh search.
+struct SearchCache {
+    words: Vec<String>,
+    /// Items every word but the last scores in, with their summed score,
+    /// in list order; empty for one word.
+    base: Vec<(u32, u32)>,
+    /// Items the last word scores in and that word's score, in list order.
+    last: Vec<(u32, u32)>,
+    ranked: Vec<(u32, u32)>,
+}
+
+/// A query word prepared for each searchable column.
+struct PreparedWord<'a> {
+    word: &'a str,
+    title: Needle<'a>,
+    others: [Needle<'a>; 3],
 }
 
 #[derive(Serialize)]
@@ -137,6 +166,7 @@ impl Builder {
                     search(text_capacity * 192, DESCRIPTION_WEIGHT),
                 ],
                 stats_json: OnceCell::new(),
+                search_cache: RefCell::new(None),
             },
             search_text,
             statuses: Interner::default(),
@@ -212,19 +242,37 @@ fn load<'de, R: serde_json::de::Read<'de>>(
     Ok(set)
 }
 
+/// The fast reader first ([`crate::fast_json`]); `serde_json` when it gives up.
+fn load_str(json: &str, search_text: bool) -> Result<ProcurementSet, InputError> {
+    let mut b = Builder::new(json.len() / 400 + 16, search_text);
+    match crate::fast_json::for_each_procurement(json, |p| b.push(&p)) {
+        Some(()) => Ok(b.finish()),
+        None => load(serde_json::Deserializer::from_str(json), search_text, json.len()),
+    }
+}
+
 impl ProcurementSet {
     pub fn from_json(json: &str) -> Result<Self, InputError> {
-        load(serde_json::Deserializer::from_str(json), true, json.len())
+        load_str(json, true)
     }
 
     /// A set that can sort and aggregate but finds nothing when searched
     /// by city, organizer or description (used by one-shot sorts).
     pub(crate) fn from_json_for_sorting(json: &str) -> Result<Self, InputError> {
-        load(serde_json::Deserializer::from_str(json), false, json.len())
+        load_str(json, false)
     }
 
     pub fn from_json_bytes(json: &[u8]) -> Result<Self, InputError> {
-        load(serde_json::Deserializer::from_slice(json), true, json.len())
+        match std::str::from_utf8(json) {
+            Ok(text) => load_str(text, true),
+            Err(_) => load(serde_json::Deserializer::from_slice(json), true, json.len()),
+        }
+    }
+
+    /// Through `serde_json` only: the reference for the fast reader in tests.
+    #[cfg(test)]
+    fn from_json_serde(json: &str) -> Result<Self, InputError> {
+        load(serde_json::Deserializer::from_str(json), true, json.len())
     }
 
     pub fn from_items(items: &[Procurement<'_>]) -> Self {
@@ -259,23 +307,102 @@ impl ProcurementSet {
         if words.is_empty() || self.is_empty() {
             return Vec::new();
         }
-        let mut scores = vec![0u32; self.len()];
-        for word in &words {
-            let title = &self.title.text;
-            let needle = Needle::new(word, &self.title.stats);
-            title.for_each_containing(&needle, |i| {
-                scores[i] += if title.get(i).starts_with(word.as_bytes()) {
-                    TITLE_WEIGHT + TITLE_PREFIX_BONUS
-                } else {
-                    TITLE_WEIGHT
-                };
-            });
-            for column in &self.others {
-                let needle = Needle::new(word, &column.stats);
-                column.text.for_each_containing(&needle, |i| scores[i] += column.weight);
+        let mut cache = self.search_cache.borrow_mut();
+        let next = match cache.take() {
+            Some(prev) if prev.words == words => prev,
+            Some(prev) => self.search_from(prev, words),
+            None => self.search_fresh(words),
+        };
+        let ranked = next.ranked.clone();
+        *cache = Some(next);
+        ranked
+    }
+
+    /// Builds on the previous search where the new query extends it.
+    fn search_from(&self, prev: SearchCache, words: Vec<String>) -> SearchCache {
+        let (k, pk) = (words.len(), prev.words.len());
+        let last = &words[k - 1];
+        if k == pk && words[..k - 1] == prev.words[..k - 1] && last.contains(prev.words[k - 1].as_str()) {
+            if prev.last.len() > self.len() / 3 * 2 {
+                // many candidates: scanning the columns whole is faster than
+                // item by item, and finds no item outside them anyway
+                let hits = self.scan_word(last);
+                return self.finish_search(words, prev.base, hits);
+            }
+            let word = self.prepare(last);
+            let hits: Vec<(u32, u32)> = prev
+                .last
+                .iter()
+                .filter_map(|&(i, _)| {
+                    let score = self.word_score_at(i as usize, &word);
+                    (score > 0).then_some((i, score))
+                })
+                .collect();
+            return self.finish_search(words, prev.base, hits);
+        }
+        if k == pk + 1 && words[..pk] == prev.words[..] {
+            let base = merge_hits(&prev.base, &prev.last);
+            let hits = self.scan_word(last);
+            return self.finish_search(words, base, hits);
+        }
+        self.search_fresh(words)
+    }
+
+    fn search_fresh(&self, words: Vec<String>) -> SearchCache {
+        let k = words.len();
+        let base = words[..k - 1].iter().fold(Vec::new(), |base, word| merge_hits(&base, &self.scan_word(word)));
+        let hits = self.scan_word(&words[k - 1]);
+        self.finish_search(words, base, hits)
+    }
+
+    fn finish_search(&self, words: Vec<String>, base: Vec<(u32, u32)>, last: Vec<(u32, u32)>) -> SearchCache {
+        let ranked = rank_by_score(&merge_hits(&base, &last));
+        SearchCache { words, base, last, ranked }
+    }
+
+    fn prepare<'w>(&self, word: &'w str) -> PreparedWord<'w> {
+        PreparedWord {
+            word,
+            title: Needle::new(word, &self.title.stats),
+            others: self.others.each_ref().map(|c| Needle::new(word, &c.stats)),
+        }
+    }
+
+    /// One word's score for item `i`.
+    fn word_score_at(&self, i: usize, word: &PreparedWord<'_>) -> u32 {
+        let mut score = 0;
+        if self.title.text.item_contains(i, &word.title) {
+            score += if self.title.text.get(i).starts_with(word.word.as_bytes()) {
+                TITLE_WEIGHT + TITLE_PREFIX_BONUS
+            } else {
+                TITLE_WEIGHT
+            };
+        }
+        for (column, needle) in self.others.iter().zip(&word.others) {
+            if column.text.item_contains(i, needle) {
+                score += column.weight;
             }
         }
-        rank_by_score(&scores)
+        score
+    }
+
+    /// Items one word scores in, with that score, in list order: each
+    /// column is scanned whole.
+    fn scan_word(&self, word: &str) -> Vec<(u32, u32)> {
+        let mut scores = vec![0u32; self.len()];
+        let title = &self.title.text;
+        let needle = Needle::new(word, &self.title.stats);
+        title.for_each_containing(&needle, |i| {
+            scores[i] += if title.get(i).starts_with(word.as_bytes()) {
+                TITLE_WEIGHT + TITLE_PREFIX_BONUS
+            } else {
+                TITLE_WEIGHT
+            };
+        });
+        for column in &self.others {
+            column.text.for_each_containing(&Needle::new(word, &column.stats), |i| scores[i] += column.weight);
+        }
+        scores.iter().enumerate().filter(|&(_, &s)| s > 0).map(|(i, &s)| (i as u32, s)).collect()
     }
 
     pub fn search(&self, query: &str) -> Vec<u32> {
@@ -300,7 +427,6 @@ impl ProcurementSet {
             return idx;
         };
         let desc = is_descending(order);
-        let directed = |o: Ordering| if desc { o.reverse() } else { o };
         match key {
             SortKey::Title => sort_text(&mut idx, &self.title.text, desc),
             SortKey::Deadline => sort_text(&mut idx, &self.deadline, desc),
@@ -315,9 +441,9 @@ impl ProcurementSet {
                     .collect();
                 sort_by_f64(&mut idx, &ratio, desc);
             }
-            SortKey::Participants => idx.sort_unstable_by(|&a, &b| {
-                directed(self.participants[a as usize].cmp(&self.participants[b as usize])).then(a.cmp(&b))
-            }),
+            SortKey::Participants => {
+                sort_by_u64_key(&mut idx, |i| self.participants[i] as u64 ^ 1 << 63, desc);
+            }
         }
         idx
     }
@@ -367,32 +493,56 @@ impl ProcurementSet {
     }
 }
 
-/// Positions with a positive score, best first, ties in list order.
-/// A counting sort: scores are small integers (at most 25 per query word).
-fn rank_by_score(scores: &[u32]) -> Vec<(u32, u32)> {
-    let max = scores.iter().copied().max().unwrap_or(0) as usize;
+/// Two hit lists in list order → one, scores of the same item added.
+fn merge_hits(a: &[(u32, u32)], b: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut x, mut y) = (0, 0);
+    while let (Some(&(i, s)), Some(&(j, t))) = (a.get(x), b.get(y)) {
+        match i.cmp(&j) {
+            std::cmp::Ordering::Less => {
+                out.push((i, s));
+                x += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push((j, t));
+                y += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push((i, s + t));
+                x += 1;
+                y += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[x..]);
+    out.extend_from_slice(&b[y..]);
+    out
+}
+
+/// Hits (position, positive score) in list order → best first, ties in list
+/// order. A counting sort: scores are small integers (at most 25 per word).
+fn rank_by_score(hits: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let max = hits.iter().map(|&(_, s)| s).max().unwrap_or(0) as usize;
     if max == 0 {
         return Vec::new();
     }
-    let mut count = vec![0usize; max + 1];
-    for &s in scores {
-        count[s as usize] += 1;
+    let mut slot = vec![0usize; max + 2];
+    for &(_, s) in hits {
+        slot[s as usize] += 1;
     }
-    // starting slot of each score, best first; score 0 is dropped
-    let mut slot = vec![0usize; max + 1];
+    // starting slot of each score, best first
     let mut next = 0;
     for s in (1..=max).rev() {
+        let count = slot[s];
         slot[s] = next;
-        next += count[s];
+        next += count;
     }
-    let mut hits = vec![(0u32, 0u32); next];
-    for (i, &s) in scores.iter().enumerate() {
-        if s > 0 {
-            hits[slot[s as usize]] = (i as u32, s);
-            slot[s as usize] += 1;
-        }
+    let mut ranked = vec![(0u32, 0u32); next];
+    for &(i, s) in hits {
+        ranked[slot[s as usize]] = (i, s);
+        slot[s as usize] += 1;
     }
-    hits
+    ranked
 }
 
 /// Stable sort by string, in either direction.
@@ -400,12 +550,29 @@ fn sort_text(idx: &mut [u32], column: &TextColumn, desc: bool) {
     column.sort_positions(idx, desc);
 }
 
-/// Stable sort by number (JSON numbers are never NaN).
+/// Stable sort by number (JSON numbers are never NaN). `-0` equals `0`, as
+/// with `<` in the JavaScript fallback.
 fn sort_by_f64(idx: &mut [u32], keys: &[f64], desc: bool) {
-    idx.sort_unstable_by(|&a, &b| {
-        let o = keys[a as usize].total_cmp(&keys[b as usize]);
-        (if desc { o.reverse() } else { o }).then(a.cmp(&b))
-    });
+    sort_by_u64_key(
+        idx,
+        |i| {
+            let bits = (keys[i] + 0.0).to_bits(); // -0 + 0 = +0
+            if bits >> 63 == 1 { !bits } else { bits | 1 << 63 }
+        },
+        desc,
+    );
+}
+
+/// Stable sort by an unsigned key: the keys are gathered next to the
+/// positions first, so the sort compares plain integers instead of reading
+/// through the positions.
+fn sort_by_u64_key(idx: &mut [u32], key: impl Fn(usize) -> u64, desc: bool) {
+    let flip = if desc { u64::MAX } else { 0 };
+    let mut keyed: Vec<(u64, u32)> = idx.iter().map(|&i| (key(i as usize) ^ flip, i)).collect();
+    keyed.sort_unstable();
+    for (slot, &(_, i)) in idx.iter_mut().zip(&keyed) {
+        *slot = i;
+    }
 }
 
 #[cfg(test)]
@@ -430,12 +597,56 @@ mod tests {
     }
 
     #[test]
+    fn fast_reader_and_serde_json_build_the_same_set() {
+        for json in [sample_json(), crate::benchmark::synthetic_procurements_json(200)] {
+            let (fast, serde) =
+                (ProcurementSet::from_json(&json).unwrap(), ProcurementSet::from_json_serde(&json).unwrap());
+            assert_eq!(fast.ids(), serde.ids());
+            assert_eq!(fast.stats(), serde.stats());
+            for q in ["мёд", "москва 1", "тестовая организатор 7"] {
+                assert_eq!(fast.search_scored(q), serde.search_scored(q));
+            }
+            for key in ["title", "amount", "progress", "deadline", "participants", "created"] {
+                assert_eq!(fast.sort(key, "asc"), serde.sort(key, "asc"));
+            }
+        }
+    }
+
+    #[test]
     fn search_scores_and_order() {
         let set = ProcurementSet::from_json(&sample_json()).unwrap();
         assert_eq!(set.search_scored("мёд"), vec![(0, 17)]); // title prefix 15 + description 2
         assert_eq!(set.search_scored("МЁД мёд"), vec![(0, 34)]); // each word counts
         assert!(set.search("").is_empty());
         assert_eq!(set.stats_json().unwrap(), set.stats_json().unwrap());
+    }
+
+    #[test]
+    fn typing_reuses_the_previous_search_with_identical_answers() {
+        let json = crate::benchmark::synthetic_procurements_json(300);
+        let mixed = r#"[{"id":1,"title":"Мёд — МЁД мёд","city":"Москва","organizer_name":"Мёдов"},
+                        {"id":2,"title":"ΟΔΟΣ","description":"мёд алтайский москва"},
+                        {"id":3,"title":"алтай","city":"мо"}]"#;
+        let typed =
+            ["тестовая москва 1", "мёд алтайский москва", "мёд  мёд мёд", "Москва ТЕСТ", "ор 12 ор", "οδος οδοσ"];
+        for json in [json.as_str(), mixed] {
+            let set = ProcurementSet::from_json(json).unwrap();
+            let fresh = |q: &str| {
+                let words = query_words(q);
+                if words.is_empty() { vec![] } else { set.search_fresh(words).ranked }
+            };
+            for text in typed {
+                let chars: Vec<char> = text.chars().collect();
+                // type it, then delete it, then a jump to an unrelated query
+                let mut queries: Vec<String> = (1..=chars.len()).map(|n| chars[..n].iter().collect()).collect();
+                queries.extend((0..chars.len()).rev().map(|n| chars[..n].iter().collect::<String>()));
+                queries.push(text.to_owned());
+                queries.push("  ".to_owned());
+                for q in &queries {
+                    assert_eq!(set.search_scored(q), fresh(q), "{q:?}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -447,6 +658,14 @@ mod tests {
         assert_eq!(set.sort("title", "desc"), vec![0, 2, 1, 3]);
         assert_eq!(set.sort("amount", "desc"), vec![2, 0, 1, 3]);
         assert_eq!(set.sort("progress", "asc"), vec![3, 0, 1, 2]);
+        let json = r#"[{"id":1,"title":"t","current_amount":0,"participant_count":-1},
+                       {"id":2,"title":"t","current_amount":-0.0,"participant_count":3},
+                       {"id":3,"title":"t","current_amount":-1e300},{"id":4,"title":"t","current_amount":1e-300}]"#;
+        let set = ProcurementSet::from_json(json).unwrap();
+        assert_eq!(set.sort("amount", "asc"), vec![2, 0, 1, 3]);
+        assert_eq!(set.sort("amount", "desc"), vec![3, 0, 1, 2]);
+        assert_eq!(set.sort("participants", "asc"), vec![0, 2, 3, 1]);
+        assert_eq!(set.sort("participants", "desc"), vec![1, 2, 3, 0]);
     }
 
     #[test]

@@ -36,54 +36,89 @@ impl TextColumn {
     /// data is made of) are mapped inline; `char::to_lowercase` table lookups
     /// per character made loading 10k procurements 3× slower.
     pub fn push_lowercase(&mut self, s: &str) {
-        if s.contains('Σ') {
-            // the final-sigma rule depends on context: let std handle it
-            self.bytes.extend_from_slice(s.to_lowercase().as_bytes());
-            self.end_item();
-            return;
-        }
-        // Fast path: ASCII and U+0400–U+045F keep their UTF-8 length when
-        // lower-cased, so write in place into `s.len()` reserved bytes.
+        // Fast path: ASCII, U+0400–U+045F, and any other character whose
+        // lower case has the same UTF-8 length (punctuation such as `—`, most
+        // letters) are lower-cased in place in a copy of `s`.
         let b = s.as_bytes();
         let start = self.bytes.len();
-        self.bytes.resize(start + b.len(), 0);
+        self.bytes.extend_from_slice(b);
         let out = &mut self.bytes[start..];
         let mut i = 0;
         while i < b.len() {
+            // eight bytes at a time while they are ASCII and lower-case
+            // Cyrillic (the bulk of our text); most need no change at all
+            if let Some(chunk) = b.get(i..i + 8) {
+                let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+                let (lower, done) = lowercase_word(word);
+                if lower != word {
+                    // only ASCII capitals change, which is right past `done` too
+                    out[i..i + 8].copy_from_slice(&lower.to_le_bytes());
+                }
+                i += done;
+                if done == 8 {
+                    continue;
+                }
+                // else: the character at `i` needs the cases below
+            }
             let c = b[i];
             if c < 0x80 {
-                // eight ASCII bytes at a time when possible
-                if let Some(chunk) = b.get(i..i + 8) {
-                    let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-                    if word & HI == 0 {
-                        out[i..i + 8].copy_from_slice(&ascii_lowercase_word(word).to_le_bytes());
-                        i += 8;
-                        continue;
-                    }
-                }
                 out[i] = c.to_ascii_lowercase();
                 i += 1;
-            } else if (c == 0xD0 || c == 0xD1) && i + 1 < b.len() {
+                continue;
+            }
+            if (c == 0xD0 || c == 0xD1) && i + 1 < b.len() {
                 let cp = (u32::from(c & 0x1F) << 6) | u32::from(b[i + 1] & 0x3F);
                 let lower = match cp {
-                    0x400..=0x40F => cp + 0x50, // Ѐ..Џ → ѐ..џ
-                    0x410..=0x42F => cp + 0x20, // А..Я → а..я
-                    0x430..=0x45F => cp,
-                    _ => break,
+                    0x400..=0x40F => Some(cp + 0x50), // Ѐ..Џ → ѐ..џ
+                    0x410..=0x42F => Some(cp + 0x20), // А..Я → а..я
+                    0x430..=0x45F => Some(cp),
+                    _ => None,
                 };
-                out[i] = 0xC0 | (lower >> 6) as u8;
-                out[i + 1] = 0x80 | (lower & 0x3F) as u8;
-                i += 2;
-            } else {
-                break;
+                if let Some(lower) = lower {
+                    out[i] = 0xC0 | (lower >> 6) as u8;
+                    out[i + 1] = 0x80 | (lower & 0x3F) as u8;
+                    i += 2;
+                    continue;
+                }
+            }
+            let ch = s[i..].chars().next().unwrap_or_default();
+            let len = ch.len_utf8();
+            if ('\u{2000}'..='\u{20CF}').contains(&ch) {
+                // general punctuation (`—`, `…`) and currency signs have no
+                // case: already copied
+                i += len;
+                continue;
+            }
+            // any other character: one lookup in the Unicode tables
+            if ch == 'Σ' {
+                // the final-sigma rule depends on context: let std handle it
+                self.bytes.truncate(start);
+                self.bytes.extend_from_slice(s.to_lowercase().as_bytes());
+                self.end_item();
+                return;
+            }
+            let mut lower = ch.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(l), None) if l.len_utf8() == len => {
+                    l.encode_utf8(&mut out[i..i + len]);
+                    i += len;
+                }
+                _ => break,
             }
         }
         if i < b.len() {
-            // anything else: per character through the Unicode tables
-            self.bytes.truncate(start + i);
-            let mut buf = [0u8; 4];
-            for lower in s[i..].chars().flat_map(char::to_lowercase) {
-                self.bytes.extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
+            // a character whose lower case changes length: per character
+            // through the Unicode tables from here on
+            if s[i..].contains('Σ') {
+                // the final-sigma rule depends on context: let std handle it
+                self.bytes.truncate(start);
+                self.bytes.extend_from_slice(s.to_lowercase().as_bytes());
+            } else {
+                self.bytes.truncate(start + i);
+                let mut buf = [0u8; 4];
+                for lower in s[i..].chars().flat_map(char::to_lowercase) {
+                    self.bytes.extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
+                }
             }
         }
         self.end_item();
@@ -152,33 +187,47 @@ impl TextColumn {
         self.sort_run(idx, 0, desc);
     }
 
+    /// Sorts `idx` fully by the strings from byte `depth` on; equal strings
+    /// end in ascending position order (the order `idx` arrives in does not
+    /// matter).
     fn sort_run(&self, idx: &mut [u32], depth: usize, desc: bool) {
         if idx.len() < 2 {
             return;
         }
+        // descending: flip the key bits, so one ascending sort does both
+        let (flip, flip_len) = if desc { (u128::MAX, u8::MAX) } else { (0, 0) };
         let mut keyed: Vec<(u128, u8, u32)> = idx
             .iter()
             .map(|&i| {
                 let (key, len) = self.chunk_key(i as usize, depth);
-                (key, len, i)
+                (key ^ flip, len ^ flip_len, i)
             })
             .collect();
-        keyed.sort_unstable_by(|a, b| {
-            let o = (a.0, a.1).cmp(&(b.0, b.1));
-            (if desc { o.reverse() } else { o }).then(a.2.cmp(&b.2))
-        });
-        for (slot, k) in idx.iter_mut().zip(&keyed) {
-            *slot = k.2;
-        }
+        // by the chunk only: our titles share long prefixes, so a level has
+        // few distinct keys, which pdqsort groups in linear time; positions
+        // are only compared within the ties that remain at the end
+        keyed.sort_unstable_by_key(|k| (k.0, k.1));
         let mut run = 0;
         while run < keyed.len() {
             let mut end = run + 1;
             while end < keyed.len() && (keyed[end].0, keyed[end].1) == (keyed[run].0, keyed[run].1) {
                 end += 1;
             }
-            // a full chunk may continue: order the tie by the next one
-            if end - run > 1 && keyed[run].1 == 16 {
+            let tie = &mut keyed[run..end];
+            // a full chunk may continue: order the tie by the next one, unless
+            // the rest is the same everywhere (e.g. the `:00.000Z` of dates)
+            let tail = |k: &(u128, u8, u32)| self.get(k.2 as usize).get(depth + 16..).unwrap_or_default();
+            if tie.len() > 1 && tie[0].1 ^ flip_len == 16 && tie[1..].iter().any(|k| tail(k) != tail(&tie[0])) {
+                for (slot, k) in idx[run..end].iter_mut().zip(tie.iter()) {
+                    *slot = k.2;
+                }
                 self.sort_run(&mut idx[run..end], depth + 16, desc);
+            } else {
+                // equal strings: position order
+                tie.sort_unstable_by_key(|k| k.2);
+                for (slot, k) in idx[run..end].iter_mut().zip(tie.iter()) {
+                    *slot = k.2;
+                }
             }
             run = end;
         }
@@ -197,6 +246,26 @@ impl TextColumn {
         ByteStats(counts)
     }
 
+    /// Whether item `i` contains `needle` (a non-empty word).
+    pub fn item_contains(&self, i: usize, needle: &Needle<'_>) -> bool {
+        let (s, word, rare_at) = (self.get(i), needle.bytes, needle.rare_at);
+        if word.is_empty() {
+            return true;
+        }
+        let mut pos = rare_at;
+        while let Some(p) = find_byte(needle.rare, s, pos) {
+            let start = p - rare_at;
+            let Some(candidate) = s.get(start..start + word.len()) else {
+                return false;
+            };
+            if candidate[needle.check_at] == needle.check && candidate == word {
+                return true;
+            }
+            pos = p + 1;
+        }
+        false
+    }
+
     /// Calls `hit(i)` once for every item that contains `needle`, in order.
     pub fn for_each_containing(&self, needle: &Needle<'_>, mut hit: impl FnMut(usize)) {
         let (hay, word, rare_at) = (&self.bytes[..], needle.bytes, needle.rare_at);
@@ -212,7 +281,12 @@ impl TextColumn {
                 item += 1;
             }
             let end = self.starts[item + 1] as usize;
-            if start + word.len() <= end && &hay[start..start + word.len()] == word {
+            // the second-rarest byte first: most candidates fail there, and
+            // it is cheaper than comparing the whole word
+            if start + word.len() <= end
+                && hay[start + needle.check_at] == needle.check
+                && &hay[start..start + word.len()] == word
+            {
                 hit(item);
                 item += 1;
                 if item >= items {
@@ -237,28 +311,71 @@ impl Default for ByteStats {
 /// A query word prepared for scanning one column.
 pub struct Needle<'a> {
     bytes: &'a [u8],
+    /// The rarest byte of the word, which the scan looks for…
     rare: u8,
     rare_at: usize,
+    /// …and the next rarest other byte, checked before the whole word.
+    check: u8,
+    check_at: usize,
 }
 
 impl<'a> Needle<'a> {
     pub fn new(word: &'a str, stats: &ByteStats) -> Self {
         let bytes = word.as_bytes();
-        let rare_at = (0..bytes.len()).min_by_key(|&i| stats.0[bytes[i] as usize]).unwrap_or(0);
-        Self { bytes, rare: bytes.get(rare_at).copied().unwrap_or(0), rare_at }
+        let rarest = |skip: Option<u8>| {
+            (0..bytes.len()).filter(|&i| Some(bytes[i]) != skip).min_by_key(|&i| stats.0[bytes[i] as usize])
+        };
+        let rare_at = rarest(None).unwrap_or(0);
+        let rare = bytes.get(rare_at).copied().unwrap_or(0);
+        let check_at = rarest(Some(rare)).unwrap_or(rare_at);
+        Self { bytes, rare, rare_at, check: bytes.get(check_at).copied().unwrap_or(0), check_at }
     }
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
+const M7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+/// 0x80 in each byte of `z` that is zero, exactly (no false positives).
+fn zero_bytes(z: u64) -> u64 {
+    !(((z & M7) + M7) | z | M7)
+}
+
 /// Lower-cases eight ASCII bytes (high bits all clear) at once.
+#[cfg(test)]
 fn ascii_lowercase_word(word: u64) -> u64 {
-    // high bit of each byte: byte >= 'A', byte > 'Z'
-    let ge_a = word + LO * u64::from(0x80 - b'A');
-    let gt_z = word + LO * u64::from(0x7F - b'Z');
-    let upper = ge_a & !gt_z & HI;
-    word | (upper >> 2) // 0x80 >> 2 == 0x20, the case bit
+    lowercase_word(word).0
+}
+
+/// Lower-cases eight bytes that start at a character boundary, as far as
+/// they are ASCII and two-byte Cyrillic that is already lower case (`а`..`я`,
+/// `ѐ`..`џ`). Returns the bytes with ASCII `A`..`Z` lower-cased and how many
+/// of them are done: up to the first other character (which the caller
+/// handles on its own), or up to a lead byte in the last place, whose second
+/// byte is in the next chunk.
+fn lowercase_word(w: u64) -> (u64, usize) {
+    let hi = w & HI;
+    let ascii = w & M7;
+    // high bit of each ASCII byte: byte >= 'A' and not byte > 'Z'
+    let ge_a = ascii + LO * u64::from(0x80 - b'A');
+    let gt_z = ascii + LO * u64::from(0x7F - b'Z');
+    let upper = ge_a & !gt_z & HI & !hi;
+    let lower = w | (upper >> 2); // 0x80 >> 2 == 0x20, the case bit
+    if hi == 0 {
+        return (lower, 8);
+    }
+    let d0 = zero_bytes(w ^ (LO * 0xD0));
+    let d1 = zero_bytes(w ^ (LO * 0xD1));
+    let continuation = hi & !(w << 1); // 10xx_xxxx
+    let other_lead = hi & !(d0 | d1 | continuation);
+    // bits 5 and 4 of each byte, moved to bit 7
+    let (bit5, bit4) = ((w << 2) & HI, (w << 3) & HI);
+    // after 0xD0 only 0xB0..=0xBF (а..п); after 0xD1 only 0x80..=0x9F (р..я, ѐ..џ)
+    let bad_second = ((d0 << 8) & !(bit5 & bit4)) | ((d1 << 8) & bit5);
+    let lead_last = (d0 | d1) & (0x80 << 56);
+    let stop = other_lead | (bad_second >> 8) | lead_last;
+    (lower, if stop == 0 { 8 } else { (stop.trailing_zeros() / 8) as usize })
 }
 
 /// First `byte` in `hay[from..]`, eight bytes at a time.
@@ -307,7 +424,8 @@ mod tests {
 
     #[test]
     fn lowercase_matches_std() {
-        for s in ["ΟΔΟΣ ΟΔΟΣ.", "İstanbul", "ẞtraße", "МЁД Honey", "ǅ"] {
+        for s in ["ΟΔΟΣ ΟΔΟΣ.", "İstanbul", "ẞtraße", "МЁД Honey", "ǅ", "Мёд — партия", "İ ΟΔΟΣ", "—Σ", "ѠѡҊ Σ."]
+        {
             let c = column(&[s]);
             assert_eq!(c.get_str(0), s.to_lowercase(), "{s}");
         }
@@ -320,6 +438,30 @@ mod tests {
             let s: String = chunk.iter().collect();
             let c = column(&[&s]);
             assert_eq!(c.get_str(0), s.to_lowercase());
+        }
+    }
+
+    #[test]
+    fn lowercase_matches_std_for_cyrillic_and_ascii_mixes() {
+        let alphabet: Vec<char> = "AZaz09 -—.ЀЏАЯаяѐџѠѡЁёМёдЖжЪъЮю\n"
+            .chars()
+            .chain((0x400..=0x47F).filter_map(char::from_u32))
+            .chain(['@', '[', '`', '{', 'Σ', 'İ'])
+            .collect();
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let s: String = (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+            let tail: String = s.chars().skip(len / 3).collect();
+            let c = column(&[&s, &tail]);
+            assert_eq!(c.get_str(0), s.to_lowercase(), "{s:?}");
+            assert_eq!(c.get_str(1), tail.to_lowercase(), "{tail:?}");
         }
     }
 
@@ -358,6 +500,12 @@ mod tests {
             "мёд алтайский — партия 10",
             "ab",
             "b",
+            "мёд алтайский — партия 2",
+            "abcdefghijklmnopq",
+            "2025-03-04T00:00:00.000Z",
+            "2025-03-04T00:00:00.000Z",
+            "2025-03-04T00:00:01.000Z",
+            "2025-03-04T00:00:00.000Z",
         ];
         let c = column(&words);
         for desc in [false, true] {
