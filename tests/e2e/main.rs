@@ -15,4 +15,5 @@ mod lifecycle;
 mod payments;
 mod queues;
 mod safety_nets;
+mod scheduling;
 mod smoke;
