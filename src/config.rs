@@ -39,6 +39,9 @@ pub struct BankSettings {
     pub nominal_bic: String,
     /// `SANDBOX_BANK_ADDR`: where the sandbox bank listens.
     pub sandbox_addr: String,
+    /// `TOCHKA_WEBHOOK_PUBLIC_KEY_PATH`: Tochka's public key (PEM, or the JWK it publishes) that
+    /// signs its webhooks; without it the webhook endpoint answers 503.
+    pub webhook_public_key_path: Option<PathBuf>,
 }
 
 impl BankSettings {
@@ -52,6 +55,7 @@ impl BankSettings {
             nominal_account: var("TOCHKA_NOMINAL_ACCOUNT").unwrap_or_else(|| "40702810620000088278".into()),
             nominal_bic: var("TOCHKA_NOMINAL_BIC").unwrap_or_else(|| "044525104".into()),
             sandbox_addr: var("SANDBOX_BANK_ADDR").unwrap_or_else(|| "127.0.0.1:8090".into()),
+            webhook_public_key_path: var("TOCHKA_WEBHOOK_PUBLIC_KEY_PATH").map(PathBuf::from),
         }
     }
 }

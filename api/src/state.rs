@@ -14,4 +14,7 @@ pub struct AppState {
     pub admin_ui_dir: Option<std::path::PathBuf>,
     /// Where buyers pay deposits.
     pub pay_into: workflows::payments::PayInto,
+    /// Tochka's public key that signs its webhooks (`TOCHKA_WEBHOOK_PUBLIC_KEY_PATH`); without
+    /// it `POST /api/payments/webhook/tochka/` answers 503.
+    pub webhook_key: Option<std::sync::Arc<jsonwebtoken::DecodingKey>>,
 }

@@ -73,6 +73,13 @@ async fn app_state(
         },
         admin_ui_dir: Some(settings.admin_ui_dir.clone()),
         pay_into: super::bank::pay_into(settings, sandbox),
+        webhook_key: match &settings.bank.webhook_public_key_path {
+            Some(path) => Some(Arc::new(
+                api::routes::webhook::decoding_key_from_file(path)
+                    .map_err(|e| anyhow::anyhow!("TOCHKA_WEBHOOK_PUBLIC_KEY_PATH: {e}"))?,
+            )),
+            None => None,
+        },
     })
 }
 

@@ -17,3 +17,4 @@ mod queues;
 mod safety_nets;
 mod scheduling;
 mod smoke;
+mod webhook;

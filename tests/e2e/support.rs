@@ -115,6 +115,17 @@ pub struct TestApp {
 pub const PLATFORM_KEY_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sandbox/tests/fixtures/platform-key.pem");
 pub const BANK_SYSTEM: &str = "groupbuy-test";
 
+/// Deposits paid to the sandbox's nominal account, with its payment page when given.
+pub fn pay_into(payment_page: Option<String>) -> workflows::payments::PayInto {
+    workflows::payments::PayInto {
+        nominal_account: sandbox::SandboxConfig::TEST_NOMINAL_ACCOUNT.into(),
+        bic: sandbox::SandboxConfig::TEST_BIC.into(),
+        bank_name: "ООО «Банк Точка»".into(),
+        recipient_name: "ООО «ГрупБай»".into(),
+        payment_page,
+    }
+}
+
 async fn start_sandbox() -> (sandbox::SandboxServer, Arc<dyn workflows::bank::Bank>) {
     use workflows::bank::cyclops::{CyclopsClient, CyclopsConfig, Signer};
     let signer = Signer::from_pem(&std::fs::read_to_string(PLATFORM_KEY_PATH).unwrap()).unwrap();
@@ -144,13 +155,13 @@ impl TestApp {
                 namespace.clone(),
             ))),
             admin_ui_dir: None,
-            pay_into: workflows::payments::PayInto {
-                nominal_account: sandbox::SandboxConfig::TEST_NOMINAL_ACCOUNT.into(),
-                bic: sandbox::SandboxConfig::TEST_BIC.into(),
-                bank_name: "ООО «Банк Точка»".into(),
-                recipient_name: "ООО «ГрупБай»".into(),
-                payment_page: Some(format!("{}/pay", sandbox.url())),
-            },
+            pay_into: pay_into(Some(format!("{}/pay", sandbox.url()))),
+            webhook_key: Some(Arc::new(
+                api::routes::webhook::decoding_key_from_file(
+                    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tochka-webhook-key.pub.pem").as_ref(),
+                )
+                .unwrap(),
+            )),
         };
         let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
         let addr = acceptor.local_addr()[0].as_socket_addr().copied().expect("tcp address");

@@ -10,6 +10,7 @@ mod payments;
 mod procurements;
 mod transactions;
 mod users;
+pub mod webhook;
 
 use crate::state::AppState;
 use poem_openapi::payload::Json;
@@ -54,6 +55,7 @@ pub fn service(state: &AppState) -> OpenApiService<impl poem_openapi::OpenApi, (
             transactions::TransactionsApi(state.clone()),
             auth::AuthApi(state.clone()),
             jobs::JobsApi(state.clone()),
+            webhook::WebhookApi(state.clone()),
         ),
         "GroupBuy API",
         env!("CARGO_PKG_VERSION"),
