@@ -37,6 +37,15 @@ pub enum Command {
     Bench(BenchCommand),
     /// The local fake of Tochka's Cyclops bank, on SANDBOX_BANK_ADDR (default 127.0.0.1:8090).
     SandboxBank,
+    /// Check the ledger and compare it with the bank; exits 1 on any discrepancy.
+    Doctor(DoctorArgs),
+}
+
+#[derive(clap::Args)]
+pub struct DoctorArgs {
+    /// Only the ledger's own checks, without asking the bank.
+    #[arg(long)]
+    pub ledger_only: bool,
 }
 
 #[derive(clap::Args)]
@@ -94,4 +103,6 @@ pub enum BenchCommand {
     Api(crate::bench::ApiBenchArgs),
     /// Enqueue and process jobs through Redis with 1, 2, 4 workers; jobs/s and start latency.
     Jobs(crate::bench::JobsBenchArgs),
+    /// Reconciliation throughput and capture fan-out time against an in-process sandbox bank.
+    Payments(crate::bench::PaymentsBenchArgs),
 }

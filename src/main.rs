@@ -29,6 +29,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Jobs(command) => roles::jobs::run(&settings, command).await,
         Command::Bench(BenchCommand::Api(args)) => bench::api(&settings, args).await,
         Command::Bench(BenchCommand::Jobs(args)) => bench::jobs(&settings, args).await,
+        Command::Bench(BenchCommand::Payments(args)) => bench::payments(&settings, args).await,
         Command::SandboxBank => roles::sandbox_bank::run(&settings).await,
+        Command::Doctor(args) => roles::doctor::run(&settings, args.ledger_only).await,
     }
 }

@@ -2,6 +2,8 @@
 
 mod api;
 mod jobs;
+mod payments;
 
 pub use api::{ApiBenchArgs, run as api};
 pub use jobs::{JobsBenchArgs, run as jobs};
+pub use payments::{PaymentsBenchArgs, run as payments};

@@ -32,6 +32,17 @@ pub async fn connect_bank(settings: &Settings) -> anyhow::Result<(Arc<dyn Bank>,
     Ok((Arc::new(client), sandbox))
 }
 
+/// A client of the bank this installation uses, without starting anything: Tochka, or the
+/// sandbox bank that `groupbuy all` (or `groupbuy worker`, `groupbuy sandbox-bank`) serves on
+/// `SANDBOX_BANK_ADDR`.
+pub async fn bank_client(settings: &Settings) -> anyhow::Result<Arc<dyn Bank>> {
+    let bank = &settings.bank;
+    let api_url = bank.api_url.clone().unwrap_or_else(|| format!("http://{}/api/v1", bank.sandbox_addr));
+    let config = CyclopsConfig::new(api_url, &bank.platform_id, platform_signer(bank).await?)
+        .with_nominal_account(&bank.nominal_account, &bank.nominal_bic);
+    Ok(Arc::new(CyclopsClient::new(config)?))
+}
+
 /// What the sandbox trusts: the platform's public key under its `sign-system` and thumbprint.
 pub fn sandbox_config(bank: &BankSettings, signer: &Signer) -> SandboxConfig {
     SandboxConfig {

@@ -187,3 +187,135 @@ async fn bank_failures_during_reconciliation_credit_exactly_once() {
     assert_eq!(credits(&app).await, 3);
     app.assert_ledger_consistent().await;
 }
+
+/// Bank details from Tochka's testing guide for payouts.
+fn payout_details() -> Value {
+    json!({ "account": "40702810238030000904", "bic": "046577964", "name": "ООО \"Петруня\"",
+            "inn": "6671217676", "kpp": "667101001" })
+}
+
+/// A buyer who deposited `amount` through the bank (credited), in procurement `procurement`
+/// with a paid order of three units; returns (buyer, participant).
+async fn deposited_and_paid(app: &TestApp, procurement: i64, amount: &str) -> (i64, i64) {
+    let (buyer, created) = deposit(app, amount).await;
+    transfer(app, amount, created["requisites"]["purpose"].as_str().unwrap()).await;
+    assert_eq!(reconcile(&app.pool, app.bank.as_ref()).await.unwrap().identified, 1);
+    let (code, joined) = app.join(procurement, buyer, "3").await;
+    assert_eq!(code, StatusCode::CREATED, "{joined}");
+    (buyer, joined["id"].as_i64().unwrap())
+}
+
+async fn set_order_status(app: &TestApp, participant: i64, statuses: &[&str]) {
+    for status in statuses {
+        let path = format!("/api/procurements/participants/{participant}/update_status/");
+        let (code, body) = send(app.service(Method::POST, &path).json(&json!({ "status": status }))).await;
+        assert_eq!(code, StatusCode::OK, "{status}: {body}");
+    }
+}
+
+async fn doctor_is_clean(app: &TestApp) {
+    let findings = workflows::doctor::examine(&app.pool, Some(app.bank.as_ref())).await.unwrap();
+    assert!(findings.is_empty(), "doctor: {findings:#?}");
+}
+
+async fn withdraw(app: &TestApp, user: i64, amount: &str) -> i64 {
+    let body = json!({ "user_id": user, "amount": amount, "recipient": payout_details() });
+    let (code, created) = send(app.as_user(user, Method::POST, "/api/payments/withdraw/").json(&body)).await;
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    assert_eq!(created["status"], "pending");
+    created["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn deposit_join_pay_complete_and_pay_the_organizer_out() {
+    let app = TestApp::spawn().await;
+    let (procurement, organizer) = app.active(json!({})).await;
+    let (code, body) = send(
+        app.service(Method::PATCH, &format!("/api/users/{organizer}/")).json(&json!({ "inn": inn(7_800_000_001) })),
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    let (buyer, participant) = deposited_and_paid(&app, procurement, "1000.00").await;
+    app.set_status(procurement, "stopped").await;
+    app.set_status(procurement, "payment").await;
+    set_order_status(&app, participant, &["confirmed", "paid"]).await;
+    assert_eq!(balance(&app, buyer).await, dec("700.00"));
+    doctor_is_clean(&app).await;
+
+    app.set_status(procurement, "completed").await;
+    app.drain().await;
+    let earned = balance(&app, organizer).await;
+    assert!(earned > dec("0") && earned <= dec("300.00"), "{earned}");
+    let transfers: Vec<(String, String)> =
+        sqlx::query_as("SELECT key, status FROM bank_operations WHERE kind = 'transfer' ORDER BY key")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert!(transfers.iter().all(|(_, status)| status == "done"), "{transfers:?}");
+    assert!(transfers.iter().any(|(key, _)| key.ends_with(":organizer")), "{transfers:?}");
+    doctor_is_clean(&app).await;
+
+    // The organizer takes the money out to a bank account.
+    let payout = withdraw(&app, organizer, &earned.to_string()).await;
+    assert_eq!(balance(&app, organizer).await, dec("0"), "held at once");
+    app.drain().await;
+    assert_eq!(status_of(&app, payout).await, "succeeded");
+    assert_eq!(balance(&app, organizer).await, dec("0"));
+    let (_, again) = send(app.service(Method::GET, &format!("/api/payments/{payout}/"))).await;
+    assert!(again["paid_at"].is_string(), "{again}");
+    doctor_is_clean(&app).await;
+    app.assert_ledger_consistent().await;
+}
+
+#[tokio::test]
+async fn deposit_pay_cancel_refund_and_a_refused_payout_returns_the_money() {
+    let app = TestApp::spawn().await;
+    let (procurement, _) = app.active(json!({})).await;
+    let (buyer, participant) = deposited_and_paid(&app, procurement, "500.00").await;
+    app.set_status(procurement, "stopped").await;
+    app.set_status(procurement, "payment").await;
+    set_order_status(&app, participant, &["confirmed", "paid"]).await;
+    assert_eq!(balance(&app, buyer).await, dec("200.00"));
+
+    app.set_status(procurement, "cancelled").await;
+    app.drain().await;
+    assert_eq!(balance(&app, buyer).await, dec("500.00"), "refunded to the balance");
+    let refunded: String = sqlx::query_scalar(
+        "SELECT status FROM payments WHERE participant_id = $1 AND payment_type = 'procurement_payment'",
+    )
+    .bind(participant)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(refunded, "refunded");
+    doctor_is_clean(&app).await;
+
+    // The bank refuses the payout: the hold comes back, the buyer is told.
+    app.sandbox.bank().inject("refund_virtual_account", Fault::Error { code: 4415, message: "insufficient".into() }, 1);
+    let refused = withdraw(&app, buyer, "500.00").await;
+    app.drain().await;
+    assert_eq!(status_of(&app, refused).await, "cancelled");
+    assert_eq!(balance(&app, buyer).await, dec("500.00"));
+    doctor_is_clean(&app).await;
+
+    // A timeout is retried under the same ext_key: paid out once.
+    app.sandbox.bank().inject("refund_virtual_account", Fault::LostResponse { delay: Duration::from_secs(3) }, 1);
+    let paid = withdraw(&app, buyer, "500.00").await;
+    let first = workers::inline::drain(&app.jobs().await).await;
+    assert!(first.is_err(), "the lost answer fails the job (to be retried)");
+    tokio::time::sleep(Duration::from_secs(2)).await; // the bank's late answer goes nowhere
+    app.drain().await;
+    // A further delivery of the done operation is a no-op.
+    let job = workflows::jobs::Job::BankOperation { key: format!("withdrawal:{paid}") };
+    workflows::jobs::run(&app.jobs().await, &job).await.unwrap();
+    assert_eq!(status_of(&app, paid).await, "succeeded");
+    assert_eq!(balance(&app, buyer).await, dec("0"));
+    let va: String = sqlx::query_scalar("SELECT virtual_account FROM bank_accounts WHERE user_id = $1")
+        .bind(buyer)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.bank.get_virtual_account(&va).await.unwrap().cash, workflows::Money::ZERO, "paid out once");
+    doctor_is_clean(&app).await;
+    app.assert_ledger_consistent().await;
+}

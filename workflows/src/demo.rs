@@ -91,6 +91,15 @@ pub async fn seed(pool: &PgPool) -> DomainResult<i64> {
     }
     let organizer = ensure_user(&mut conn, "demo-organizer", "Анна", "Организатор", Role::Organizer).await?;
     let buyer = ensure_user(&mut conn, "demo-buyer", "Борис", "Покупатель", Role::Buyer).await?;
+    // Made-up INNs with valid check digits, so the demo people can deposit and be paid out
+    // through the (sandbox) bank.
+    for (user, first_ten) in [(organizer, 7_701_000_001), (buyer, 7_701_000_002)] {
+        sqlx::query("UPDATE users SET inn = $2 WHERE id = $1 AND inn = ''")
+            .bind(user)
+            .bind(crate::users::inn::with_check_digits(first_ten))
+            .execute(&mut *conn)
+            .await?;
+    }
     let welcome = Movement::transfer(
         "demo:welcome-bonus",
         TransactionType::Bonus,

@@ -18,6 +18,7 @@ pub mod bank;
 pub mod catalog;
 pub mod db;
 pub mod demo;
+pub mod doctor;
 pub mod error;
 pub mod events;
 pub mod failpoint;

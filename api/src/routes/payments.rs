@@ -9,8 +9,9 @@ use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use workflows::Actor;
+use workflows::bank::BankRequisites;
 use workflows::page::PageRequest;
-use workflows::payments::{self, NewDeposit, Payment, PaymentFilter};
+use workflows::payments::{self, NewDeposit, NewWithdrawal, Payment, PaymentFilter};
 
 pub struct PaymentsApi(pub AppState);
 
@@ -65,6 +66,26 @@ impl PaymentsApi {
         tx.commit().await?;
         let requisites = payments::requisites(&self.0.pay_into, &deposit).into();
         Ok(Created::Created(Json(DepositOut { payment: deposit.into(), requisites })))
+    }
+
+    /// Withdraw: the amount is held at once and paid out to the bank details by a job; if the
+    /// bank refuses, it returns to the balance (the person is told either way).
+    #[oai(path = "/payments/withdraw", method = "post")]
+    async fn withdraw(&self, auth: Auth, body: Json<WithdrawalIn>) -> ApiResult<Created<PaymentOut>> {
+        let WithdrawalIn { user_id, amount, recipient } = body.0;
+        auth.caller().acting_for(user_id)?;
+        let recipient = BankRequisites {
+            account: recipient.account,
+            bank_code: recipient.bic,
+            name: recipient.name,
+            inn: recipient.inn,
+            kpp: recipient.kpp,
+        };
+        let mut tx = self.0.pool.begin().await?;
+        let payment =
+            payments::create_withdrawal(&mut tx, NewWithdrawal { user_id, amount: amount.0, recipient }).await?;
+        tx.commit().await?;
+        Ok(Created::Created(Json(payment.into())))
     }
 
     #[oai(path = "/payments/:id", method = "get")]

@@ -185,6 +185,7 @@ impl UsersApi {
             email: b.email,
             role: b.role.map(Into::into),
             language_code: b.language_code,
+            inn: b.inn,
         };
         Ok(Json(users::update(&mut *self.0.pool.acquire().await?, id, patch).await?.into()))
     }

@@ -113,3 +113,28 @@ pub struct PaymentStatusOut {
     pub paid_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
+
+/// Bank details to pay a withdrawal to.
+#[derive(Object)]
+pub struct RecipientIn {
+    /// 20 digits.
+    #[oai(validator(max_length = 20))]
+    pub account: String,
+    /// 9 digits.
+    #[oai(validator(max_length = 9))]
+    pub bic: String,
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub name: String,
+    #[oai(validator(max_length = 12))]
+    pub inn: String,
+    #[oai(validator(max_length = 9))]
+    pub kpp: Option<String>,
+}
+
+/// Take money off the balance to a bank account.
+#[derive(Object)]
+pub struct WithdrawalIn {
+    pub user_id: i64,
+    pub amount: Amount,
+    pub recipient: RecipientIn,
+}

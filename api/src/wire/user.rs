@@ -99,6 +99,9 @@ pub struct UpdateUser {
     pub role: Option<RoleName>,
     #[oai(validator(max_length = 10))]
     pub language_code: Option<String>,
+    /// A person's INN (12 digits with check digits), under which the bank opens their account.
+    #[oai(validator(max_length = 12))]
+    pub inn: Option<String>,
 }
 
 #[derive(Object)]

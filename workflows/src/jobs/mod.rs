@@ -58,6 +58,8 @@ pub enum Job {
     /// Take up the bank's incoming payments now (Tochka's webhook says money arrived), rather
     /// than at the next cron tick; `trigger` names what asked, so one nudge runs once.
     ReconcileBank { trigger: String },
+    /// Carry out a recorded movement at the bank (a payout or a transfer between accounts).
+    BankOperation { key: String },
 }
 
 impl Job {
@@ -66,7 +68,7 @@ impl Job {
         match self {
             Self::ProcurementTransition { .. } | Self::FanoutCompleted { .. } => "lifecycle",
             Self::DeadlineReached { .. } | Self::PaymentDeadlineReached { .. } | Self::Cron { .. } => "lifecycle",
-            Self::CapturePayment { .. } | Self::ReconcileBank { .. } => "payments",
+            Self::CapturePayment { .. } | Self::ReconcileBank { .. } | Self::BankOperation { .. } => "payments",
             Self::RefundPayment { .. } => "refunds",
             Self::PaymentRequest { .. } | Self::DeliverNotification { .. } => "notifications",
         }
@@ -94,6 +96,7 @@ impl Job {
             }
             Self::DeliverNotification { notification_id } => format!("deliver:notification:{notification_id}"),
             Self::ReconcileBank { trigger } => format!("reconcile:{trigger}"),
+            Self::BankOperation { key } => format!("bank:{key}"),
         }
     }
 }
@@ -241,6 +244,7 @@ pub async fn run(ctx: &JobContext, job: &Job) -> Result<(), JobError> {
         }
         Job::Cron { schedule, tick } => schedule.run(ctx, *tick).await,
         Job::ReconcileBank { .. } => reconcile(ctx).await.map(|_| ()),
+        Job::BankOperation { key } => crate::payments::operations::carry_out(pool, ctx.bank.as_ref(), key).await,
         Job::CapturePayment { participant_id } => settle::capture(pool, *participant_id).await,
         Job::RefundPayment { participant_id } => settle::refund(pool, *participant_id).await,
         Job::PaymentRequest { procurement_id, participant_id } => {

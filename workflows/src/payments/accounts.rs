@@ -27,11 +27,7 @@ pub async fn virtual_account_of(pool: &PgPool, bank: &dyn Bank, user_id: i64) ->
         return Err(JobError::Permanent(format!("user {user_id} has no INN: the bank cannot open their account")));
     }
     let person = PersonBeneficiary { inn, registration_address: String::new(), tax_resident: true };
-    let beneficiary = match bank.create_beneficiary(&NewBeneficiary::NaturalPerson(person)).await {
-        Ok(id) | Err(BankError::BeneficiaryExists { id: Some(id) }) => id,
-        Err(e) => return Err(e.into()),
-    };
-    let va = bank.create_virtual_account(&beneficiary).await?;
+    let (beneficiary, va) = open_account(bank, &NewBeneficiary::NaturalPerson(person)).await?;
     sqlx::query("INSERT INTO bank_accounts (user_id, beneficiary_id, virtual_account) VALUES ($1, $2, $3)")
         .bind(user_id)
         .bind(&beneficiary)
@@ -40,4 +36,15 @@ pub async fn virtual_account_of(pool: &PgPool, bank: &dyn Bank, user_id: i64) ->
         .await?;
     tx.commit().await?;
     Ok(va)
+}
+
+/// Registers a beneficiary (or finds the one the bank already has under that INN) and opens a
+/// virtual account for it; returns both ids.
+pub(super) async fn open_account(bank: &dyn Bank, beneficiary: &NewBeneficiary) -> Result<(String, String), JobError> {
+    let id = match bank.create_beneficiary(beneficiary).await {
+        Ok(id) | Err(BankError::BeneficiaryExists { id: Some(id) }) => id,
+        Err(e) => return Err(e.into()),
+    };
+    let va = bank.create_virtual_account(&id).await?;
+    Ok((id, va))
 }

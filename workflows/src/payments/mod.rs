@@ -1,5 +1,6 @@
 //! Money in and out through the bank: deposits paid by bank transfer to the nominal account and
-//! identified onto the payer's virtual account by reconciliation, and the payments list.
+//! identified onto the payer's virtual account by reconciliation, payouts (withdrawals) and
+//! transfers between virtual accounts (captures), and the payments list.
 //!
 //! The bank never pushes: reconciliation polls its incoming payments (a cron tick, or sooner
 //! when Tochka's webhook nudges), matches each to a pending deposit by the order code in its
@@ -8,8 +9,12 @@
 mod accounts;
 mod deposit;
 mod model;
+pub mod operations;
+mod platform;
 pub mod reconcile;
+mod withdrawal;
 
 pub use accounts::virtual_account_of;
 pub use deposit::{NewDeposit, PayInto, Requisites, create_deposit, order_code, parse_order_code, requisites};
 pub use model::{Payment, PaymentFilter, get, list};
+pub use withdrawal::{NewWithdrawal, create_withdrawal};

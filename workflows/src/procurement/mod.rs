@@ -12,7 +12,7 @@ pub use join::{JoinRequest, join, leave};
 pub use lifecycle::{change_status, reach_deadline};
 pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};
 pub use payment_deadline::{PaymentDeadlineOutcome, reach_payment_deadline};
-pub use settlement::{capture_participant, pay_participant, refund_participant};
+pub use settlement::{capture_participant, commission_split, pay_participant, refund_participant};
 pub use status::{ProcurementEvent, ProcurementStatus};
 pub use store::{
     DraftVisibility, Ordering, ProcurementFilter, UserProcurements, create, get, list, lock, update, user_procurements,

@@ -54,10 +54,15 @@ pub async fn refund_participant(conn: &mut PgConnection, p: &Procurement, part: 
     Ok(posted)
 }
 
+/// An amount split into the organizer's net and the platform's commission.
+pub fn commission_split(p: &Procurement, amount: Money) -> (Money, Money) {
+    let fee = amount.percent(p.commission_percent.hundredths());
+    (amount.checked_sub(fee).unwrap_or(Money::ZERO), fee)
+}
+
 /// Escrow goes to the organizer, less the platform's commission.
 pub async fn capture_participant(conn: &mut PgConnection, p: &Procurement, part: &Participant) -> DomainResult<Posted> {
-    let fee = part.amount.percent(p.commission_percent.hundredths());
-    let net = part.amount.checked_sub(fee).unwrap_or(Money::ZERO);
+    let (net, fee) = commission_split(p, part.amount);
     let mut legs =
         vec![Leg::new(Account::Escrow(p.id), -part.amount), Leg::new(Account::UserBalance(p.organizer_id), net)];
     if fee.is_positive() {

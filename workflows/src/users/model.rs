@@ -96,6 +96,7 @@ pub struct UserPatch {
     pub email: Option<String>,
     pub role: Option<Role>,
     pub language_code: Option<String>,
+    pub inn: Option<String>,
 }
 
 impl NewUser {
@@ -122,6 +123,16 @@ impl UserPatch {
         }
         if let Some(lang) = &self.language_code {
             self.language_code = Some(normalize_language(lang)?);
+        }
+        if let Some(inn) = &self.inn {
+            let inn = inn.trim();
+            if !inn.is_empty() && !super::inn::is_valid(inn) {
+                return Err(DomainError::invalid(
+                    "inn",
+                    "not a valid INN of a person: 12 digits with correct check digits",
+                ));
+            }
+            self.inn = Some(inn.to_string());
         }
         Ok(self)
     }

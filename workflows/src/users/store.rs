@@ -120,7 +120,8 @@ pub async fn update(conn: &mut PgConnection, id: i64, patch: UserPatch) -> Domai
         "UPDATE users SET
             username = COALESCE($2, username), first_name = COALESCE($3, first_name),
             last_name = COALESCE($4, last_name), phone = COALESCE($5, phone), email = COALESCE($6, email),
-            role = COALESCE($7, role), language_code = COALESCE($8, language_code), updated_at = now()
+            role = COALESCE($7, role), language_code = COALESCE($8, language_code),
+            inn = COALESCE($9, inn), updated_at = now()
          WHERE id = $1",
     )
     .bind(id)
@@ -131,6 +132,7 @@ pub async fn update(conn: &mut PgConnection, id: i64, patch: UserPatch) -> Domai
     .bind(patch.email)
     .bind(patch.role)
     .bind(patch.language_code)
+    .bind(patch.inn)
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
