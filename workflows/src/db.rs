@@ -25,7 +25,15 @@ pub async fn create_if_missing(url: &str) -> sqlx::Result<()> {
 
 /// A pool sized for this process's role.
 pub async fn connect(url: &str, max_connections: u32) -> sqlx::Result<PgPool> {
-    let options = PgConnectOptions::from_str(url)?.application_name("groupbuy");
+    let mut options = PgConnectOptions::from_str(url)?.application_name("groupbuy");
+    // sqlx's default (`prefer`) encrypts even over loopback, which costs the database as much
+    // CPU as the queries; on this machine's own interface there is nobody to hide from. An
+    // explicit `sslmode` in the URL is always honoured.
+    let loopback =
+        matches!(options.get_host(), "localhost" | "127.0.0.1" | "::1") || options.get_host().starts_with('/');
+    if loopback && !url.contains("sslmode=") {
+        options = options.ssl_mode(sqlx::postgres::PgSslMode::Disable);
+    }
     PgPoolOptions::new()
         .max_connections(max_connections)
         .min_connections(1)

@@ -15,9 +15,11 @@ pub async fn capture(pool: &PgPool, participant_id: i64) -> Result<(), JobError>
     if !matches!(part.status, ParticipantStatus::Paid | ParticipantStatus::Delivered) {
         return Err(JobError::Permanent(format!("participant {participant_id} is '{}', not paid", part.status)));
     }
-    procurement::capture_participant(&mut tx, &p, &part).await?;
     let (net, fee) = procurement::commission_split(&p, part.amount);
     crate::payments::operations::record_capture(&mut tx, part.id, part.user_id, p.organizer_id, net, fee).await?;
+    // Last, the rows every capture of this procurement shares (escrow, the organizer's balance,
+    // commission, the fan-out's counter): their locks are then held only until the commit.
+    procurement::capture_participant(&mut tx, &p, &part).await?;
     super::fanout::child_done(&mut tx, super::FanoutKind::Captures, p.id, participant_id).await?;
     crate::failpoint::pause("capture.before_commit").await;
     tx.commit().await?;

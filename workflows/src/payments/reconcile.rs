@@ -123,16 +123,6 @@ async fn take_up(pool: &PgPool, bank: &dyn Bank, payment_id: &str) -> Result<Out
         }
     }
     crate::failpoint::pause("reconcile.after_identify").await;
-    let movement = Movement::transfer(
-        format!("deposit:bank:{payment_id}"),
-        TransactionType::Deposit,
-        Account::BankClearing,
-        Account::UserBalance(deposit.user_id),
-        payment.amount,
-    )
-    .with_payment(deposit.id)
-    .with_description(format!("Deposit: {}", deposit.description));
-    ledger::post(&mut tx, &movement).await?;
     sqlx::query(
         "UPDATE payments SET status = 'succeeded', paid_at = now(), external_id = $2, updated_at = now()
          WHERE id = $1 AND status = 'pending'",
@@ -154,6 +144,18 @@ async fn take_up(pool: &PgPool, bank: &dyn Bank, payment_id: &str) -> Result<Out
         dedupe_key: format!("deposit:{}:received", deposit.id),
     };
     notify::notify(&mut tx, notice).await?;
+    // Last: every deposit credits through the one bank-clearing account, whose row lock is then
+    // held only until the commit right after.
+    let movement = Movement::transfer(
+        format!("deposit:bank:{payment_id}"),
+        TransactionType::Deposit,
+        Account::BankClearing,
+        Account::UserBalance(deposit.user_id),
+        payment.amount,
+    )
+    .with_payment(deposit.id)
+    .with_description(format!("Deposit: {}", deposit.description));
+    ledger::post(&mut tx, &movement).await?;
     tx.commit().await?;
     Ok(Outcome::Identified)
 }

@@ -104,7 +104,16 @@ impl Transport {
         let request = RpcRequest { jsonrpc: "2.0".into(), id: id.clone(), method: method.into(), params };
         // Compact JSON, serialized once: the signature covers exactly the bytes sent.
         let body = serde_json::to_vec(&request).map_err(|e| BankError::Request(e.to_string()))?;
-        let signature = self.config.signer.sign(&body).map_err(|e| BankError::Request(e.to_string()))?;
+        // An RSA signature costs milliseconds of CPU: off the async threads, so that many calls
+        // in flight sign on every core rather than queue behind one another.
+        let signer = self.config.signer.clone();
+        let (body, signature) = tokio::task::spawn_blocking(move || {
+            let signature = signer.sign(&body);
+            (body, signature)
+        })
+        .await
+        .map_err(|e| BankError::Request(format!("signing: {e}")))?;
+        let signature = signature.map_err(|e| BankError::Request(e.to_string()))?;
         let url = format!("{}{}", self.config.api_url.trim_end_matches('/'), service.path());
         let started = std::time::Instant::now();
         let response = self

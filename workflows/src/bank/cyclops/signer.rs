@@ -15,9 +15,16 @@ use sha1::{Digest, Sha1};
 pub struct KeyError(String);
 
 /// The platform's private key and the thumbprint Tochka knows it by.
+///
+/// Keys are read, made and written with `rsa`; signatures are made with `ring` (the same key, as
+/// PKCS#8), whose RSA is several times faster: every bank request is signed, so this bounds how
+/// many requests a core can send (about 5 ms a signature with `rsa` 0.10 here, under 1 ms with
+/// `ring`). Both produce the same deterministic PKCS#1 v1.5 signature.
 #[derive(Clone)]
 pub struct Signer {
-    key: PrivateKey,
+    /// Shared: signing runs on blocking threads, each with a cheap clone of the signer.
+    key: std::sync::Arc<PrivateKey>,
+    fast: std::sync::Arc<ring::signature::RsaKeyPair>,
     thumbprint: String,
 }
 
@@ -35,18 +42,20 @@ impl Signer {
         let key = PrivateKey::from_pkcs8_pem(pem)
             .or_else(|_| PrivateKey::from_pkcs1_pem(pem))
             .map_err(|e| KeyError(format!("not a PKCS#8 or PKCS#1 RSA private key PEM: {e}")))?;
-        Ok(Self::from_key(key))
+        Self::from_key(key)
     }
 
     /// A fresh 2048-bit key, for the local sandbox (keep it: see [`Signer::private_key_pem`]).
     pub fn generate() -> Result<Self, KeyError> {
         let key = PrivateKey::new(&mut getrandom::SysRng, 2048).map_err(|e| KeyError(e.to_string()))?;
-        Ok(Self::from_key(key))
+        Self::from_key(key)
     }
 
-    fn from_key(key: PrivateKey) -> Self {
+    fn from_key(key: PrivateKey) -> Result<Self, KeyError> {
         let thumbprint = thumbprint_of(&key.to_public_key());
-        Self { key, thumbprint }
+        let der = key.to_pkcs8_der().map_err(|e| KeyError(e.to_string()))?;
+        let fast = ring::signature::RsaKeyPair::from_pkcs8(der.as_bytes()).map_err(|e| KeyError(e.to_string()))?;
+        Ok(Self { key: std::sync::Arc::new(key), fast: std::sync::Arc::new(fast), thumbprint })
     }
 
     pub fn with_thumbprint(mut self, thumbprint: impl Into<String>) -> Self {
@@ -60,7 +69,11 @@ impl Signer {
 
     /// The value of `sign-data` for these body bytes.
     pub fn sign(&self, body: &[u8]) -> Result<String, KeyError> {
-        let signature = self.key.pkcs1v15_sign::<Sha256>(body).map_err(|e| KeyError(e.to_string()))?;
+        let mut signature = vec![0; self.fast.public().modulus_len()];
+        let rng = ring::rand::SystemRandom::new();
+        self.fast
+            .sign(&ring::signature::RSA_PKCS1_SHA256, &rng, body, &mut signature)
+            .map_err(|e| KeyError(e.to_string()))?;
         Ok(STANDARD.encode(signature))
     }
 
