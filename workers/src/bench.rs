@@ -82,7 +82,9 @@ pub async fn run(
         .queue(&queue)
         .batch_size(batch)
         .heartbeat_interval(storage::HEARTBEAT)
-        .missed_heartbeats(storage::MISSED_HEARTBEATS);
+        .missed_heartbeats(storage::MISSED_HEARTBEATS)
+        // As in production: without it apalis-core 1.0 never acknowledges a finished task.
+        .persist_results(true);
     let backend: apalis_redis::RedisStorage<BenchJob> =
         apalis_redis::RedisStorage::new(conn.clone()).with_config(config);
     let tally = Tally {
