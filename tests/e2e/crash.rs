@@ -182,3 +182,34 @@ async fn a_failing_job_backs_off_exponentially_is_dead_lettered_and_runs_once_wh
     assert_eq!(captures(&app, pid).await, 1);
     app.assert_ledger_consistent().await;
 }
+
+/// The liveness watchdog: when a pool's heartbeats stop reaching Redis (here the test keeps
+/// wiping them, as a wedged pool would leave them stale), the worker process exits with 70 so
+/// its supervisor starts a fresh one.
+#[tokio::test]
+async fn a_worker_whose_pool_stops_heartbeating_exits_for_its_supervisor() {
+    let app = TestApp::spawn().await;
+    let ns = format!("gbtest:{}", uuid::Uuid::new_v4().simple());
+    let mut w = worker(&app, &ns, "");
+    let mut conn = workers::storage::connect(REDIS_URL).await.unwrap();
+    let key = format!("{ns}:payments:workers");
+    eventually("the pool's first heartbeat", Duration::from_secs(30), || {
+        let (mut conn, key) = (conn.clone(), key.clone());
+        async move { redis::AsyncCommands::zcard::<_, u64>(&mut conn, &key).await.unwrap() > 0 }
+    })
+    .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        // Every beat the pool writes is made stale again at once.
+        let names: Vec<String> = redis::AsyncCommands::zrange(&mut conn, &key, 0, -1).await.unwrap();
+        for name in names {
+            let _: () = redis::AsyncCommands::zadd(&mut conn, &key, name, 0).await.unwrap();
+        }
+        if let Some(status) = w.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "the worker kept running without heartbeats");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(status.code(), Some(70), "{status:?}");
+}
