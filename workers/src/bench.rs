@@ -84,7 +84,8 @@ pub async fn run(
         .heartbeat_interval(storage::HEARTBEAT)
         .missed_heartbeats(storage::MISSED_HEARTBEATS)
         // As in production: without it apalis-core 1.0 never acknowledges a finished task.
-        .persist_results(true);
+        .persist_results(true)
+        .emit_events(false);
     let backend: apalis_redis::RedisStorage<BenchJob> =
         apalis_redis::RedisStorage::new(conn.clone()).with_config(config);
     let tally = Tally {

@@ -41,6 +41,8 @@ pub fn storage(conn: ConnectionManager, namespace: &str, queue: Queue, batch_siz
             // Must stay on: in apalis-core 1.0 this flag also decides whether a finished task is
             // acknowledged at all (`should_ack`). Off, every task stays "running" forever and is
             // re-run as an orphan when its worker goes away.
-            .persist_results(true),
+            .persist_results(true)
+            // A PUBLISH per finished task to a channel nobody here listens to: off.
+            .emit_events(false),
     )
 }
