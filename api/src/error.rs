@@ -35,6 +35,9 @@ pub enum ApiError {
     Conflict(Json<ErrorBody>),
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
+    /// An outside service (the bank) cannot do its part right now; nothing changed.
+    #[oai(status = 503)]
+    Unavailable(Json<ErrorBody>),
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -72,6 +75,7 @@ impl From<DomainError> for ApiError {
             DomainError::Conflict { code, message } => Self::Conflict(body(message, code)),
             DomainError::Forbidden { message } => Self::Forbidden(body(message, "forbidden")),
             DomainError::InsufficientFunds { .. } => Self::Conflict(body(err.to_string(), "insufficient_funds")),
+            DomainError::Unavailable { message } => Self::Unavailable(body(message, "bank_unavailable")),
             DomainError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 Self::Internal(body("internal error", "internal_error"))

@@ -14,6 +14,8 @@ pub struct AppState {
     pub admin_ui_dir: Option<std::path::PathBuf>,
     /// Where buyers pay deposits.
     pub pay_into: workflows::payments::PayInto,
+    /// The bank, for what a request needs from it at once (an SBP QR code for a deposit).
+    pub bank: Option<std::sync::Arc<dyn workflows::bank::Bank>>,
     /// Tochka's public key that signs its webhooks (`TOCHKA_WEBHOOK_PUBLIC_KEY_PATH`); without
     /// it `POST /api/payments/webhook/tochka/` answers 503.
     pub webhook_key: Option<std::sync::Arc<jsonwebtoken::DecodingKey>>,

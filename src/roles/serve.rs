@@ -14,7 +14,8 @@ const API_POOL_SIZE: u32 = 48;
 
 pub async fn api(settings: &Settings) -> anyhow::Result<()> {
     let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
-    serve(settings, app_state(settings, pool, None).await?).await
+    let bank = super::bank::bank_client(settings).await?;
+    serve(settings, app_state(settings, pool, bank, None).await?).await
 }
 
 /// Everything in one process: migrations, demo data (unless `DEMO_DATA=false`), the scheduler's
@@ -35,12 +36,12 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
     let sweeps = tokio::spawn(scheduler::run(pool.clone(), scheduler::schedules_from_env()?));
     let (bank, sandbox) = super::bank::connect_bank(settings).await?;
     let config = super::worker::pool_config(settings, workers::Queue::ALL.to_vec(), 8);
-    let jobs = workers::runtime::run(pool.clone(), bank, &settings.redis_url, config, super::shutdown_signal());
+    let jobs = workers::runtime::run(pool.clone(), bank.clone(), &settings.redis_url, config, super::shutdown_signal());
     tokio::pin!(jobs);
     // Dead pools end the process (so a supervisor restarts it); on a signal, the API stops
     // first and the pools then finish their in-flight jobs.
     let result = tokio::select! {
-        served = serve(settings, app_state(settings, pool, sandbox.as_ref()).await?) => {
+        served = serve(settings, app_state(settings, pool, bank, sandbox.as_ref()).await?) => {
             served.and(jobs.await.map_err(anyhow::Error::from))
         }
         stopped = &mut jobs => stopped.map_err(anyhow::Error::from),
@@ -52,6 +53,7 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
 async fn app_state(
     settings: &Settings,
     pool: sqlx::PgPool,
+    bank: Arc<dyn workflows::bank::Bank>,
     sandbox: Option<&sandbox::SandboxServer>,
 ) -> anyhow::Result<AppState> {
     if settings.service_api_keys.is_empty() {
@@ -73,6 +75,7 @@ async fn app_state(
         },
         admin_ui_dir: Some(settings.admin_ui_dir.clone()),
         pay_into: super::bank::pay_into(settings, sandbox),
+        bank: Some(bank),
         webhook_key: match &settings.bank.webhook_public_key_path {
             Some(path) => Some(Arc::new(
                 api::routes::webhook::decoding_key_from_file(path)

@@ -319,3 +319,35 @@ async fn deposit_pay_cancel_refund_and_a_refused_payout_returns_the_money() {
     doctor_is_clean(&app).await;
     app.assert_ledger_consistent().await;
 }
+
+/// A deposit paid by SBP: the bank makes a QR code, the buyer pays it from their banking app,
+/// the payment arrives with the bank's own purpose and is matched by the code.
+#[tokio::test]
+async fn a_deposit_paid_by_sbp_qr_code_is_matched_by_its_code() {
+    let app = TestApp::spawn().await;
+    let buyer = app.register("buyer").await;
+    let body = json!({ "user_id": buyer, "amount": "250.00", "inn": inn(7_900_000_001), "method": "sbp" });
+    let (code, created) = send(app.as_user(buyer, Method::POST, "/api/payments/").json(&body)).await;
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    let qr_url = created["sbp"]["url"].as_str().unwrap().to_string();
+    assert_eq!(created["confirmation_url"], qr_url.as_str());
+    assert!(!created["sbp"]["qrcode_id"].as_str().unwrap().is_empty());
+    assert_eq!(created["requisites"]["amount"], "250.00", "a transfer still works too");
+
+    // The buyer's banking app pays the QR code (the sandbox's page for it).
+    let (code, page) = send(reqwest::Client::new().post(&qr_url)).await;
+    assert_eq!(code, StatusCode::OK, "{page}");
+    let done = reconcile(&app.pool, app.bank.as_ref()).await.unwrap();
+    assert_eq!(done.identified, 1, "{done:?}");
+    assert_eq!(balance(&app, buyer).await, dec("250.00"));
+    assert_eq!(status_of(&app, created["id"].as_i64().unwrap()).await, "succeeded");
+    doctor_is_clean(&app).await;
+
+    // With the bank unable to make a code, nothing is created and the caller hears why.
+    app.sandbox.bank().inject("generate_sbp_qrcode", Fault::Http500, 1);
+    let again = json!({ "user_id": buyer, "amount": "10.00", "method": "sbp" });
+    let refused = send(app.as_user(buyer, Method::POST, "/api/payments/").json(&again)).await;
+    assert_error(&refused, StatusCode::SERVICE_UNAVAILABLE, "bank_unavailable");
+    let (_, list) = send(app.as_user(buyer, Method::GET, "/api/payments/")).await;
+    assert_eq!(list["count"], 1, "the refused deposit left nothing behind");
+}

@@ -156,6 +156,7 @@ impl TestApp {
             ))),
             admin_ui_dir: None,
             pay_into: pay_into(Some(format!("{}/pay", sandbox.url()))),
+            bank: Some(bank.clone()),
             webhook_key: Some(Arc::new(
                 api::routes::webhook::decoding_key_from_file(
                     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tochka-webhook-key.pub.pem").as_ref(),

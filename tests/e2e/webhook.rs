@@ -191,6 +191,7 @@ async fn without_a_configured_key_the_endpoint_refuses_everything_with_503() {
         queues: None,
         admin_ui_dir: None,
         pay_into: pay_into(None),
+        bank: None,
         webhook_key: None,
     };
     let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();

@@ -19,6 +19,9 @@ pub enum DomainError {
     Forbidden { message: String },
     #[error("insufficient funds: {message}")]
     InsufficientFunds { message: String },
+    /// An outside service (the bank) could not do its part now; nothing was changed (503).
+    #[error("{message}")]
+    Unavailable { message: String },
     #[error("database error: {0}")]
     Database(sqlx::Error),
 }
@@ -36,6 +39,10 @@ impl DomainError {
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::Conflict { code, message: message.into() }
+    }
+
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::Unavailable { message: message.into() }
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {

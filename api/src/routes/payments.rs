@@ -8,10 +8,10 @@ use poem::Request;
 use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use workflows::Actor;
 use workflows::bank::BankRequisites;
 use workflows::page::PageRequest;
 use workflows::payments::{self, NewDeposit, NewWithdrawal, Payment, PaymentFilter};
+use workflows::{Actor, DomainError};
 
 pub struct PaymentsApi(pub AppState);
 
@@ -58,14 +58,30 @@ impl PaymentsApi {
     /// has the money and reconciliation has matched it.
     #[oai(path = "/payments", method = "post")]
     async fn create(&self, auth: Auth, body: Json<DepositIn>) -> ApiResult<Created<DepositOut>> {
-        let DepositIn { user_id, amount, description, inn } = body.0;
+        let DepositIn { user_id, amount, description, inn, method } = body.0;
         auth.caller().acting_for(user_id)?;
         let new = NewDeposit { user_id, amount: amount.0, description, inn };
         let mut tx = self.0.pool.begin().await?;
-        let deposit = payments::create_deposit(&mut tx, &self.0.pay_into, new).await?;
+        let mut deposit = payments::create_deposit(&mut tx, &self.0.pay_into, new).await?;
+        let sbp = match (method, &self.0.bank) {
+            (DepositMethod::Transfer, _) => None,
+            (DepositMethod::Sbp, None) => {
+                return Err(ApiError::from(DomainError::unavailable("SBP is not configured")));
+            }
+            (DepositMethod::Sbp, Some(bank)) => {
+                let qr = payments::attach_sbp_qrcode(&mut tx, bank.as_ref(), &deposit).await?;
+                deposit.confirmation_url = qr.url.clone();
+                Some(SbpQrOut {
+                    qrcode_id: qr.id,
+                    url: qr.url,
+                    image_media_type: qr.image_media_type,
+                    image_base64: qr.image_base64,
+                })
+            }
+        };
         tx.commit().await?;
         let requisites = payments::requisites(&self.0.pay_into, &deposit).into();
-        Ok(Created::Created(Json(DepositOut { payment: deposit.into(), requisites })))
+        Ok(Created::Created(Json(DepositOut { payment: deposit.into(), requisites, sbp })))
     }
 
     /// Withdraw: the amount is held at once and paid out to the bank details by a job; if the

@@ -58,7 +58,18 @@ impl From<Payment> for PaymentOut {
     }
 }
 
-/// A new deposit: pay it by bank transfer with the returned requisites.
+/// How a deposit is paid.
+#[derive(poem_openapi::Enum, Clone, Copy, PartialEq, Eq, Default)]
+#[oai(rename_all = "snake_case")]
+pub enum DepositMethod {
+    /// A bank transfer with the requisites and the order code in the purpose.
+    #[default]
+    Transfer,
+    /// A QR code paid from any bank's app through the Faster Payments System.
+    Sbp,
+}
+
+/// A new deposit: pay it by bank transfer with the returned requisites, or by SBP QR code.
 #[derive(Object)]
 pub struct DepositIn {
     pub user_id: i64,
@@ -68,6 +79,9 @@ pub struct DepositIn {
     /// The payer's INN (12 digits), needed once: the bank opens their account under it.
     #[oai(validator(max_length = 12))]
     pub inn: Option<String>,
+    /// `transfer` (default) or `sbp`.
+    #[oai(default)]
+    pub method: DepositMethod,
 }
 
 /// Where and how to pay a deposit.
@@ -95,11 +109,23 @@ impl From<Requisites> for RequisitesOut {
     }
 }
 
+/// An SBP QR code to pay a deposit with.
+#[derive(Object)]
+pub struct SbpQrOut {
+    pub qrcode_id: String,
+    /// What the code encodes: a link a phone's banking app opens (also `confirmation_url`).
+    pub url: String,
+    pub image_media_type: String,
+    pub image_base64: String,
+}
+
 #[derive(Object)]
 pub struct DepositOut {
     #[oai(flatten)]
     pub payment: PaymentOut,
     pub requisites: RequisitesOut,
+    /// With `method: sbp`.
+    pub sbp: Option<SbpQrOut>,
 }
 
 /// A payment's state (what the bots poll).

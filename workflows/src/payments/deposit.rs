@@ -3,6 +3,7 @@
 //! requisites (and, with the sandbox bank, a page that simulates the transfer).
 
 use super::model::{self, Payment};
+use crate::bank::{Bank, SbpQrCode};
 use crate::error::{DomainError, DomainResult};
 use crate::money::Money;
 use sqlx::PgConnection;
@@ -76,6 +77,26 @@ pub fn requisites(pay_into: &PayInto, deposit: &Payment) -> Requisites {
         amount: deposit.amount,
         purpose: purpose(&deposit.order_id),
     }
+}
+
+/// Offers a pending deposit for payment by SBP: the bank makes a QR code for its amount, whose id
+/// is recorded, since an SBP payment arrives with the bank's own purpose and the code's id.
+/// Inside the deposit's transaction, so a bank failure leaves no deposit behind.
+pub async fn attach_sbp_qrcode(conn: &mut PgConnection, bank: &dyn Bank, deposit: &Payment) -> DomainResult<SbpQrCode> {
+    let qr = bank
+        .generate_sbp_qrcode(deposit.amount, &purpose(&deposit.order_id))
+        .await
+        .map_err(|e| DomainError::unavailable(format!("the bank could not make an SBP QR code: {e}")))?;
+    sqlx::query(
+        "UPDATE payments SET metadata = metadata || jsonb_build_object('qrcode_id', $2::text),
+                confirmation_url = $3 WHERE id = $1",
+    )
+    .bind(deposit.id)
+    .bind(&qr.id)
+    .bind(&qr.url)
+    .execute(conn)
+    .await?;
+    Ok(qr)
 }
 
 /// Creates a pending deposit for `new.user_id` (who must exist and be active).

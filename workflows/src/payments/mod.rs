@@ -15,6 +15,8 @@ pub mod reconcile;
 mod withdrawal;
 
 pub use accounts::virtual_account_of;
-pub use deposit::{NewDeposit, PayInto, Requisites, create_deposit, order_code, parse_order_code, requisites};
+pub use deposit::{
+    NewDeposit, PayInto, Requisites, attach_sbp_qrcode, create_deposit, order_code, parse_order_code, requisites,
+};
 pub use model::{Payment, PaymentFilter, get, list};
 pub use withdrawal::{NewWithdrawal, create_withdrawal};

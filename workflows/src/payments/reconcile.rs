@@ -178,12 +178,25 @@ async fn matching_deposit(pool: &PgPool, payment: &IncomingPayment) -> Result<Op
     if let Some((id, user_id, description)) = claimed {
         return Ok(Some(PendingDeposit { id, user_id, description }));
     }
+    // An SBP payment names its QR code (the bank writes its own purpose); a transfer names the
+    // order code in the purpose the buyer copied.
+    let named = match &payment.qrcode_id {
+        Some(qr) => sqlx::query_scalar(
+            "SELECT id FROM payments WHERE payment_type = 'deposit' AND metadata ? 'qrcode_id'
+               AND metadata->>'qrcode_id' = $1",
+        )
+        .bind(qr)
+        .fetch_optional(pool)
+        .await?
+        .ok_or("no deposit with this SBP QR code"),
+        None => parse_order_code(&payment.purpose).ok_or("no order code in the purpose"),
+    };
     let reason = if !payment.can_be_identified() {
         Some(format!("a payment of type '{}' cannot be identified", payment.kind))
     } else {
-        match parse_order_code(&payment.purpose) {
-            None => Some("no order code in the purpose".to_string()),
-            Some(id) => {
+        match named {
+            Err(why) => Some(why.to_string()),
+            Ok(id) => {
                 let deposit: Option<(i64, crate::Money, String, String)> = sqlx::query_as(
                     "SELECT user_id, amount, status, description FROM payments WHERE id = $1 AND payment_type = 'deposit'",
                 )
