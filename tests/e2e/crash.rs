@@ -11,8 +11,33 @@ use std::time::Duration;
 const MAX_ATTEMPTS: usize = 4;
 
 /// `groupbuy worker` for the payments queue, as its own process.
-fn worker(app: &TestApp, namespace: &str, failpoints: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_groupbuy"))
+/// A `groupbuy worker` child that is killed when dropped, so a failing test leaves none behind.
+struct WorkerProcess(Child);
+
+impl std::ops::Deref for WorkerProcess {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for WorkerProcess {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for WorkerProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+fn worker(app: &TestApp, namespace: &str, failpoints: &str) -> WorkerProcess {
+    let child = Command::new(env!("CARGO_BIN_EXE_groupbuy"))
         .args(["worker", "--queues", "payments", "--concurrency", "2"])
         .env("DATABASE_URL", &app.database_url)
         .env("REDIS_URL", REDIS_URL)
@@ -25,7 +50,8 @@ fn worker(app: &TestApp, namespace: &str, failpoints: &str) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("start groupbuy worker")
+        .expect("start groupbuy worker");
+    WorkerProcess(child)
 }
 
 /// SIGTERM, then wait for the process to finish its in-flight jobs and exit.
