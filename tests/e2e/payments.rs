@@ -351,3 +351,42 @@ async fn a_deposit_paid_by_sbp_qr_code_is_matched_by_its_code() {
     let (_, list) = send(app.as_user(buyer, Method::GET, "/api/payments/")).await;
     assert_eq!(list["count"], 1, "the refused deposit left nothing behind");
 }
+
+/// Withdrawals that cannot be paid are refused at once and change nothing: bad bank details,
+/// more than the balance, another user's money, or no account at the bank yet.
+#[tokio::test]
+async fn withdrawals_refuse_bad_input_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let (procurement, _) = app.active(json!({})).await;
+    let (buyer, _) = deposited_and_paid(&app, procurement, "100.00").await;
+    let other = app.register("buyer").await;
+    app.fund(other, "50.00").await;
+    let post = |user: i64, body: Value| send(app.as_user(user, Method::POST, "/api/payments/withdraw/").json(&body));
+    let with = |field: &str, value: &str| {
+        let mut recipient = payout_details();
+        recipient[field] = json!(value);
+        json!({ "user_id": buyer, "amount": "10.00", "recipient": recipient })
+    };
+    for (field, value) in [("account", "4070281023803000090"), ("bic", "04657796x"), ("inn", "123"), ("name", " ")] {
+        assert_error(&post(buyer, with(field, value)).await, StatusCode::BAD_REQUEST, "validation_error");
+    }
+    let zero = json!({ "user_id": buyer, "amount": "0.00", "recipient": payout_details() });
+    assert_error(&post(buyer, zero).await, StatusCode::BAD_REQUEST, "validation_error");
+    let too_much = json!({ "user_id": buyer, "amount": "100.01", "recipient": payout_details() });
+    assert_error(&post(buyer, too_much).await, StatusCode::CONFLICT, "insufficient_funds");
+    let theirs = json!({ "user_id": other, "amount": "10.00", "recipient": payout_details() });
+    assert_eq!(post(buyer, theirs).await.0, StatusCode::FORBIDDEN);
+    let no_account = json!({ "user_id": other, "amount": "10.00", "recipient": payout_details() });
+    assert_error(&post(other, no_account).await, StatusCode::CONFLICT, "no_bank_account");
+
+    let withdrawals: i64 = sqlx::query_scalar("SELECT count(*) FROM payments WHERE payment_type = 'withdrawal'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let operations: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM bank_operations").fetch_one(&app.pool).await.unwrap();
+    assert_eq!((withdrawals, operations), (0, 0), "refused requests change nothing");
+    assert_eq!(balance(&app, buyer).await, dec("100.00"));
+    assert_eq!(balance(&app, other).await, dec("50.00"));
+    doctor_is_clean(&app).await;
+}

@@ -53,6 +53,19 @@ impl Caller {
         Ok(actor)
     }
 
+    /// The user a list of `what` is limited to: any (or all) for service clients, the caller for
+    /// users, who may name only themselves (403 otherwise).
+    pub fn own_list(self, user_id: Option<i64>, what: &str) -> Result<Option<i64>, ApiError> {
+        match (self.actor()?, user_id) {
+            (Actor::System, any) => Ok(any),
+            (Actor::User(me), None) => Ok(Some(me)),
+            (Actor::User(me), Some(id)) if id == me => Ok(Some(me)),
+            (Actor::User(_), Some(id)) => {
+                Err(ApiError::forbidden(format!("you may see only your own {what}, not user {id}'s")))
+            }
+        }
+    }
+
     /// Only service clients (and staff tools) may do this.
     pub fn require_service(self) -> Result<(), ApiError> {
         match self.actor()? {

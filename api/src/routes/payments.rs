@@ -39,14 +39,7 @@ impl PaymentsApi {
         status: Query<Option<String>>,
         page: Query<Option<i64>>,
     ) -> ApiResult<Json<Paginated<PaymentOut>>> {
-        let user_id = match (auth.caller().actor()?, user_id.0) {
-            (Actor::System, any) => any,
-            (Actor::User(me), None) => Some(me),
-            (Actor::User(me), Some(id)) if id == me => Some(me),
-            (Actor::User(_), Some(id)) => {
-                return Err(ApiError::forbidden(format!("you may see only your own payments, not user {id}'s")));
-            }
-        };
+        let user_id = auth.caller().own_list(user_id.0, "payments")?;
         let filter = PaymentFilter { user_id, payment_type: payment_type.0, status: status.0 };
         let page = payments::list(&mut *self.0.pool.acquire().await?, &filter, PageRequest::new(page.0)).await?;
         super::valid_page(&page)?;

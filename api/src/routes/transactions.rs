@@ -11,7 +11,7 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use workflows::ledger::{self, TransactionFilter};
 use workflows::page::PageRequest;
-use workflows::{Actor, users};
+use workflows::users;
 
 pub struct TransactionsApi(pub AppState);
 
@@ -27,14 +27,7 @@ impl TransactionsApi {
         transaction_type: Query<Option<TransactionTypeName>>,
         page: Query<Option<i64>>,
     ) -> ApiResult<Json<Paginated<TransactionOut>>> {
-        let user_id = match (auth.caller().actor()?, user_id.0) {
-            (Actor::System, any) => any,
-            (Actor::User(me), None) => Some(me),
-            (Actor::User(me), Some(id)) if id == me => Some(me),
-            (Actor::User(_), Some(id)) => {
-                return Err(ApiError::forbidden(format!("you may see only your own transactions, not user {id}'s")));
-            }
-        };
+        let user_id = auth.caller().own_list(user_id.0, "transactions")?;
         let filter = TransactionFilter { user_id, transaction_type: transaction_type.0.map(Into::into) };
         let page =
             ledger::transactions_of(&mut *self.0.pool.acquire().await?, &filter, PageRequest::new(page.0)).await?;

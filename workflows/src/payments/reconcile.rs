@@ -51,6 +51,7 @@ pub async fn reconcile(pool: &PgPool, bank: &dyn Bank) -> Result<Reconciled, Job
     .bind(&ids)
     .fetch_all(pool)
     .await?;
+    let settled: std::collections::HashSet<String> = settled.into_iter().collect();
     ids.retain(|id| !settled.contains(id));
 
     let mut report = Reconciled::default();
