@@ -390,3 +390,66 @@ async fn withdrawals_refuse_bad_input_and_change_nothing() {
     assert_eq!(balance(&app, other).await, dec("50.00"));
     doctor_is_clean(&app).await;
 }
+
+/// Hundreds of payments in one run go in several batches, two runs overlapping: each deposit is
+/// credited once, the running balances on the ledger are those of one credit after another, and
+/// a second payment for a deposit already paid is flagged for staff, not credited.
+#[tokio::test]
+async fn hundreds_of_payments_are_credited_once_each_in_batches() {
+    let app = TestApp::spawn().await;
+    let (mut buyers, mut purposes) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        let (buyer, created) = deposit(&app, "10.00").await;
+        purposes.push(created["requisites"]["purpose"].as_str().unwrap().to_string());
+        for _ in 1..150 {
+            let body = json!({ "user_id": buyer, "amount": "10.00" });
+            let (code, created) = send(app.as_user(buyer, Method::POST, "/api/payments/").json(&body)).await;
+            assert_eq!(code, StatusCode::CREATED, "{created}");
+            purposes.push(created["requisites"]["purpose"].as_str().unwrap().to_string());
+        }
+        buyers.push(buyer);
+    }
+    let mut paid = Vec::new();
+    for purpose in &purposes {
+        paid.push(transfer(&app, "10.00", purpose).await);
+    }
+    let again = transfer(&app, "10.00", &purposes[0]).await;
+
+    let (a, b) = tokio::join!(reconcile(&app.pool, app.bank.as_ref()), reconcile(&app.pool, app.bank.as_ref()));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.identified + b.identified, 450, "{a:?} {b:?}");
+    let last = reconcile(&app.pool, app.bank.as_ref()).await.unwrap();
+    assert_eq!(last.identified, 0, "{last:?}");
+    assert_eq!(credits(&app).await, 450);
+    // Of the two payments for the first deposit, whichever came up first is credited.
+    let twice: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT payment_id, status, reason FROM bank_incoming WHERE payment_id IN ($1, $2) ORDER BY status",
+    )
+    .bind(&paid[0])
+    .bind(&again)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(twice.len(), 2, "{twice:?}");
+    assert_eq!((twice[0].1.as_str(), twice[1].1.as_str()), ("identified", "unmatched"), "{twice:?}");
+    assert!(twice[1].2.contains("succeeded"), "{twice:?}");
+    let twice = &twice[1].0;
+    for buyer in buyers {
+        assert_eq!(balance(&app, buyer).await, dec("1500.00"));
+        let afters: Vec<rust_decimal::Decimal> = sqlx::query_scalar(
+            "SELECT e.balance_after FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
+             WHERE a.kind = 'user_balance' AND a.user_id = $1 ORDER BY e.id",
+        )
+        .bind(buyer)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        let expected: Vec<rust_decimal::Decimal> = (1..=150).map(|n| rust_decimal::Decimal::new(n * 1000, 2)).collect();
+        assert_eq!(afters, expected, "one credit after another");
+    }
+    app.assert_ledger_consistent().await;
+    // The doctor finds the books and the bank agree, and names the one payment for staff.
+    let findings = workflows::doctor::examine(&app.pool, Some(app.bank.as_ref())).await.unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert!(format!("{findings:?}").contains(twice.as_str()), "{findings:#?}");
+}

@@ -12,6 +12,23 @@ pub async fn enqueue(conn: &mut PgConnection, job: &Job, run_at: Option<DateTime
     insert(conn, job, &job.task_id(), run_at).await
 }
 
+/// Writes many jobs into the outbox in one statement, to run now; as [`enqueue`] for each.
+pub async fn enqueue_all(conn: &mut PgConnection, jobs: &[Job]) -> sqlx::Result<()> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO outbox (queue, task_id, payload, run_at) SELECT q, t, p, now() FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS j(q, t, p)
+         ON CONFLICT ON CONSTRAINT outbox_task_id_key DO NOTHING",
+    )
+    .bind(jobs.iter().map(Job::queue).collect::<Vec<_>>())
+    .bind(jobs.iter().map(Job::task_id).collect::<Vec<_>>())
+    .bind(jobs.iter().map(|job| serde_json::to_value(job).expect("jobs serialize")).collect::<Vec<_>>())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Queues a retry of `job` under its own task id (see [`crate::jobs::retry_task_id`]: the failed
 /// run's id is spent in the queue), to run at `run_at`, its back-off. A failed run handled twice
 /// still queues one retry.

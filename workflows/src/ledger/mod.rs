@@ -10,7 +10,7 @@ mod post;
 
 pub use account::Account;
 pub use history::{BalanceSummary, TransactionFilter, UserTransaction, balance_of, summary_of, transactions_of};
-pub use post::{Leg, Movement, Posted, post};
+pub use post::{Leg, Movement, Posted, post, post_all};
 
 /// What users see a movement as (the original product's transaction types).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

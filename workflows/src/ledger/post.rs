@@ -3,7 +3,9 @@
 use super::{Account, TransactionType};
 use crate::error::{DomainError, DomainResult};
 use crate::money::Money;
+use crate::transition::StateName;
 use sqlx::PgConnection;
+use std::collections::HashMap;
 
 /// One side of a movement: a signed amount on an account.
 #[derive(Debug, Clone, Copy)]
@@ -99,28 +101,61 @@ impl Posted {
 /// so its entries commit together and the balance check at commit sees all of them. Refuses if
 /// any account but the bank mirror would go below zero.
 pub async fn post(conn: &mut PgConnection, movement: &Movement) -> DomainResult<Posted> {
-    movement.validate()?;
+    let posted = post_all(conn, std::slice::from_ref(movement)).await?;
+    Ok(posted[0])
+}
+
+/// Posts many movements at once, all or none, with a fixed number of statements whatever their
+/// count (a reconciliation credits hundreds of deposits per transaction). Each movement keeps its
+/// own key, entries and running `balance_after`s, exactly as if posted one after the other in
+/// order; one that would overdraw an account refuses the whole batch.
+pub async fn post_all(conn: &mut PgConnection, movements: &[Movement]) -> DomainResult<Vec<Posted>> {
+    let mut keys = std::collections::HashSet::new();
+    for movement in movements {
+        movement.validate()?;
+        if !keys.insert(movement.idempotency_key.as_str()) {
+            return Err(DomainError::invalid("idempotency_key", "one batch names the same key twice"));
+        }
+    }
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    let posted = post_entries(&mut tx, movement).await?;
+    let posted = insert_transactions(&mut tx, movements).await?;
+    let new: Vec<(i64, &Movement)> = posted
+        .iter()
+        .zip(movements)
+        .filter_map(|(p, m)| match p {
+            Posted::New(id) => Some((*id, m)),
+            Posted::AlreadyPosted(_) => None,
+        })
+        .collect();
+    if !new.is_empty() {
+        insert_entries(&mut tx, &new).await?;
+    }
     tx.commit().await?;
     Ok(posted)
 }
 
-async fn post_entries(conn: &mut PgConnection, movement: &Movement) -> DomainResult<Posted> {
-    let inserted: Option<i64> = sqlx::query_scalar(
+/// One `ledger_transactions` row per movement, or the row a retry finds under its key.
+async fn insert_transactions(conn: &mut PgConnection, movements: &[Movement]) -> DomainResult<Vec<Posted>> {
+    let inserted: Vec<(String, i64)> = sqlx::query_as(
         "INSERT INTO ledger_transactions (idempotency_key, transaction_type, procurement_id, payment_id, description)
-         VALUES ($1, $2, $3, $4, $5)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[])
          ON CONFLICT ON CONSTRAINT ledger_transactions_idempotency_key DO NOTHING
-         RETURNING id",
+         RETURNING idempotency_key, id",
     )
-    .bind(&movement.idempotency_key)
-    .bind(movement.kind)
-    .bind(movement.procurement_id)
-    .bind(movement.payment_id)
-    .bind(&movement.description)
-    .fetch_optional(&mut *conn)
+    .bind(movements.iter().map(|m| m.idempotency_key.as_str()).collect::<Vec<_>>())
+    .bind(movements.iter().map(|m| m.kind.as_str()).collect::<Vec<_>>())
+    .bind(movements.iter().map(|m| m.procurement_id).collect::<Vec<_>>())
+    .bind(movements.iter().map(|m| m.payment_id).collect::<Vec<_>>())
+    .bind(movements.iter().map(|m| m.description.as_str()).collect::<Vec<_>>())
+    .fetch_all(&mut *conn)
     .await?;
-    let Some(transaction_id) = inserted else {
+    let inserted: HashMap<String, i64> = inserted.into_iter().collect();
+    let mut posted = Vec::with_capacity(movements.len());
+    for movement in movements {
+        if let Some(id) = inserted.get(&movement.idempotency_key) {
+            posted.push(Posted::New(*id));
+            continue;
+        }
         let existing: i64 = sqlx::query_scalar("SELECT id FROM ledger_transactions WHERE idempotency_key = $1")
             .bind(&movement.idempotency_key)
             .fetch_one(&mut *conn)
@@ -131,21 +166,95 @@ async fn post_entries(conn: &mut PgConnection, movement: &Movement) -> DomainRes
                 "this idempotency key was already used for a different money movement",
             ));
         }
-        return Ok(Posted::AlreadyPosted(existing));
-    };
-
-    // Lock accounts in one global order so two movements never wait on each other in a cycle.
-    let mut legs = movement.legs.clone();
-    legs.sort_by_key(|l| l.account);
-    for leg in &legs {
-        apply_leg(conn, transaction_id, leg).await.map_err(|e| match e {
-            DomainError::InsufficientFunds { .. } => {
-                DomainError::InsufficientFunds { message: format!("{:?} cannot pay {}", leg.account, -leg.amount) }
-            }
-            other => other,
-        })?;
+        posted.push(Posted::AlreadyPosted(existing));
     }
-    Ok(Posted::New(transaction_id))
+    Ok(posted)
+}
+
+/// The entries of newly posted movements and the accounts' new balances.
+async fn insert_entries(conn: &mut PgConnection, new: &[(i64, &Movement)]) -> DomainResult<()> {
+    let mut accounts: Vec<Account> = new.iter().flat_map(|(_, m)| m.legs.iter().map(|l| l.account)).collect();
+    accounts.sort();
+    accounts.dedup();
+    let mut balances = lock_accounts(conn, &accounts).await?;
+
+    let (mut entry_tx, mut entry_account, mut entry_amount, mut entry_after) = (vec![], vec![], vec![], vec![]);
+    for (transaction_id, movement) in new {
+        for leg in &movement.legs {
+            let (account_id, balance) = balances.get_mut(&leg.account).expect("every leg's account is locked");
+            *balance = balance.checked_add(leg.amount).ok_or_else(|| DomainError::invalid("amount", "too large"))?;
+            if leg.account != Account::BankClearing && balance.kopecks() < 0 {
+                return Err(DomainError::InsufficientFunds {
+                    message: format!("{:?} cannot pay {}", leg.account, -leg.amount),
+                });
+            }
+            entry_tx.push(*transaction_id);
+            entry_account.push(*account_id);
+            entry_amount.push(leg.amount.kopecks());
+            entry_after.push(balance.kopecks());
+        }
+    }
+    sqlx::query(
+        "INSERT INTO ledger_entries (transaction_id, account_id, amount, balance_after)
+         SELECT t, a, k / 100.0, b / 100.0 FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS e(t, a, k, b)",
+    )
+    .bind(&entry_tx)
+    .bind(&entry_account)
+    .bind(&entry_amount)
+    .bind(&entry_after)
+    .execute(&mut *conn)
+    .await?;
+    let (ids, finals): (Vec<i64>, Vec<i64>) = balances.values().map(|(id, balance)| (*id, balance.kopecks())).unzip();
+    sqlx::query(
+        "UPDATE ledger_accounts a SET balance = d.b / 100.0
+         FROM unnest($1::bigint[], $2::bigint[]) AS d(id, b) WHERE a.id = d.id",
+    )
+    .bind(&ids)
+    .bind(&finals)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Locks `accounts` (sorted: one global order, so two posts never wait on each other in a
+/// cycle), opening those used for the first time; their ids and balances.
+async fn lock_accounts(conn: &mut PgConnection, accounts: &[Account]) -> DomainResult<HashMap<Account, (i64, Money)>> {
+    let kinds: Vec<&str> = accounts.iter().map(|a| a.kind()).collect();
+    let users: Vec<Option<i64>> = accounts.iter().map(|a| a.user_id()).collect();
+    let procurements: Vec<Option<i64>> = accounts.iter().map(|a| a.procurement_id()).collect();
+    for _ in 0..2 {
+        // FOR UPDATE sits above the sort, so rows are locked in the order given.
+        let rows: Vec<(i64, i64, Money)> = sqlx::query_as(
+            "SELECT d.ord, a.id, a.balance
+             FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS d(kind, user_id, procurement_id, ord)
+             JOIN ledger_accounts a ON a.kind = d.kind AND COALESCE(a.user_id, 0) = COALESCE(d.user_id, 0)
+                                   AND COALESCE(a.procurement_id, 0) = COALESCE(d.procurement_id, 0)
+             ORDER BY d.ord FOR UPDATE OF a",
+        )
+        .bind(&kinds)
+        .bind(&users)
+        .bind(&procurements)
+        .fetch_all(&mut *conn)
+        .await?;
+        if rows.len() == accounts.len() {
+            return Ok(rows
+                .into_iter()
+                .map(|(ord, id, balance)| (accounts[ord as usize - 1], (id, balance)))
+                .collect());
+        }
+        // First movement on some of these accounts: open them, then lock again.
+        sqlx::query(
+            "INSERT INTO ledger_accounts (kind, user_id, procurement_id)
+             SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
+             ON CONFLICT ON CONSTRAINT ledger_accounts_owner_key DO NOTHING",
+        )
+        .bind(&kinds)
+        .bind(&users)
+        .bind(&procurements)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Err(DomainError::Database(sqlx::Error::RowNotFound))
 }
 
 /// Whether posted transaction `id` moved exactly `movement`'s legs (a retry), rather than
@@ -172,40 +281,4 @@ async fn same_movement(conn: &mut PgConnection, id: i64, movement: &Movement) ->
     posted.sort();
     asked.sort();
     Ok(posted == asked)
-}
-
-async fn apply_leg(conn: &mut PgConnection, transaction_id: i64, leg: &Leg) -> DomainResult<()> {
-    let account = leg.account;
-    for _ in 0..2 {
-        let applied = sqlx::query(
-            "WITH account AS (
-                UPDATE ledger_accounts SET balance = balance + $4
-                WHERE kind = $1 AND COALESCE(user_id, 0) = COALESCE($2, 0)
-                  AND COALESCE(procurement_id, 0) = COALESCE($3, 0)
-                RETURNING id, balance)
-             INSERT INTO ledger_entries (transaction_id, account_id, amount, balance_after)
-             SELECT $5, id, $4, balance FROM account",
-        )
-        .bind(account.kind())
-        .bind(account.user_id())
-        .bind(account.procurement_id())
-        .bind(leg.amount)
-        .bind(transaction_id)
-        .execute(&mut *conn)
-        .await?;
-        if applied.rows_affected() == 1 {
-            return Ok(());
-        }
-        // First movement on this account: open it, then apply again.
-        sqlx::query(
-            "INSERT INTO ledger_accounts (kind, user_id, procurement_id) VALUES ($1, $2, $3)
-             ON CONFLICT ON CONSTRAINT ledger_accounts_owner_key DO NOTHING",
-        )
-        .bind(account.kind())
-        .bind(account.user_id())
-        .bind(account.procurement_id())
-        .execute(&mut *conn)
-        .await?;
-    }
-    Err(DomainError::Database(sqlx::Error::RowNotFound))
 }

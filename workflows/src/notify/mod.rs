@@ -8,7 +8,9 @@ pub use delivery::{Courier, Delivery, deliver};
 pub use templates::{Lang, render};
 
 use crate::error::{DomainError, DomainResult};
+use crate::jobs::Job;
 use sqlx::PgConnection;
+use std::collections::HashMap;
 
 /// What a notification is about, as stored (`notifications.notification_type`).
 #[derive(Debug, Clone, Copy)]
@@ -45,26 +47,44 @@ pub struct Notice<'a> {
 /// Renders `notice` in the user's language, stores it and queues its delivery, all in the
 /// caller's transaction; returns whether it was new.
 pub async fn notify(conn: &mut PgConnection, notice: Notice<'_>) -> DomainResult<bool> {
-    let language: Option<String> = sqlx::query_scalar("SELECT language_code FROM users WHERE id = $1")
-        .bind(notice.user_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let language = language.ok_or_else(|| DomainError::not_found("user", notice.user_id))?;
-    let (title, message) = render(Lang::from_code(&language), notice.template, &notice.data)
-        .map_err(|e| DomainError::invalid("template", format!("{}: {e}", notice.template)))?;
-    let inserted: Option<i64> = sqlx::query_scalar(
+    Ok(notify_all(conn, std::slice::from_ref(&notice)).await? == 1)
+}
+
+/// [`notify`] for many notices with a fixed number of statements; returns how many were new.
+pub async fn notify_all(conn: &mut PgConnection, notices: &[Notice<'_>]) -> DomainResult<usize> {
+    let mut users: Vec<i64> = notices.iter().map(|n| n.user_id).collect();
+    users.sort_unstable();
+    users.dedup();
+    let languages: HashMap<i64, String> =
+        sqlx::query_as::<_, (i64, String)>("SELECT id, language_code FROM users WHERE id = ANY($1)")
+            .bind(&users)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+    let (mut titles, mut messages) = (Vec::with_capacity(notices.len()), Vec::with_capacity(notices.len()));
+    for notice in notices {
+        let language = languages.get(&notice.user_id).ok_or_else(|| DomainError::not_found("user", notice.user_id))?;
+        let (title, message) = render(Lang::from_code(language), notice.template, &notice.data)
+            .map_err(|e| DomainError::invalid("template", format!("{}: {e}", notice.template)))?;
+        titles.push(title.chars().take(200).collect::<String>());
+        messages.push(message);
+    }
+    let inserted: Vec<i64> = sqlx::query_scalar(
         "INSERT INTO notifications (user_id, notification_type, title, message, procurement_id, dedupe_key)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])
+         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
     )
-    .bind(notice.user_id)
-    .bind(notice.kind.as_str())
-    .bind(title.chars().take(200).collect::<String>())
-    .bind(message)
-    .bind(notice.procurement_id)
-    .bind(&notice.dedupe_key)
-    .fetch_optional(&mut *conn)
+    .bind(notices.iter().map(|n| n.user_id).collect::<Vec<_>>())
+    .bind(notices.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>())
+    .bind(&titles)
+    .bind(&messages)
+    .bind(notices.iter().map(|n| n.procurement_id).collect::<Vec<_>>())
+    .bind(notices.iter().map(|n| n.dedupe_key.as_str()).collect::<Vec<_>>())
+    .fetch_all(&mut *conn)
     .await?;
-    let Some(notification_id) = inserted else { return Ok(false) };
-    crate::outbox::enqueue(conn, &crate::jobs::Job::DeliverNotification { notification_id }, None).await?;
-    Ok(true)
+    let deliveries: Vec<Job> =
+        inserted.iter().map(|&notification_id| Job::DeliverNotification { notification_id }).collect();
+    crate::outbox::enqueue_all(conn, &deliveries).await?;
+    Ok(inserted.len())
 }

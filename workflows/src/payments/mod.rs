@@ -8,6 +8,7 @@
 
 mod accounts;
 mod deposit;
+mod matching;
 mod model;
 pub mod operations;
 mod platform;
