@@ -414,3 +414,48 @@ async fn completing_while_buyers_pay_captures_exactly_what_was_paid() {
     assert_eq!(totals(&app, id).await, ((captured, paid), (captured, i64::from(paid))));
     app.assert_ledger_consistent().await;
 }
+
+/// Batched postings that open and credit the same new accounts at once, each listing them in its
+/// own order, all go through: accounts are locked and opened in one global order (a deadlock
+/// here once stopped reconciliation), and every balance ends the sum of what was posted.
+#[tokio::test]
+async fn batched_postings_opening_the_same_accounts_at_once_never_deadlock() {
+    use workflows::ledger::{Account, Movement, TransactionType, post_all};
+    let _heavy = HEAVY.lock().await;
+    let app = TestApp::spawn().await;
+    let users = register_many(&app, "buyer", 200).await;
+    const BATCHES: usize = 8;
+    const ROUNDS: usize = 4;
+    for round in 0..ROUNDS {
+        let posts = (0..BATCHES).map(|batch| {
+            let pool = app.pool.clone();
+            let mut order = users.clone();
+            order.rotate_left(batch * 5);
+            if batch % 2 == 1 {
+                order.reverse();
+            }
+            async move {
+                let movements: Vec<Movement> = order
+                    .iter()
+                    .map(|&user| {
+                        Movement::transfer(
+                            format!("test:batch:{round}:{batch}:{user}"),
+                            TransactionType::Bonus,
+                            Account::BankClearing,
+                            Account::UserBalance(user),
+                            workflows::Money::from_kopecks(100),
+                        )
+                    })
+                    .collect();
+                post_all(&mut *pool.acquire().await.unwrap(), &movements).await
+            }
+        });
+        for posted in join_all(posts).await {
+            assert_eq!(posted.expect("no deadlock, no refusal").len(), users.len());
+        }
+    }
+    for &user in &users {
+        assert_eq!(balance(&app, user).await, Decimal::from((BATCHES * ROUNDS) as i64));
+    }
+    app.assert_ledger_consistent().await;
+}

@@ -5,7 +5,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::money::Money;
 use crate::transition::StateName;
 use sqlx::PgConnection;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One side of a movement: a signed amount on an account.
 #[derive(Debug, Clone, Copy)]
@@ -173,25 +173,29 @@ async fn insert_transactions(conn: &mut PgConnection, movements: &[Movement]) ->
 
 /// The entries of newly posted movements and the accounts' new balances.
 async fn insert_entries(conn: &mut PgConnection, new: &[(i64, &Movement)]) -> DomainResult<()> {
-    let mut accounts: Vec<Account> = new.iter().flat_map(|(_, m)| m.legs.iter().map(|l| l.account)).collect();
-    accounts.sort();
-    accounts.dedup();
-    let mut balances = lock_accounts(conn, &accounts).await?;
-
+    let mut deltas: BTreeMap<Account, i64> = BTreeMap::new();
+    for leg in new.iter().flat_map(|(_, m)| &m.legs) {
+        *deltas.entry(leg.account).or_default() += leg.amount.kopecks();
+    }
+    let accounts = apply_deltas(conn, &deltas).await?;
+    // Replay the legs from each account's balance before this batch, for every entry's
+    // `balance_after` and to refuse a batch that overdraws an account at any point.
+    let mut running: HashMap<Account, i64> =
+        accounts.iter().map(|(account, (_, balance))| (*account, balance - deltas[account])).collect();
     let (mut entry_tx, mut entry_account, mut entry_amount, mut entry_after) = (vec![], vec![], vec![], vec![]);
     for (transaction_id, movement) in new {
         for leg in &movement.legs {
-            let (account_id, balance) = balances.get_mut(&leg.account).expect("every leg's account is locked");
-            *balance = balance.checked_add(leg.amount).ok_or_else(|| DomainError::invalid("amount", "too large"))?;
-            if leg.account != Account::BankClearing && balance.kopecks() < 0 {
+            let balance = running.get_mut(&leg.account).expect("every leg's account is applied");
+            *balance += leg.amount.kopecks();
+            if leg.account != Account::BankClearing && *balance < 0 {
                 return Err(DomainError::InsufficientFunds {
                     message: format!("{:?} cannot pay {}", leg.account, -leg.amount),
                 });
             }
             entry_tx.push(*transaction_id);
-            entry_account.push(*account_id);
+            entry_account.push(accounts[&leg.account].0);
             entry_amount.push(leg.amount.kopecks());
-            entry_after.push(balance.kopecks());
+            entry_after.push(*balance);
         }
     }
     sqlx::query(
@@ -204,57 +208,59 @@ async fn insert_entries(conn: &mut PgConnection, new: &[(i64, &Movement)]) -> Do
     .bind(&entry_after)
     .execute(&mut *conn)
     .await?;
-    let (ids, finals): (Vec<i64>, Vec<i64>) = balances.values().map(|(id, balance)| (*id, balance.kopecks())).unzip();
-    sqlx::query(
-        "UPDATE ledger_accounts a SET balance = d.b / 100.0
-         FROM unnest($1::bigint[], $2::bigint[]) AS d(id, b) WHERE a.id = d.id",
-    )
-    .bind(&ids)
-    .bind(&finals)
-    .execute(&mut *conn)
-    .await?;
     Ok(())
 }
 
-/// Locks `accounts` (sorted: one global order, so two posts never wait on each other in a
-/// cycle), opening those used for the first time; their ids and balances.
-async fn lock_accounts(conn: &mut PgConnection, accounts: &[Account]) -> DomainResult<HashMap<Account, (i64, Money)>> {
+/// An account's owner (kind, user, procurement), id and balance, as the update returns them.
+type AccountRow = (String, Option<i64>, Option<i64>, i64, Money);
+
+/// Adds each account's delta (kopecks) to its balance, opening accounts used for the first
+/// time; their ids and new balances in kopecks. The upsert first locks (or creates) every row in
+/// the accounts' global order (the map is sorted): two posts never wait on each other in a
+/// cycle, whichever accounts either had to open.
+async fn apply_deltas(
+    conn: &mut PgConnection,
+    deltas: &BTreeMap<Account, i64>,
+) -> DomainResult<HashMap<Account, (i64, i64)>> {
+    let accounts: Vec<Account> = deltas.keys().copied().collect();
     let kinds: Vec<&str> = accounts.iter().map(|a| a.kind()).collect();
     let users: Vec<Option<i64>> = accounts.iter().map(|a| a.user_id()).collect();
     let procurements: Vec<Option<i64>> = accounts.iter().map(|a| a.procurement_id()).collect();
-    for _ in 0..2 {
-        // FOR UPDATE sits above the sort, so rows are locked in the order given.
-        let rows: Vec<(i64, i64, Money)> = sqlx::query_as(
-            "SELECT d.ord, a.id, a.balance
-             FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS d(kind, user_id, procurement_id, ord)
-             JOIN ledger_accounts a ON a.kind = d.kind AND COALESCE(a.user_id, 0) = COALESCE(d.user_id, 0)
-                                   AND COALESCE(a.procurement_id, 0) = COALESCE(d.procurement_id, 0)
-             ORDER BY d.ord FOR UPDATE OF a",
-        )
-        .bind(&kinds)
-        .bind(&users)
-        .bind(&procurements)
-        .fetch_all(&mut *conn)
-        .await?;
-        if rows.len() == accounts.len() {
-            return Ok(rows
-                .into_iter()
-                .map(|(ord, id, balance)| (accounts[ord as usize - 1], (id, balance)))
-                .collect());
-        }
-        // First movement on some of these accounts: open them, then lock again.
-        sqlx::query(
-            "INSERT INTO ledger_accounts (kind, user_id, procurement_id)
-             SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
-             ON CONFLICT ON CONSTRAINT ledger_accounts_owner_key DO NOTHING",
-        )
-        .bind(&kinds)
-        .bind(&users)
-        .bind(&procurements)
-        .execute(&mut *conn)
-        .await?;
+    // `DO UPDATE … WHERE false` locks an existing row without writing a new version of it.
+    sqlx::query(
+        "INSERT INTO ledger_accounts AS a (kind, user_id, procurement_id)
+         SELECT kind, user_id, procurement_id
+         FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS d(kind, user_id, procurement_id, ord)
+         ORDER BY ord
+         ON CONFLICT ON CONSTRAINT ledger_accounts_owner_key DO UPDATE SET balance = a.balance WHERE false",
+    )
+    .bind(&kinds)
+    .bind(&users)
+    .bind(&procurements)
+    .execute(&mut *conn)
+    .await?;
+    let rows: Vec<AccountRow> = sqlx::query_as(
+        "UPDATE ledger_accounts a SET balance = a.balance + d.k / 100.0
+         FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS d(kind, user_id, procurement_id, k)
+         WHERE a.kind = d.kind AND COALESCE(a.user_id, 0) = COALESCE(d.user_id, 0)
+           AND COALESCE(a.procurement_id, 0) = COALESCE(d.procurement_id, 0)
+         RETURNING a.kind, a.user_id, a.procurement_id, a.id, a.balance",
+    )
+    .bind(&kinds)
+    .bind(&users)
+    .bind(&procurements)
+    .bind(deltas.values().copied().collect::<Vec<_>>())
+    .fetch_all(&mut *conn)
+    .await?;
+    let by_owner: HashMap<(&str, Option<i64>, Option<i64>), Account> =
+        accounts.iter().map(|a| ((a.kind(), a.user_id(), a.procurement_id()), *a)).collect();
+    let mut applied = HashMap::with_capacity(rows.len());
+    for (kind, user, procurement, id, balance) in rows {
+        let account =
+            by_owner.get(&(kind.as_str(), user, procurement)).ok_or(DomainError::Database(sqlx::Error::RowNotFound))?;
+        applied.insert(*account, (id, balance.kopecks()));
     }
-    Err(DomainError::Database(sqlx::Error::RowNotFound))
+    Ok(applied)
 }
 
 /// Whether posted transaction `id` moved exactly `movement`'s legs (a retry), rather than
