@@ -447,7 +447,7 @@ async fn batched_postings_opening_the_same_accounts_at_once_never_deadlock() {
                         )
                     })
                     .collect();
-                post_all(&mut *pool.acquire().await.unwrap(), &movements).await
+                post_all(&mut pool.acquire().await.unwrap(), &movements).await
             }
         });
         for posted in join_all(posts).await {
