@@ -3,9 +3,8 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use rsa::pkcs1::DecodeRsaPrivateKey;
+use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding};
-use rsa::sha2::Sha256;
 use rsa::{PrivateKey, PublicKey};
 use sha1::{Digest, Sha1};
 
@@ -96,16 +95,20 @@ pub fn thumbprint_of(key: &PublicKey) -> String {
 }
 
 /// Checks `sign-data` values against the platform's public key (the bank's side of [`Signer`]).
+/// Checked with `ring` too: the sandbox bank shares the machine with the platform it serves.
 #[derive(Clone)]
 pub struct Verifier {
     key: PublicKey,
+    /// The key as PKCS#1 DER, what `ring` verifies with.
+    pkcs1: std::sync::Arc<Vec<u8>>,
 }
 
 impl Verifier {
     pub fn from_public_key_pem(pem: &str) -> Result<Self, KeyError> {
         let key =
             PublicKey::from_public_key_pem(pem).map_err(|e| KeyError(format!("not an RSA public key PEM: {e}")))?;
-        Ok(Self { key })
+        let pkcs1 = key.to_pkcs1_der().map_err(|e| KeyError(e.to_string()))?.into_vec();
+        Ok(Self { key, pkcs1: std::sync::Arc::new(pkcs1) })
     }
 
     pub fn thumbprint(&self) -> String {
@@ -117,7 +120,9 @@ impl Verifier {
         let Ok(signature) = STANDARD.decode(sign_data.trim()) else {
             return false;
         };
-        self.key.pkcs1v15_verify::<Sha256>(body, &signature).is_ok()
+        ring::signature::UnparsedPublicKey::new(&ring::signature::RSA_PKCS1_2048_8192_SHA256, self.pkcs1.as_slice())
+            .verify(body, &signature)
+            .is_ok()
     }
 }
 
