@@ -78,14 +78,8 @@ pub async fn run(
 ) -> Result<JobsReport, BoxDynError> {
     let conn = storage::connect(redis_url).await?;
     let queue = format!("gbbench:{}:{kind}", uuid::Uuid::new_v4().simple());
-    let config = apalis_redis::Config::default()
-        .queue(&queue)
-        .batch_size(batch)
-        .heartbeat_interval(storage::HEARTBEAT)
-        .missed_heartbeats(storage::MISSED_HEARTBEATS)
-        // As in production: without it apalis-core 1.0 never acknowledges a finished task.
-        .persist_results(true)
-        .emit_events(false);
+    // Exactly what production queues run with.
+    let config = storage::config(queue.clone(), batch);
     let backend: apalis_redis::RedisStorage<BenchJob> =
         apalis_redis::RedisStorage::new(conn.clone()).with_config(config);
     let tally = Tally {

@@ -32,17 +32,32 @@ pub async fn connect(url: &str) -> Result<ConnectionManager, redis::RedisError> 
 /// `namespace` prefixes every key (`groupbuy:payments`), so several installations (or test runs)
 /// can share one Redis.
 pub fn storage(conn: ConnectionManager, namespace: &str, queue: Queue, batch_size: usize) -> RedisStorage<Job> {
-    RedisStorage::new(conn).with_config(
-        Config::default()
-            .queue(format!("{namespace}:{}", queue.name()))
-            .batch_size(batch_size)
-            .heartbeat_interval(HEARTBEAT)
-            .missed_heartbeats(MISSED_HEARTBEATS)
-            // Must stay on: in apalis-core 1.0 this flag also decides whether a finished task is
-            // acknowledged at all (`should_ack`). Off, every task stays "running" forever and is
-            // re-run as an orphan when its worker goes away.
-            .persist_results(true)
-            // A PUBLISH per finished task to a channel nobody here listens to: off.
-            .emit_events(false),
-    )
+    RedisStorage::new(conn).with_config(config(format!("{namespace}:{}", queue.name()), batch_size))
+}
+
+/// The configuration of every queue's storage (the jobs benchmark uses it too, so it measures
+/// what production runs).
+pub fn config(queue: String, batch_size: usize) -> Config {
+    Config::default()
+        .queue(queue)
+        .batch_size(batch_size)
+        .heartbeat_interval(HEARTBEAT)
+        .missed_heartbeats(MISSED_HEARTBEATS)
+        // Must stay on: in apalis-core 1.0 this flag also decides whether a finished task is
+        // acknowledged at all (`should_ack`). Off, every task stays "running" forever and is
+        // re-run as an orphan when its worker goes away.
+        .persist_results(true)
+        // Off: a "lease" per task costs a scan of the whole waiting list. With it on, apalis
+        // sends a Lock event for every task it starts, and apalis-redis's `acquire_leases.lua`
+        // runs `LREM {queue}:active 1 id` for each, although `fetch_next.lua` took the id off
+        // that list already: every start walked the full backlog (0.8 ms at 25,000 waiting),
+        // inside Redis, one task after another, which capped all workers together at about
+        // 6,000 jobs/s. The lease only writes `status Running, locked_by, locked_at` into the
+        // task's meta hash, which nothing reads (heartbeat renewal needs apalis's
+        // `task-tracking` feature, not enabled). What keeps a task safe is the worker's
+        // inflight set, which the fetch fills either way: acknowledgements remove from it, and
+        // a worker silent for `MISSED_HEARTBEATS` has it put back on the queue.
+        .lock_tasks(false)
+        // A PUBLISH per finished task to a channel nobody here listens to: off.
+        .emit_events(false)
 }
