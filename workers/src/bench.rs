@@ -79,9 +79,7 @@ pub async fn run(
     let conn = storage::connect(redis_url).await?;
     let queue = format!("gbbench:{}:{kind}", uuid::Uuid::new_v4().simple());
     // Exactly what production queues run with.
-    let config = storage::config(queue.clone(), batch);
-    let backend: apalis_redis::RedisStorage<BenchJob> =
-        apalis_redis::RedisStorage::new(conn.clone()).with_config(config);
+    let backend: storage::Storage<BenchJob> = storage::named_storage(conn.clone(), queue.clone(), batch);
     let tally = Tally {
         done: Arc::new(AtomicUsize::new(0)),
         starts: Arc::new(Mutex::new(Histogram::new_with_bounds(1, 600_000_000, 3)?)),
