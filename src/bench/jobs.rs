@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use workers::bench::{self, JobsReport};
 use workers::courier::RedisCourier;
+use workers::pool::PoolConfig;
 use workflows::jobs::{Job, JobContext};
 
 #[derive(clap::Args)]
@@ -19,13 +20,13 @@ pub struct JobsBenchArgs {
     /// Jobs each worker runs at once (and fetches per poll).
     #[arg(long, default_value_t = 100)]
     pub concurrency: usize,
-    /// Jobs a worker fetches per poll (apalis' `batch_size`; its default is 10). Above about
-    /// 1,000 apalis-redis's fetch script fails ("too many results to unpack") on real payloads.
-    #[arg(long, default_value_t = 500)]
-    pub batch: usize,
-    /// How often an idle worker polls Redis, in milliseconds.
-    #[arg(long, default_value_t = 10)]
-    pub poll_ms: u64,
+    /// Jobs a worker fetches at once (apalis' `batch_size`). Default: what production workers
+    /// fetch, as many as they run at once (`--concurrency`).
+    #[arg(long)]
+    pub batch: Option<usize>,
+    /// How often an idle worker polls Redis, in milliseconds. Default: production's interval.
+    #[arg(long)]
+    pub poll_ms: Option<u64>,
     /// `noop` jobs, and/or `lifecycle` jobs (the real deadline handler on the database's active
     /// procurements, which finds their deadlines ahead and changes nothing).
     #[arg(long, value_delimiter = ',', default_value = "noop,lifecycle")]
@@ -43,7 +44,8 @@ async fn jobs_context(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result
 
 pub async fn run(settings: &Settings, args: JobsBenchArgs) -> anyhow::Result<()> {
     let mut reports: Vec<JobsReport> = Vec::new();
-    let poll = Duration::from_millis(args.poll_ms.max(1));
+    let poll = args.poll_ms.map_or(PoolConfig::default().poll_interval, |ms| Duration::from_millis(ms.max(1)));
+    let batch = args.batch.unwrap_or_else(|| workers::pool::fetch_batch(args.concurrency));
     for kind in &args.kinds {
         for &workers in &args.workers {
             let report = match kind.as_str() {
@@ -54,7 +56,7 @@ pub async fn run(settings: &Settings, args: JobsBenchArgs) -> anyhow::Result<()>
                         args.jobs,
                         workers,
                         args.concurrency,
-                        args.batch,
+                        batch,
                         poll,
                         None,
                         |_| None,
@@ -75,9 +77,6 @@ pub async fn run(settings: &Settings, args: JobsBenchArgs) -> anyhow::Result<()>
                     }
                     let job =
                         move |i: usize| Some(Job::DeadlineReached { procurement_id: ids[i % ids.len()], deadline: 0 });
-                    // Real jobs take longer, so acknowledgements pile up; apalis-redis's ack script
-                    // fails past a few thousand at once, so fetch no more than run at a time.
-                    let batch = args.batch.min(args.concurrency);
                     bench::run(
                         &settings.redis_url,
                         "lifecycle",
@@ -98,21 +97,25 @@ pub async fn run(settings: &Settings, args: JobsBenchArgs) -> anyhow::Result<()>
             reports.push(report);
         }
     }
-    println!("| kind | jobs | workers × concurrency (batch) | enqueue | total | jobs/s | start p50 | start p99 |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| kind | jobs | workers × concurrency (batch, idle poll) | enqueue | total | jobs/s | start p50 | start p99 | most held by a worker |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in &reports {
         println!(
-            "| {} | {} | {} × {} ({}) | {:.2} s | {:.2} s | {:.0} | {:.1} ms | {:.1} ms |",
+            "| {} | {} | {} × {} ({}, {} ms) | {:.2} s | {:.2} s | {:.0} | {:.1} ms | {:.1} ms | {} |",
             r.kind,
             r.jobs,
             r.workers,
             r.concurrency,
             r.batch,
+            poll.as_millis(),
             r.enqueue.as_secs_f64(),
             r.total.as_secs_f64(),
             r.jobs_per_sec(),
             r.start_p50.as_secs_f64() * 1e3,
-            r.start_p99.as_secs_f64() * 1e3
+            r.start_p99.as_secs_f64() * 1e3,
+            r.peak_held
         );
     }
     Ok(())

@@ -195,3 +195,44 @@ async fn a_job_that_cannot_succeed_is_dead_lettered_and_a_retry_runs_it_again() 
     runtime.await.unwrap().expect("pools stop cleanly");
     app.assert_ledger_consistent().await;
 }
+
+/// apalis-redis puts every pushed task in the scheduled set first, and its fetch moves all the
+/// due ones to the waiting list in one Lua `unpack`, which takes at most 7,999 values. A burst
+/// bigger than that between two fetches used to fail every fetch from then on, so the queue
+/// stopped for good; the storage's connection moves them in chunks first.
+#[tokio::test]
+async fn a_burst_of_ten_thousand_tasks_between_two_fetches_all_run() {
+    use apalis::prelude::*;
+    const BURST: usize = 10_000;
+    let conn = workers::storage::connect(REDIS_URL).await.unwrap();
+    let queue = format!("{}:burst", namespace());
+    let mut storage: workers::storage::Storage<u32> = workers::storage::named_storage(conn.clone(), queue.clone(), 100);
+    storage.push_bulk((0..BURST as u32).collect()).await.unwrap();
+    let mut redis = conn.clone();
+    let scheduled: usize = redis::AsyncCommands::zcard(&mut redis, format!("{queue}:scheduled")).await.unwrap();
+    assert_eq!(scheduled, BURST, "pushed tasks wait in the scheduled set until a fetch");
+
+    async fn noop(_: u32) -> Result<(), BoxDynError> {
+        Ok(())
+    }
+    let worker = WorkerBuilder::new(format!("burst-{}", uuid::Uuid::new_v4().simple()))
+        .backend(storage.clone().poll_with_interval(PoolConfig::default().poll_interval))
+        .concurrency(100)
+        .build(noop);
+    let running = tokio::spawn(worker.run());
+    let deadline = tokio::time::Instant::now() + LIMIT;
+    loop {
+        let done: usize = redis::AsyncCommands::scard(&mut redis, format!("{queue}:done")).await.unwrap();
+        if done == BURST {
+            break;
+        }
+        if running.is_finished() {
+            panic!("the worker stopped after {done} tasks: {:?}", running.await);
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{done} of {BURST} tasks acknowledged in {LIMIT:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    running.abort();
+    let keys: Vec<String> = redis::AsyncCommands::keys(&mut redis, format!("{queue}:*")).await.unwrap();
+    let _: () = redis::AsyncCommands::del(&mut redis, keys).await.unwrap();
+}

@@ -23,6 +23,9 @@ pub struct JobsReport {
     pub total: Duration,
     pub start_p50: Duration,
     pub start_p99: Duration,
+    /// The most tasks one worker held at once (its inflight set in Redis: fetched and not yet
+    /// acknowledged), sampled every few milliseconds.
+    pub peak_held: usize,
 }
 
 impl JobsReport {
@@ -78,16 +81,8 @@ pub async fn run(
 ) -> Result<JobsReport, BoxDynError> {
     let conn = storage::connect(redis_url).await?;
     let queue = format!("gbbench:{}:{kind}", uuid::Uuid::new_v4().simple());
-    let config = apalis_redis::Config::default()
-        .queue(&queue)
-        .batch_size(batch)
-        .heartbeat_interval(storage::HEARTBEAT)
-        .missed_heartbeats(storage::MISSED_HEARTBEATS)
-        // As in production: without it apalis-core 1.0 never acknowledges a finished task.
-        .persist_results(true)
-        .emit_events(false);
-    let backend: apalis_redis::RedisStorage<BenchJob> =
-        apalis_redis::RedisStorage::new(conn.clone()).with_config(config);
+    // Exactly what production queues run with.
+    let backend: storage::Storage<BenchJob> = storage::named_storage(conn.clone(), queue.clone(), batch);
     let tally = Tally {
         done: Arc::new(AtomicUsize::new(0)),
         starts: Arc::new(Mutex::new(Histogram::new_with_bounds(1, 600_000_000, 3)?)),
@@ -121,7 +116,9 @@ pub async fn run(
     let enqueue = started.elapsed();
     // Finished means acknowledged in Redis (in the done set), not merely run: acks are batched.
     let mut redis = conn.clone();
+    let mut peak_held = 0;
     loop {
+        peak_held = peak_held.max(most_held(&mut redis, &queue).await?);
         let acked: usize = if tally.done.load(Ordering::Relaxed) < jobs_n {
             0
         } else {
@@ -154,5 +151,17 @@ pub async fn run(
         total,
         start_p50: Duration::from_micros(starts.value_at_quantile(0.50)),
         start_p99: Duration::from_micros(starts.value_at_quantile(0.99)),
+        peak_held,
     })
+}
+
+/// The size of the largest inflight set among `queue`'s workers.
+async fn most_held(redis: &mut apalis_redis::ConnectionManager, queue: &str) -> redis::RedisResult<usize> {
+    use redis::AsyncCommands;
+    let workers: Vec<String> = redis.zrange(format!("{queue}:workers"), 0, -1).await?;
+    let mut most = 0;
+    for worker in workers {
+        most = most.max(redis.scard(format!("{queue}:inflight:{worker}")).await?);
+    }
+    Ok(most)
 }

@@ -33,6 +33,14 @@ impl Default for PoolConfig {
     }
 }
 
+/// How many tasks a worker takes from Redis per fetch: as many as it runs at once. It asks for
+/// the next batch when the last one has been handed out, so it holds at most this many waiting
+/// plus `concurrency` running (or finished and not yet acknowledged), all of which go back to the
+/// queue if it dies.
+pub fn fetch_batch(concurrency: usize) -> usize {
+    concurrency.max(1)
+}
+
 /// The worker's name must be new for every incarnation: apalis-redis refuses a name it saw
 /// alive within the heartbeat window, and two live workers sharing one hide each other's orphans.
 fn worker_name(queue: Queue, restarts: usize) -> String {
@@ -145,7 +153,7 @@ pub async fn run(
 ) -> Result<(), MonitorError> {
     let mut monitor = Monitor::new();
     for queue in config.queues.iter().copied() {
-        let backend = storage::storage(conn.clone(), &config.namespace, queue, config.concurrency.max(1));
+        let backend = storage::storage(conn.clone(), &config.namespace, queue, fetch_batch(config.concurrency));
         let ctx = Context { jobs: jobs.clone(), queue, max_attempts: config.max_attempts, metrics: metrics.clone() };
         let (concurrency, poll) = (config.concurrency, config.poll_interval);
         monitor = monitor.register(move |restarts| {

@@ -9,7 +9,7 @@ use crate::Queue;
 use crate::storage;
 use apalis::prelude::{TaskBuilder, TaskId, TaskSink};
 use apalis_core::task::metadata::MetadataStore;
-use apalis_redis::{ConnectionManager, RedisStorage};
+use apalis_redis::ConnectionManager;
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -18,7 +18,7 @@ use workflows::outbox;
 
 pub struct Relay {
     pool: PgPool,
-    queues: HashMap<&'static str, RedisStorage<Job>>,
+    queues: HashMap<&'static str, storage::Storage<Job>>,
     batch: i64,
 }
 
