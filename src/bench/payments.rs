@@ -128,6 +128,8 @@ pub async fn run(settings: &Settings, args: PaymentsBenchArgs) -> anyhow::Result
     let capture_time = started.elapsed();
     let _ = stop_tx.send(());
     runtime.await?.context("worker runtime")?;
+    // Leave nothing behind in Redis.
+    workers::storage::forget(&mut workers::storage::connect(&settings.redis_url).await?, &namespace).await?;
     let organizer_balance = workflows::ledger::balance_of(&mut *pool.acquire().await?, organizer).await?;
     let findings = workflows::doctor::examine(&pool, Some(bank.as_ref())).await?;
     for finding in &findings {

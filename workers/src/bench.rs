@@ -134,10 +134,7 @@ pub async fn run(
     }
     let total = started.elapsed();
     // Leave nothing behind in Redis.
-    let keys: Vec<String> = redis::AsyncCommands::keys(&mut redis, format!("{queue}:*")).await?;
-    if !keys.is_empty() {
-        let _: () = redis::AsyncCommands::del(&mut redis, keys).await?;
-    }
+    storage::forget(&mut redis, &queue).await?;
     let _ = stop_tx.send(());
     let _ = monitor.await;
     let starts = tally.starts.lock().map_err(|_| "histogram poisoned")?;

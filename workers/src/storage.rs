@@ -37,6 +37,16 @@ pub fn storage(conn: ConnectionManager, namespace: &str, queue: Queue, batch_siz
     named_storage(conn, format!("{namespace}:{}", queue.name()), batch_size)
 }
 
+/// Deletes every key under `prefix` (`{prefix}:*`): what a benchmark's scratch namespace or queue
+/// leaves behind. Returns how many went.
+pub async fn forget(conn: &mut ConnectionManager, prefix: &str) -> Result<usize, redis::RedisError> {
+    let keys: Vec<String> = redis::AsyncCommands::keys(conn, format!("{prefix}:*")).await?;
+    for chunk in keys.chunks(1000) {
+        let _: () = redis::AsyncCommands::del(conn, chunk).await?;
+    }
+    Ok(keys.len())
+}
+
 /// A queue's storage, talking through a [`QueueConnection`].
 pub type Storage<T> = RedisStorage<T, QueueConnection>;
 
