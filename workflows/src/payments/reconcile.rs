@@ -102,7 +102,8 @@ async fn settle_batch(pool: &PgPool, bank: &dyn Bank, ids: &[String]) -> Settled
 }
 
 /// The bank's unidentified incoming payments and our unfinished claims, less those settled
-/// (flagged for staff or returned) already.
+/// already: credited (the bank's list can lag behind its identification), flagged for staff or
+/// returned. Asking the bank about those again would only cost signed requests.
 async fn candidates(pool: &PgPool, bank: &dyn Bank) -> Result<Vec<String>, JobError> {
     let mut ids = bank.list_incoming_payments(true).await?;
     let unfinished: Vec<String> =
@@ -111,7 +112,7 @@ async fn candidates(pool: &PgPool, bank: &dyn Bank) -> Result<Vec<String>, JobEr
     ids.sort();
     ids.dedup();
     let settled: Vec<String> = sqlx::query_scalar(
-        "SELECT payment_id FROM bank_incoming WHERE payment_id = ANY($1) AND status IN ('unmatched', 'returned')",
+        "SELECT payment_id FROM bank_incoming WHERE payment_id = ANY($1) AND status IN ('identified', 'unmatched', 'returned')",
     )
     .bind(&ids)
     .fetch_all(pool)
