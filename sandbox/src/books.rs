@@ -5,6 +5,7 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use workflows::Money;
 use workflows::bank::cyclops::deals::DealWire;
+use workflows::bank::cyclops::ledger_lists::VirtualTransactionWire;
 use workflows::bank::cyclops::payments::{Party, PaymentWire};
 use workflows::bank::cyclops::payouts::RefundVirtualAccountParams;
 use workflows::bank::cyclops::wire::{RpcError, codes};
@@ -25,6 +26,8 @@ pub struct VirtualAccount {
     pub beneficiary_id: String,
     pub cash: Money,
     pub blocked_cash: Money,
+    /// When it was opened, so listings come in opening order.
+    pub opened_at: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +60,8 @@ pub struct Books {
     #[serde(skip)]
     pub payouts: HashMap<String, PayoutRecord>,
     pub qrcodes: HashMap<String, QrCode>,
+    /// Every movement on a virtual account, in order: (account, movement).
+    pub journal: Vec<(String, VirtualTransactionWire)>,
 }
 
 pub type Answer<T> = Result<T, RpcError>;

@@ -23,6 +23,7 @@ pub enum Fault {
 /// ```json
 /// {"method": "get_payment", "fault": "timeout", "times": 2, "delay_ms": 30000}
 /// {"method": "identification_payment", "fault": "lost_response"}
+/// {"method": "transfer_between_virtual_accounts", "fault": "no_response"}
 /// {"method": "create_deal", "fault": "http_500"}
 /// {"method": "execute_deal", "fault": {"error": 4415, "message": "Insufficient funds"}}
 /// ```
@@ -42,7 +43,7 @@ pub struct FaultSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum FaultKind {
-    /// `timeout`, `lost_response` or `http_500`.
+    /// `timeout`, `lost_response`, `no_response` (carried out, never answered) or `http_500`.
     Named(String),
     Error {
         error: i64,
@@ -61,6 +62,10 @@ impl FaultSpec {
         Ok(match &self.fault {
             FaultKind::Named(name) if name == "timeout" => Fault::Timeout { delay },
             FaultKind::Named(name) if name == "lost_response" => Fault::LostResponse { delay },
+            // A day is "never" for any client: it gives up long before.
+            FaultKind::Named(name) if name == "no_response" => {
+                Fault::LostResponse { delay: Duration::from_secs(86_400) }
+            }
             FaultKind::Named(name) if name == "http_500" => Fault::Http500,
             FaultKind::Named(name) => return Err(format!("unknown fault {name:?}")),
             FaultKind::Error { error, message } => {

@@ -111,7 +111,7 @@ pub async fn run(settings: &Settings, args: PaymentsBenchArgs) -> anyhow::Result
     procurement::change_status(&pool, procurement, ProcurementStatus::Completed, Actor::System, Utc::now()).await?;
     loop {
         let (open, captured): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT count(*) FROM bank_operations WHERE status = 'pending'),
+            "SELECT (SELECT count(*) FROM bank_operations WHERE status IN ('pending', 'sending')),
                     (SELECT count(*) FROM fanouts WHERE procurement_id = $1 AND completed_at IS NOT NULL)",
         )
         .bind(procurement)

@@ -5,7 +5,8 @@
 //! had captured or refunded. Bank: every virtual account holds what our records say moved
 //! through it (identified deposits in, transfers and payouts out), every credited deposit is
 //! identified at the bank for its amount, and nothing waits on staff (money matching no deposit,
-//! a bank operation whose outcome is unknown, one pending too long).
+//! a bank operation parked because the bank could not say whether it happened, a transfer the
+//! bank refused after the ledger moved, one pending or in doubt too long).
 
 use crate::bank::Bank;
 use crate::money::Money;
@@ -144,7 +145,10 @@ async fn against_bank(pool: &PgPool, bank: &dyn Bank) -> Result<Vec<Finding>, sq
         "SELECT 'unmatched incoming payment ' || payment_id, reason, amount, '' FROM bank_incoming WHERE status = 'unmatched'
          UNION ALL
          SELECT 'bank operation ' || key, status, amount, error FROM bank_operations
-         WHERE status = 'unknown' OR (status = 'pending' AND created_at < now() - interval '10 minutes')",
+         WHERE status = 'unknown'
+            OR (status = 'failed' AND kind = 'transfer')
+            OR (status = 'pending' AND created_at < now() - interval '10 minutes')
+            OR (status = 'sending' AND sending_at < now() - interval '10 minutes')",
     )
     .fetch_all(pool)
     .await?;

@@ -4,6 +4,7 @@ use crate::books::{
     Answer, Beneficiary, Books, PayoutRecord, VirtualAccount, fail, invalid, new_payment_id, now, party,
 };
 use crate::config::SandboxConfig;
+use crate::methods::journal::Cause;
 use serde_json::{Value, json};
 use workflows::bank::cyclops::accounts::{
     CreateBeneficiaryParams, CreateBeneficiaryUlParams, CreateVirtualAccountParams, VirtualAccountParams,
@@ -61,6 +62,7 @@ impl Books {
             beneficiary_id: p.beneficiary_id,
             cash: Default::default(),
             blocked_cash: Default::default(),
+            opened_at: now(),
         };
         self.virtual_accounts.insert(code.clone(), account);
         Ok(json!({"virtual_account": code}))
@@ -80,14 +82,23 @@ impl Books {
         Ok(json!({ "virtual_account": wire }))
     }
 
+    /// Like Tochka's, a transfer takes no idempotency key: the same call twice moves the money twice.
     pub fn transfer_between_virtual_accounts(&mut self, p: TransferParams) -> Answer<Value> {
         self.account(&p.to_virtual_account)?;
         self.check_funds([(p.from_virtual_account.as_str(), p.amount)])?;
-        let from = self.account(&p.from_virtual_account)?;
-        from.cash = sub(from.cash, p.amount);
         let to = self.account(&p.to_virtual_account)?;
         to.cash = to.cash.checked_add(p.amount).ok_or_else(|| RpcError::new(codes::INVALID_REQUEST, "too large"))?;
-        Ok(json!({"transfer_id": uuid::Uuid::new_v4().to_string()}))
+        let from = self.account(&p.from_virtual_account)?;
+        from.cash = sub(from.cash, p.amount);
+        let transfer_id = uuid::Uuid::new_v4().to_string();
+        let cause = |counterparty: &str| Cause {
+            transfer_id: Some(transfer_id.clone()),
+            counterparty: Some(counterparty.into()),
+            ..Cause::default()
+        };
+        self.journal(&p.from_virtual_account, p.amount, "cash_write_off", cause(&p.to_virtual_account));
+        self.journal(&p.to_virtual_account, p.amount, "cash_add", cause(&p.from_virtual_account));
+        Ok(json!({ "transfer_id": transfer_id }))
     }
 
     /// A payout to bank details. The same `ext_key` with the same request answers the first
@@ -126,6 +137,8 @@ impl Books {
             recipient: Some(party(&r.account, &r.bank_code, &r.name, Some(&r.inn))),
         };
         let payment_id = self.record_payment(payment);
+        let cause = Cause { payment_id: Some(payment_id.clone()), ..Cause::default() };
+        self.journal(&p.virtual_account, r.amount, "cash_write_off", cause);
         if let Some(key) = p.ext_key.clone() {
             self.payouts.insert(key, PayoutRecord { params: p, payment_id: payment_id.clone() });
         }

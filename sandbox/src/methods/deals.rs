@@ -4,6 +4,7 @@
 use super::accounts::sub;
 use crate::books::{Answer, Books, fail, invalid, new_payment_id, now, party, positive, sum};
 use crate::config::SandboxConfig;
+use crate::methods::journal::Cause;
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use workflows::bank::cyclops::deals::{
@@ -27,6 +28,9 @@ impl Books {
                 account.blocked_cash.checked_add(payer.amount).expect("within the cash it came from");
         }
         let id = uuid::Uuid::new_v4().to_string();
+        for payer in &p.payers {
+            self.journal(&payer.virtual_account, payer.amount, "block_add_from_cash", deal_cause(&id));
+        }
         let deal = DealWire {
             id: id.clone(),
             ext_key: p.ext_key.clone(),
@@ -70,6 +74,7 @@ impl Books {
         for payer in &deal.payers {
             let account = self.account(&payer.virtual_account)?;
             account.blocked_cash = sub(account.blocked_cash, payer.amount);
+            self.journal(&payer.virtual_account, payer.amount, "block_write_off", deal_cause(&deal.id));
         }
         let mut paid = Vec::new();
         for recipient in &deal.recipients {
@@ -121,6 +126,7 @@ impl Books {
             let account = self.account(&payer.virtual_account)?;
             account.blocked_cash = sub(account.blocked_cash, payer.amount);
             account.cash = account.cash.checked_add(payer.amount).expect("it was cash before");
+            self.journal(&payer.virtual_account, payer.amount, "cash_add_from_block", deal_cause(&deal.id));
         }
         let stored = self.deal(&p.deal_id)?;
         stored.status = "rejected".into();
@@ -180,4 +186,8 @@ fn validate_deal(p: &CreateDealParams) -> Answer<()> {
 
 fn recipient_field(recipient: &DealRecipientWire, field: &str) -> Option<String> {
     recipient.requisites.as_ref()?.get(field)?.as_str().map(str::to_owned)
+}
+
+fn deal_cause(deal_id: &str) -> Cause {
+    Cause { deal_id: Some(deal_id.into()), ..Cause::default() }
 }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod deals;
+pub mod journal;
 pub mod payments;
 mod sbp;
 
@@ -30,6 +31,8 @@ pub fn dispatch(bank: &SandboxBank, service: Service, method: &str, params: Valu
         (Service::CyclopsV2, "transfer_between_virtual_accounts") => {
             b.transfer_between_virtual_accounts(parse(params)?)
         }
+        (Service::CyclopsV2, "list_virtual_transaction") => b.list_virtual_transaction(parse(params)?),
+        (Service::CyclopsV2, "list_virtual_account") => b.list_virtual_account(parse(params)?),
         (Service::CyclopsV2, "refund_virtual_account") => b.refund_virtual_account(config, parse(params)?),
         (Service::CyclopsV2, "list_payments") => b.list_payments(parse(params)?),
         (Service::CyclopsV2, "get_payment") => b.get_payment(parse(params)?),

@@ -2,6 +2,7 @@
 
 use crate::books::{Answer, Books, fail, invalid, new_payment_id, now, party, positive, sum};
 use crate::config::SandboxConfig;
+use crate::methods::journal::Cause;
 use serde_json::{Value, json};
 use workflows::Money;
 use workflows::bank::cyclops::payments::{
@@ -114,6 +115,8 @@ impl Books {
                 .ok_or_else(|| RpcError::new(codes::INVALID_REQUEST, "too large"))?;
             balances
                 .push(json!({"code": account.code, "cash": workflows::bank::cyclops::rubles::to_rubles(account.cash)}));
+            let cause = Cause { payment_id: Some(p.payment_id.clone()), ..Cause::default() };
+            self.journal(&owner.virtual_account, owner.amount, "cash_add", cause);
         }
         let stored = self.payment(&p.payment_id)?;
         stored.identify = true;

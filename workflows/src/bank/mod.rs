@@ -16,9 +16,12 @@ pub use error::{BankError, BankResult};
 pub use types::{
     AccountAmount, BankRequisites, Deal, DealRecipient, DealRecipientState, IncomingPayment, LegalEntityBeneficiary,
     NewBeneficiary, NewDeal, Payout, PersonBeneficiary, RecipientPayout, SbpQrCode, VirtualAccountBalance,
+    VirtualTransaction,
 };
 
 use crate::Money;
+use chrono::{DateTime, Utc};
+use std::time::Duration;
 
 /// Tochka's Cyclops as the platform uses it. Object safe: held as `Arc<dyn Bank>`.
 #[async_trait::async_trait]
@@ -47,7 +50,29 @@ pub trait Bank: Send + Sync {
     /// Sends an unidentified payment back to its payer (money we cannot attribute is never kept).
     async fn refund_payment(&self, payment_id: &str) -> BankResult<()>;
 
-    async fn transfer_between_virtual_accounts(&self, from: &str, to: &str, amount: Money) -> BankResult<()>;
+    /// Moves money between two virtual accounts of the nominal account; returns the bank's id of
+    /// the transfer when its answer names one. The method takes no idempotency key: a repeat
+    /// moves the money again.
+    async fn transfer_between_virtual_accounts(
+        &self,
+        from: &str,
+        to: &str,
+        amount: Money,
+    ) -> BankResult<Option<String>>;
+
+    /// The movements of money on a virtual account on and after the day of `since` (every page).
+    async fn list_virtual_transactions(
+        &self,
+        virtual_account: &str,
+        since: DateTime<Utc>,
+    ) -> BankResult<Vec<VirtualTransaction>>;
+
+    /// The codes of a beneficiary's virtual accounts.
+    async fn list_virtual_accounts(&self, beneficiary_id: &str) -> BankResult<Vec<String>>;
+
+    /// How long after a request was sent the bank may still act on it: past this, a call whose
+    /// answer was lost and whose effect the bank does not show did not happen.
+    fn answer_window(&self) -> Duration;
 
     /// Creates a deal and blocks the payers' amounts; returns the deal id.
     async fn create_deal(&self, deal: &NewDeal) -> BankResult<String>;

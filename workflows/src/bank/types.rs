@@ -70,6 +70,24 @@ pub struct IncomingPayment {
     pub created_at: Option<DateTime<Utc>>,
 }
 
+/// One movement of money on a virtual account, as the bank lists it (everything but the amount
+/// may be missing: see `cyclops::ledger_lists`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VirtualTransaction {
+    pub id: String,
+    pub amount: Money,
+    pub incoming: bool,
+    /// `cash_add`, `cash_write_off`, `block_add`, … (open set).
+    pub operation_type: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    /// The transfer between virtual accounts this movement belongs to.
+    pub transfer_id: Option<String>,
+    /// The payment (incoming money or a payout) this movement belongs to.
+    pub payment_id: Option<String>,
+    /// The other virtual account of a transfer.
+    pub counterparty: Option<String>,
+}
+
 impl IncomingPayment {
     /// Only these types can still be identified; after ~30 minutes unidentified the bank retypes
     /// the payment to `incoming_unrecognized`, and then only `refund_payment` can return it.

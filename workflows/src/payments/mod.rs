@@ -7,6 +7,7 @@
 //! purpose, identifies it at the bank and credits the ledger, exactly once per bank payment.
 
 mod accounts;
+mod bank_lock;
 mod deposit;
 mod matching;
 mod model;

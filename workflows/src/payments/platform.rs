@@ -1,8 +1,9 @@
 //! The platform's own virtual account (where commission goes), opened when first needed.
 
+use super::bank_lock::{BankLock, LockSpace};
 use crate::bank::{Bank, LegalEntityBeneficiary, NewBeneficiary};
 use crate::jobs::JobError;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 /// The operator's legal details: `TOCHKA_PLATFORM_INN`, `TOCHKA_PLATFORM_KPP`,
 /// `TOCHKA_PLATFORM_NAME` (the defaults only suit the sandbox bank).
@@ -22,17 +23,17 @@ pub async fn platform_account(pool: &PgPool, bank: &dyn Bank) -> Result<String, 
     if let Some(va) = sqlx::query_scalar(KNOWN).fetch_optional(pool).await? {
         return Ok(va);
     }
-    let mut tx = pool.begin().await?;
-    sqlx::query("LOCK TABLE platform_bank_account IN EXCLUSIVE MODE").execute(&mut *tx).await?;
-    if let Some(va) = sqlx::query_scalar(KNOWN).fetch_optional(&mut *tx).await? {
-        return Ok(va);
-    }
-    let (beneficiary, va) = super::accounts::open_account(bank, &NewBeneficiary::LegalEntity(operator())).await?;
-    sqlx::query("INSERT INTO platform_bank_account (beneficiary_id, virtual_account) VALUES ($1, $2)")
-        .bind(&beneficiary)
-        .bind(&va)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(va)
+    BankLock::holding(pool, LockSpace::Opening, "platform", async |conn: &mut PgConnection| {
+        if let Some(va) = sqlx::query_scalar(KNOWN).fetch_optional(&mut *conn).await? {
+            return Ok(va);
+        }
+        let (beneficiary, va) = super::accounts::open_account(bank, &NewBeneficiary::LegalEntity(operator())).await?;
+        sqlx::query("INSERT INTO platform_bank_account (beneficiary_id, virtual_account) VALUES ($1, $2)")
+            .bind(&beneficiary)
+            .bind(&va)
+            .execute(&mut *conn)
+            .await?;
+        Ok(va)
+    })
+    .await
 }

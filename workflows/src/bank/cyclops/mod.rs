@@ -7,6 +7,7 @@
 pub mod accounts;
 mod client;
 pub mod deals;
+pub mod ledger_lists;
 pub mod payments;
 pub mod payouts;
 mod port;

@@ -5,7 +5,6 @@ use super::client::Service;
 use super::{CyclopsClient, rubles};
 use crate::Money;
 use crate::bank::{BankRequisites, BankResult, Payout};
-use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -14,6 +13,14 @@ pub struct TransferParams {
     pub to_virtual_account: String,
     #[serde(with = "rubles")]
     pub amount: Money,
+}
+
+/// The reference does not give the answer's shape; the sandbox names the transfer, and any other
+/// answer is accepted as "done, without an id".
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TransferResult {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -62,10 +69,11 @@ impl CyclopsClient {
         from: &str,
         to: &str,
         amount: Money,
-    ) -> BankResult<()> {
+    ) -> BankResult<Option<String>> {
         let params = TransferParams { from_virtual_account: from.into(), to_virtual_account: to.into(), amount };
-        let _: IgnoredAny = self.rpc.call(Service::CyclopsV2, "transfer_between_virtual_accounts", params).await?;
-        Ok(())
+        let done: TransferResult =
+            self.rpc.call(Service::CyclopsV2, "transfer_between_virtual_accounts", params).await?;
+        Ok(done.transfer_id)
     }
 
     pub(super) async fn refund_virtual_account(&self, payout: &Payout) -> BankResult<String> {

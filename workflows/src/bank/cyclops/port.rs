@@ -4,8 +4,10 @@ use super::CyclopsClient;
 use crate::Money;
 use crate::bank::{
     AccountAmount, Bank, BankResult, Deal, IncomingPayment, NewBeneficiary, NewDeal, Payout, SbpQrCode,
-    VirtualAccountBalance,
+    VirtualAccountBalance, VirtualTransaction,
 };
+use chrono::{DateTime, Utc};
+use std::time::Duration;
 
 #[async_trait::async_trait]
 impl Bank for CyclopsClient {
@@ -41,8 +43,30 @@ impl Bank for CyclopsClient {
         CyclopsClient::refund_payment(self, payment_id).await
     }
 
-    async fn transfer_between_virtual_accounts(&self, from: &str, to: &str, amount: Money) -> BankResult<()> {
+    async fn transfer_between_virtual_accounts(
+        &self,
+        from: &str,
+        to: &str,
+        amount: Money,
+    ) -> BankResult<Option<String>> {
         CyclopsClient::transfer_between_virtual_accounts(self, from, to, amount).await
+    }
+
+    async fn list_virtual_transactions(
+        &self,
+        virtual_account: &str,
+        since: DateTime<Utc>,
+    ) -> BankResult<Vec<VirtualTransaction>> {
+        CyclopsClient::list_virtual_transactions(self, virtual_account, since).await
+    }
+
+    async fn list_virtual_accounts(&self, beneficiary_id: &str) -> BankResult<Vec<String>> {
+        CyclopsClient::list_virtual_accounts(self, beneficiary_id).await
+    }
+
+    /// Three request timeouts: a request the client gave up on may still be queued at the bank.
+    fn answer_window(&self) -> Duration {
+        self.config().timeout * 3
     }
 
     async fn create_deal(&self, deal: &NewDeal) -> BankResult<String> {
