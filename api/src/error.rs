@@ -35,7 +35,8 @@ pub enum ApiError {
     Conflict(Json<ErrorBody>),
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
-    /// An outside service (the bank) cannot do its part right now; nothing changed.
+    /// An outside service (the bank, the job queues' Redis) cannot do its part right now;
+    /// nothing changed.
     #[oai(status = 503)]
     Unavailable(Json<ErrorBody>),
 }

@@ -66,13 +66,12 @@ async fn app_state(
             service_keys: Arc::new(settings.service_api_keys.clone()),
         },
         redis: Some(redis::Client::open(settings.redis_url.as_str())?),
-        queues: match workers::storage::connect(&settings.redis_url).await {
-            Ok(conn) => Some(Arc::new(workers::admin::RedisQueueAdmin::new(conn, settings.queue_namespace.clone()))),
-            Err(e) => {
-                tracing::warn!(error = %e, "Redis unreachable: job statistics unavailable until restart");
-                None
-            }
-        },
+        // Connects on first use and reconnects after: Redis down at start or restarted later
+        // makes job views answer 503 until it is back, not for the life of the process.
+        queues: Some(Arc::new(workers::admin::RedisQueueAdmin::new(
+            workers::storage::connect_for_reads(&settings.redis_url)?,
+            settings.queue_namespace.clone(),
+        ))),
         admin_ui_dir: Some(settings.admin_ui_dir.clone()),
         pay_into: super::bank::pay_into(settings, sandbox),
         bank: Some(bank),

@@ -14,6 +14,7 @@ mod jobs;
 mod lifecycle;
 mod payments;
 mod queues;
+mod redis_restart;
 mod safety_nets;
 mod scheduling;
 mod smoke;

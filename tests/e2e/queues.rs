@@ -58,57 +58,10 @@ async fn completion_captures_through_redis_worker_pools() {
     app.assert_ledger_consistent().await;
 }
 
-/// A Redis server of this test's own, on a free port, that the test can kill and restart.
-struct OwnRedis {
-    port: u16,
-    child: std::process::Child,
-}
-
-impl OwnRedis {
-    fn start(port: u16) -> Self {
-        let child = std::process::Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("redis-server on PATH");
-        Self { port, child }
-    }
-
-    fn free_port() -> u16 {
-        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    async fn wait_up(&self) {
-        let client = redis::Client::open(self.url()).unwrap();
-        eventually("redis to accept connections", LIMIT, || {
-            let client = client.clone();
-            async move { client.get_multiplexed_async_connection().await.is_ok() }
-        })
-        .await;
-    }
-
-    fn kill(&mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for OwnRedis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test]
 async fn work_committed_while_redis_is_down_is_relayed_once_it_returns() {
     let app = TestApp::spawn().await;
-    let mut redis = OwnRedis::start(OwnRedis::free_port());
-    redis.wait_up().await;
+    let mut redis = OwnRedis::start().await;
     let ns = namespace();
     let mut relay = Relay::new(app.pool.clone(), workers::storage::connect(&redis.url()).await.unwrap(), &ns);
 
@@ -123,8 +76,7 @@ async fn work_committed_while_redis_is_down_is_relayed_once_it_returns() {
     assert_eq!(unsent(&app).await, queued, "a failed push leaves every row queued");
 
     // Redis returns on the same port: the same relay reconnects and moves everything once.
-    let redis = OwnRedis::start(redis.port);
-    redis.wait_up().await;
+    redis.restart().await;
     let mut moved = None;
     for _ in 0..600 {
         if let Ok(n) = relay.relay_once().await {

@@ -139,7 +139,17 @@ async fn start_sandbox() -> (sandbox::SandboxServer, Arc<dyn workflows::bank::Ba
 }
 
 impl TestApp {
+    /// On the shared Redis; `/ready` does not check it.
     pub async fn spawn() -> Self {
+        Self::spawn_on(REDIS_URL, None).await
+    }
+
+    /// With the API's Redis (job views, `/metrics`, `/ready`) at `redis_url`: one the test owns.
+    pub async fn spawn_with_redis(redis_url: &str) -> Self {
+        Self::spawn_on(redis_url, Some(redis::Client::open(redis_url).unwrap())).await
+    }
+
+    async fn spawn_on(queues_url: &str, ready_checks: Option<redis::Client>) -> Self {
         let (pool, database_url) = fresh_database().await;
         let namespace = format!("gbtest:{}", uuid::Uuid::new_v4().simple());
         let (sandbox, bank) = start_sandbox().await;
@@ -149,9 +159,10 @@ impl TestApp {
                 jwt_secret: Arc::from(JWT_SECRET),
                 service_keys: Arc::new(HashSet::from([SERVICE_KEY.to_string()])),
             },
-            redis: None,
+            redis: ready_checks,
+            // The connection `groupbuy api` uses, so the tests see what production does.
             queues: Some(Arc::new(workers::admin::RedisQueueAdmin::new(
-                workers::storage::connect("redis://127.0.0.1:6379").await.expect("redis"),
+                workers::storage::connect_for_reads(queues_url).expect("redis url"),
                 namespace.clone(),
             ))),
             admin_ui_dir: None,
@@ -382,4 +393,68 @@ pub async fn queue_settled(conn: &redis::aio::ConnectionManager, ns: &str, queue
     let mut conn = conn.clone();
     let stats = workers::admin::stats(&mut conn, ns).await.unwrap();
     stats.iter().any(|s| s.queue == queue && s.done == done && s.running == 0)
+}
+
+/// A Redis server of the test's own, on a free port, that it can kill and restart (never the
+/// shared one: other tests use it at the same time). Append-only file in a directory of its
+/// own, synced on every write, so what was written survives a kill, as in production
+/// (compose.yaml runs Redis with AOF). Killed, and its directory removed, on drop.
+pub struct OwnRedis {
+    pub port: u16,
+    dir: std::path::PathBuf,
+    child: Option<std::process::Child>,
+}
+
+impl OwnRedis {
+    /// Started and answering.
+    pub async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = std::env::temp_dir().join(format!("gbtest-redis-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut redis = Self { port, dir, child: None };
+        redis.restart().await;
+        redis
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Kills it (SIGKILL, no goodbye to its clients) if running, and starts it again on the same
+    /// port from its append-only file; returns once it answers.
+    pub async fn restart(&mut self) {
+        self.kill();
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", ""])
+            .args(["--appendonly", "yes", "--appendfsync", "always", "--dir"])
+            .arg(&self.dir)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server on PATH");
+        self.child = Some(child);
+        let client = redis::Client::open(self.url()).unwrap();
+        // PING, not just a connection: Redis refuses commands while it loads its file.
+        eventually("redis to answer", std::time::Duration::from_secs(30), || {
+            let client = client.clone();
+            async move {
+                let Ok(mut conn) = client.get_multiplexed_async_connection().await else { return false };
+                redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok()
+            }
+        })
+        .await;
+    }
+
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }

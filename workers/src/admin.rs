@@ -122,11 +122,19 @@ pub async fn retry(
     task_id: &str,
 ) -> Result<String, RetryError> {
     let redis_err = |e: redis::RedisError| RetryError::Redis(e.to_string());
-    let is_dead: bool = conn.sismember(key(namespace, queue, "dead"), task_id).await.map_err(redis_err)?;
+    // Only these reads are tried again on a lost connection (the first command after a Redis
+    // restart fails so). The push below is not: each try makes a new task id, so repeating it
+    // after a connection broke mid-way could queue the job twice; that failure is reported and
+    // leaves the job dead, for staff to retry knowingly.
+    let (dead, data) = (&key(namespace, queue, "dead"), &key(namespace, queue, "data"));
+    let (is_dead, payload): (bool, Option<String>) = storage::read_retrying(conn, |mut conn| async move {
+        redis::pipe().sismember(dead, task_id).hget(data, task_id).query_async(&mut conn).await
+    })
+    .await
+    .map_err(redis_err)?;
     if !is_dead {
         return Err(RetryError::NotDead(task_id.into()));
     }
-    let payload: Option<String> = conn.hget(key(namespace, queue, "data"), task_id).await.map_err(redis_err)?;
     let job: Job =
         serde_json::from_str(payload.as_deref().unwrap_or("")).map_err(|e| RetryError::Unreadable(e.to_string()))?;
     let root = task_id.split('~').next().unwrap_or(task_id);
@@ -185,7 +193,8 @@ pub async fn vacuum(
     Ok(removed)
 }
 
-/// The staff view of the queues, for the API.
+/// The staff view of the queues, for the API, on a [`storage::connect_for_reads`] connection.
+/// Its reads survive a Redis restart ([`storage::read_retrying`]).
 pub struct RedisQueueAdmin {
     conn: ConnectionManager,
     namespace: String,
@@ -209,13 +218,20 @@ fn queue_named(name: &str) -> Result<Queue, QueueAdminError> {
 
 impl QueueAdmin for RedisQueueAdmin {
     fn stats(&self) -> AdminFuture<'_, Vec<QueueCounts>> {
-        Box::pin(async move { stats(&mut self.conn.clone(), &self.namespace).await.map_err(backend) })
+        Box::pin(async move {
+            storage::read_retrying(&self.conn, |mut conn| async move { stats(&mut conn, &self.namespace).await })
+                .await
+                .map_err(backend)
+        })
     }
 
     fn dead(&self, queue: String) -> AdminFuture<'_, Vec<DeadJobView>> {
-        Box::pin(
-            async move { dead(&mut self.conn.clone(), &self.namespace, queue_named(&queue)?).await.map_err(backend) },
-        )
+        Box::pin(async move {
+            let queue = queue_named(&queue)?;
+            storage::read_retrying(&self.conn, |mut conn| async move { dead(&mut conn, &self.namespace, queue).await })
+                .await
+                .map_err(backend)
+        })
     }
 
     fn retry(&self, queue: String, task_id: String) -> AdminFuture<'_, String> {

@@ -28,6 +28,44 @@ pub async fn connect(url: &str) -> Result<ConnectionManager, redis::RedisError> 
         .await
 }
 
+/// The API's connection, for staff reads and `/metrics`. Made lazily, so the API starts, and
+/// its queue views work as soon as Redis does, whether Redis is up at start or not; and quick
+/// to give up reconnecting (one retry, 2 s to connect), so a request with Redis down answers
+/// 503 within a few seconds instead of waiting out the minute of back-off a worker wants. Read
+/// through [`read_retrying`]: Redis restarting breaks this connection like any other.
+pub fn connect_for_reads(url: &str) -> Result<ConnectionManager, redis::RedisError> {
+    let config = ConnectionManagerConfig::new()
+        .set_response_timeout(Some(Duration::from_secs(5)))
+        .set_connection_timeout(Some(Duration::from_secs(2)))
+        .set_number_of_retries(1);
+    ConnectionManager::new_lazy_with_config(redis::Client::open(url)?, config)
+}
+
+/// Runs `read`, and when it failed because the connection is gone, runs it once more.
+///
+/// A [`ConnectionManager`] notices that Redis went away (a restart, a reset) only when a
+/// command sent on the dead socket fails ("broken pipe"); that failure starts a reconnect, and
+/// the next command waits for it. So without a second try the first request after every Redis
+/// restart fails although Redis is back. Once, not more: a second failure means Redis really is
+/// unreachable, and the caller should say so rather than wait.
+///
+/// "Gone" is what makes the manager reconnect: an I/O error, or an error after which it
+/// replaces the connection. Only for reads, or writes that are safe to repeat: a write whose
+/// connection broke may have taken effect anyway.
+pub async fn read_retrying<T, F, Fut>(conn: &ConnectionManager, mut read: F) -> redis::RedisResult<T>
+where
+    F: FnMut(ConnectionManager) -> Fut,
+    Fut: std::future::Future<Output = redis::RedisResult<T>>,
+{
+    match read(conn.clone()).await {
+        Err(e) if e.is_io_error() || e.is_unrecoverable_error() => {
+            tracing::warn!(error = %e, "Redis connection lost; reading once more on a new one");
+            read(conn.clone()).await
+        }
+        done => done,
+    }
+}
+
 /// The storage of one queue. Its name is set explicitly: the default (the Rust type path) would
 /// orphan the queue whenever the type moved.
 ///

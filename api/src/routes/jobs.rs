@@ -65,9 +65,10 @@ impl From<QueueAdminError> for ApiError {
         match e {
             QueueAdminError::UnknownQueue(_) => ApiError::bad_request(e.to_string(), "validation_error"),
             QueueAdminError::NotDead(_) => ApiError::not_found(e.to_string()),
+            // Redis unreachable (even after a reconnect) is a dependency down, not a bug here.
             QueueAdminError::Backend(_) => {
                 tracing::error!(error = %e, "queue backend");
-                ApiError::Internal(Json(crate::error::ErrorBody {
+                ApiError::Unavailable(Json(crate::error::ErrorBody {
                     error: "the job queues are unreachable".into(),
                     code: "queues_unavailable".into(),
                 }))
