@@ -12,7 +12,7 @@ const MAX_ATTEMPTS: usize = 4;
 
 /// `groupbuy worker` for the payments queue, as its own process.
 /// A `groupbuy worker` child that is killed when dropped, so a failing test leaves none behind.
-struct WorkerProcess(Child);
+pub(crate) struct WorkerProcess(Child);
 
 impl std::ops::Deref for WorkerProcess {
     type Target = Child;
@@ -36,11 +36,16 @@ impl Drop for WorkerProcess {
     }
 }
 
-fn worker(app: &TestApp, namespace: &str, failpoints: &str) -> WorkerProcess {
+pub(crate) fn worker(app: &TestApp, namespace: &str, failpoints: &str) -> WorkerProcess {
+    worker_on(app, REDIS_URL, namespace, failpoints)
+}
+
+/// A payments worker on the Redis at `redis_url`.
+pub(crate) fn worker_on(app: &TestApp, redis_url: &str, namespace: &str, failpoints: &str) -> WorkerProcess {
     let child = Command::new(env!("CARGO_BIN_EXE_groupbuy"))
         .args(["worker", "--queues", "payments", "--concurrency", "2"])
         .env("DATABASE_URL", &app.database_url)
-        .env("REDIS_URL", REDIS_URL)
+        .env("REDIS_URL", redis_url)
         .env("QUEUE_NAMESPACE", namespace)
         .env("JWT_SECRET", "unused-by-workers-but-required-to-skip-the-dev-secret")
         .env("GROUPBUY_FAILPOINTS", failpoints)
@@ -61,7 +66,7 @@ fn terminate(child: &mut Child) {
     child.wait().unwrap();
 }
 
-fn kill_9(child: &mut Child) {
+pub(crate) fn kill_9(child: &mut Child) {
     // Child::kill sends SIGKILL on Unix: no graceful shutdown, no acknowledgement.
     child.kill().unwrap();
     child.wait().unwrap();

@@ -4,6 +4,7 @@ mod support;
 
 mod auth;
 mod bad_input;
+mod bank_at_most_once;
 mod concurrency;
 mod contract_misc;
 mod contract_procurements;

@@ -9,12 +9,12 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use workflows::payments::reconcile::{Reconciled, reconcile};
 
-fn inn(n: u64) -> String {
+pub(crate) fn inn(n: u64) -> String {
     workflows::users::inn::with_check_digits(n)
 }
 
 /// A buyer with a pending deposit of `amount`; returns (buyer, the deposit as created).
-async fn deposit(app: &TestApp, amount: &str) -> (i64, Value) {
+pub(crate) async fn deposit(app: &TestApp, amount: &str) -> (i64, Value) {
     let buyer = app.register("buyer").await;
     let body = json!({ "user_id": buyer, "amount": amount, "inn": inn(7_700_000_000 + buyer as u64) });
     let (code, created) = send(app.as_user(buyer, Method::POST, "/api/payments/").json(&body)).await;
@@ -23,7 +23,7 @@ async fn deposit(app: &TestApp, amount: &str) -> (i64, Value) {
 }
 
 /// The buyer pays by bank transfer with the purpose they were given.
-async fn transfer(app: &TestApp, amount: &str, purpose: &str) -> String {
+pub(crate) async fn transfer(app: &TestApp, amount: &str, purpose: &str) -> String {
     let (code, body) =
         send(reqwest::Client::new().post(format!("{}/sandbox/incoming", app.sandbox.url())).json(&json!({
             "amount": amount, "purpose": purpose
@@ -40,7 +40,7 @@ async fn credits(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-async fn status_of(app: &TestApp, deposit: i64) -> String {
+pub(crate) async fn status_of(app: &TestApp, deposit: i64) -> String {
     let (code, body) = send(app.service(Method::GET, &format!("/api/payments/{deposit}/status/"))).await;
     assert_eq!(code, StatusCode::OK, "{body}");
     body["status"].as_str().unwrap().to_string()
@@ -196,7 +196,7 @@ fn payout_details() -> Value {
 
 /// A buyer who deposited `amount` through the bank (credited), in procurement `procurement`
 /// with a paid order of three units; returns (buyer, participant).
-async fn deposited_and_paid(app: &TestApp, procurement: i64, amount: &str) -> (i64, i64) {
+pub(crate) async fn deposited_and_paid(app: &TestApp, procurement: i64, amount: &str) -> (i64, i64) {
     let (buyer, created) = deposit(app, amount).await;
     transfer(app, amount, created["requisites"]["purpose"].as_str().unwrap()).await;
     assert_eq!(reconcile(&app.pool, app.bank.as_ref()).await.unwrap().identified, 1);
@@ -205,7 +205,7 @@ async fn deposited_and_paid(app: &TestApp, procurement: i64, amount: &str) -> (i
     (buyer, joined["id"].as_i64().unwrap())
 }
 
-async fn set_order_status(app: &TestApp, participant: i64, statuses: &[&str]) {
+pub(crate) async fn set_order_status(app: &TestApp, participant: i64, statuses: &[&str]) {
     for status in statuses {
         let path = format!("/api/procurements/participants/{participant}/update_status/");
         let (code, body) = send(app.service(Method::POST, &path).json(&json!({ "status": status }))).await;
@@ -213,12 +213,12 @@ async fn set_order_status(app: &TestApp, participant: i64, statuses: &[&str]) {
     }
 }
 
-async fn doctor_is_clean(app: &TestApp) {
+pub(crate) async fn doctor_is_clean(app: &TestApp) {
     let findings = workflows::doctor::examine(&app.pool, Some(app.bank.as_ref())).await.unwrap();
     assert!(findings.is_empty(), "doctor: {findings:#?}");
 }
 
-async fn withdraw(app: &TestApp, user: i64, amount: &str) -> i64 {
+pub(crate) async fn withdraw(app: &TestApp, user: i64, amount: &str) -> i64 {
     let body = json!({ "user_id": user, "amount": amount, "recipient": payout_details() });
     let (code, created) = send(app.as_user(user, Method::POST, "/api/payments/withdraw/").json(&body)).await;
     assert_eq!(code, StatusCode::CREATED, "{created}");

@@ -53,8 +53,12 @@ async fn template() -> &'static str {
                 .await
                 .unwrap();
             if !exists {
+                // Only what is hours old: other checkouts on this machine may be running tests
+                // from a template of their own right now.
                 let stale: Vec<String> = sqlx::query_scalar(
-                    "SELECT datname FROM pg_database WHERE datname LIKE 'gbtest\\_%' OR datname LIKE 'gbtpl\\_%'",
+                    "SELECT datname FROM pg_database
+                     WHERE (datname LIKE 'gbtest\\_%' OR datname LIKE 'gbtpl\\_%')
+                       AND (pg_stat_file('base/' || oid || '/PG_VERSION')).modification < now() - interval '3 hours'",
                 )
                 .fetch_all(&mut admin)
                 .await

@@ -121,6 +121,10 @@ async fn locked(conn: &mut PgConnection, bank: &dyn Bank, key: &str, to_va: Opti
         }
     }
     let to_va = to_va.map(str::to_string).or_else(|| op.to_va.clone());
+    if op.kind == "transfer" && to_va.is_none() {
+        // Only its own job opens the receiving account; this run may be settling it for another.
+        return Err(JobError::Retry(format!("transfer {key}: the receiving account is not open yet")));
+    }
     sqlx::query(
         "UPDATE bank_operations SET status = 'sending', sending_at = now(), sends = sends + 1,
                 to_va = COALESCE($2, to_va), updated_at = now()

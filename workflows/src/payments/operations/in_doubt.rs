@@ -91,6 +91,6 @@ fn could_be(t: &VirtualTransaction, op: &Operation, sent: DateTime<Utc>, account
         && t.amount == op.amount
         && t.operation_type.as_deref().is_none_or(|kind| kind == "cash_write_off")
         && t.created_at.is_none_or(|at| at >= sent - CLOCK_SKEW)
-        && t.counterparty.as_deref().is_none_or(|to| Some(to) == op.to_va.as_deref())
+        && t.counterparty.as_deref().is_none_or(|to| op.to_va.as_deref().is_none_or(|ours| ours == to))
         && !accounted.contains(&reference(t))
 }
