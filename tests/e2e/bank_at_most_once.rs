@@ -31,7 +31,7 @@ async fn completed_paid_through_the_bank(app: &TestApp) -> (i64, i64) {
 }
 
 /// The sandbox bank's books.
-async fn books(app: &TestApp) -> Value {
+pub(crate) async fn books(app: &TestApp) -> Value {
     let state: Value =
         reqwest::get(format!("{}/sandbox/state", app.sandbox.url())).await.unwrap().json().await.unwrap();
     state["books"].clone()
@@ -53,7 +53,7 @@ async fn write_offs(app: &TestApp, va: &str) -> Vec<(&'static str, Money)> {
         .collect()
 }
 
-async fn virtual_account(app: &TestApp, user: i64) -> String {
+pub(crate) async fn virtual_account(app: &TestApp, user: i64) -> String {
     sqlx::query_scalar("SELECT virtual_account FROM bank_accounts WHERE user_id = $1")
         .bind(user)
         .fetch_one(&app.pool)

@@ -42,8 +42,19 @@ pub(crate) fn worker(app: &TestApp, namespace: &str, failpoints: &str) -> Worker
 
 /// A payments worker on the Redis at `redis_url`.
 pub(crate) fn worker_on(app: &TestApp, redis_url: &str, namespace: &str, failpoints: &str) -> WorkerProcess {
+    worker_for(app, "payments", redis_url, namespace, failpoints)
+}
+
+/// A worker for `queues` (comma-separated) on the Redis at `redis_url`.
+pub(crate) fn worker_for(
+    app: &TestApp,
+    queues: &str,
+    redis_url: &str,
+    namespace: &str,
+    failpoints: &str,
+) -> WorkerProcess {
     let child = Command::new(env!("CARGO_BIN_EXE_groupbuy"))
-        .args(["worker", "--queues", "payments", "--concurrency", "2"])
+        .args(["worker", "--queues", queues, "--concurrency", "2"])
         .env("DATABASE_URL", &app.database_url)
         .env("REDIS_URL", redis_url)
         .env("QUEUE_NAMESPACE", namespace)

@@ -11,6 +11,7 @@ mod contract_procurements;
 mod contract_users;
 mod crash;
 mod fanout;
+mod fault_run;
 mod jobs;
 mod lifecycle;
 mod payments;
