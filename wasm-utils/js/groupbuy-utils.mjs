@@ -137,22 +137,32 @@ export function validate_procurement_form(title, description, city, target_amoun
 
 // ---------------------------------------------------------------- formatting
 
-function integerDigits(whole) {
-  return whole < 2 ** 53 ? String(whole) : BigInt(whole).toString();
+/**
+ * Whole roubles as digits and kopecks rounded half up on the number's decimal text (what
+ * String() prints), never through float arithmetic: 1.005 is 1 rouble 1 kopeck.
+ */
+function decimalRubles(abs) {
+  // from 2^53 on a double is an integer whose shortest text may end in zeros it does not have
+  if (abs >= 2 ** 53) return [BigInt(abs).toString(), 0];
+  const text = String(abs);
+  // String() uses an exponent only below 1e-6 here, which rounds to no kopecks
+  if (text.includes('e')) return ['0', 0];
+  const [whole, fraction = ''] = text.split('.');
+  const digit = (i) => (i < fraction.length ? fraction.charCodeAt(i) - 48 : 0);
+  let kopecks = digit(0) * 10 + digit(1) + (digit(2) >= 5 ? 1 : 0);
+  let rubles = Number(whole);
+  if (kopecks === 100) {
+    rubles += 1;
+    kopecks = 0;
+  }
+  return [String(rubles), kopecks];
 }
 
 export function format_currency(amount) {
   amount = +amount;
   if (!Number.isFinite(amount)) return '0' + RUBLE_SUFFIX;
-  const abs = Math.abs(amount);
-  let whole = Math.trunc(abs);
-  let kopecks = Math.round((abs - whole) * 100);
-  if (kopecks >= 100) {
-    whole += 1;
-    kopecks = 0;
-  }
-  let out = amount < 0 && (whole > 0 || kopecks > 0) ? '-' : '';
-  const digits = integerDigits(whole);
+  const [digits, kopecks] = decimalRubles(Math.abs(amount));
+  let out = amount < 0 && (digits !== '0' || kopecks > 0) ? '-' : '';
   for (let i = 0; i < digits.length; i++) {
     if (i > 0 && (digits.length - i) % 3 === 0) out += ' ';
     out += digits[i];
