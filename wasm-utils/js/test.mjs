@@ -185,6 +185,12 @@ same('aggregate_procurement_stats', ['[]'], {
   total_count: 0, active_count: 0, total_amount: 0, total_target: 0, overall_progress: 0, avg_participants: 0,
   cities: [], by_status: {}, formatted_total_amount: '0 ₽', formatted_total_target: '0 ₽',
 }, { json: true });
+// totals are summed in exact kopecks: 0.1 + 0.2 is 0.3, "1.005" counts as 1,01 ₽
+const CENTS = JSON.stringify([{ id: 1, title: 'a', current_amount: 0.1, target_amount: '1.005' },
+  { id: 2, title: 'b', current_amount: '0.2', target_amount: 1.005 }]);
+const cents = same('aggregate_procurement_stats', [CENTS], undefined, { json: true });
+assert.deepStrictEqual([cents.total_amount, cents.formatted_total_amount, cents.total_target, cents.formatted_total_target],
+  [0.3, '0,30 ₽', 2.02, '2,02 ₽']);
 const batch = same('batch_process_procurements', [SAMPLE], undefined, { json: true });
 assert.equal(batch[0].progress, 50);
 assert.equal(batch[0].days_left, 16);
@@ -339,6 +345,13 @@ for (let i = 0; i < 300; i++) {
   same('sort_procurements', [list, ['title', 'amount', 'progress'][i % 3], i % 2 ? 'desc' : 'asc'], undefined, { json: true });
   same('aggregate_procurement_stats', [list], undefined, { json: true });
   same('search_messages', [JSON.stringify(items.map((p) => ({ id: p.id, text: p.title }))), randomText()], undefined, { json: true });
+}
+for (let i = 0; i < 300; i++) {
+  // totals of amounts with up to three decimals, as numbers and as strings: exact kopecks on both sides
+  const amount = () => Math.round((rnd() - 0.3) * 10 ** Math.floor(rnd() * 9)) / 1000;
+  const items = Array.from({ length: Math.floor(rnd() * 6) }, (_, id) => (
+    { id, title: 't', current_amount: amount(), target_amount: i % 2 ? String(Math.abs(amount())) : amount() }));
+  same('aggregate_procurement_stats', [JSON.stringify(items)], undefined, { json: true });
 }
 
 console.log(`wasm-utils: ${checks} checks passed, JS fallback and WebAssembly agree (TZ=${Intl.DateTimeFormat().resolvedOptions().timeZone})`);

@@ -1,5 +1,6 @@
 //! Display helpers: money, progress, avatars, HTML-safe message text.
 
+use crate::amount::{FIRST_UNSAFE_INTEGER, decimal_rubles};
 use money::{Style, format_rubles};
 
 /// Russian money format of a JavaScript number: `1234567.5` → `"1 234 567,50 ₽"`, kopecks
@@ -17,31 +18,16 @@ pub fn format_currency(amount: f64) -> String {
     if !amount.is_finite() {
         return format_rubles(false, "0", 0, Style::RU_SHORT);
     }
-    let (rubles, kopecks) = decimal_rubles(amount.abs());
-    let negative = amount < 0.0 && (rubles != "0" || kopecks > 0);
-    format_rubles(negative, &rubles, kopecks, Style::RU_SHORT)
-}
-
-/// Whole roubles as digits, and kopecks rounded half up on the number's decimal digits.
-fn decimal_rubles(abs: f64) -> (String, u8) {
+    let abs = amount.abs();
     // From 2^53 on every double is an integer whose shortest text may end in zeros it does not
     // have (2^60 prints as 1152921504606847000), so write the exact integer, as the JavaScript
     // twin does with `BigInt`.
-    if abs >= 9_007_199_254_740_992.0 {
-        return (format!("{abs:.0}"), 0);
+    if abs >= FIRST_UNSAFE_INTEGER {
+        return format_rubles(amount < 0.0, &format!("{abs:.0}"), 0, Style::RU_SHORT);
     }
-    // Rust prints doubles without an exponent: "0.0000001", "1234567.5".
-    let text = abs.to_string();
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let digit = |i: usize| fraction.as_bytes().get(i).map_or(0, |b| b - b'0');
-    let mut kopecks = digit(0) * 10 + digit(1) + u8::from(digit(2) >= 5);
-    // below 2^53 the digits always fit; 0 would only hide a bug, never a real amount
-    let mut rubles: u64 = whole.parse().unwrap_or(0);
-    if kopecks == 100 {
-        rubles += 1;
-        kopecks = 0;
-    }
-    (rubles.to_string(), kopecks)
+    let (rubles, kopecks) = decimal_rubles(abs);
+    let negative = amount < 0.0 && (rubles > 0 || kopecks > 0);
+    format_rubles(negative, &rubles.to_string(), kopecks, Style::RU_SHORT)
 }
 
 /// Percent of `target` reached, truncated and clamped to 0..=100; 0 when
