@@ -1,6 +1,7 @@
 //! The few API calls the board makes, with the server's field names.
 
 use gloo_net::http::Request;
+use money::Money;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -11,8 +12,8 @@ pub struct ProcurementRow {
     pub organizer_name: String,
     pub category_name: Option<String>,
     pub status: String,
-    pub target_amount: String,
-    pub current_amount: String,
+    pub target_amount: Money,
+    pub current_amount: Money,
     pub progress: i32,
     pub participant_count: i32,
     pub days_left: i64,

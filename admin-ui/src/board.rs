@@ -1,7 +1,7 @@
 //! The procurement board: filters on top, a table of procurements, pages at the bottom.
 
 use crate::api::{self, ProcurementPage};
-use crate::money::rubles;
+use money::Style;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -75,8 +75,8 @@ pub fn board() -> Html {
                         <td>{ &p.organizer_name }</td>
                         <td>{ &p.city }</td>
                         <td><span class={classes!("status", p.status.clone())}>{ status_label(&p.status) }</span></td>
-                        <td class="num">{ rubles(&p.current_amount) }</td>
-                        <td class="num">{ rubles(&p.target_amount) }</td>
+                        <td class="num">{ p.current_amount.grouped(Style::RU_TABLE) }</td>
+                        <td class="num">{ p.target_amount.grouped(Style::RU_TABLE) }</td>
                         <td><progress max="100" value={p.progress.to_string()}></progress></td>
                         <td class="num">{ p.participant_count }</td>
                         <td class="num">{ p.days_left }</td>

@@ -5,7 +5,6 @@
 
 mod api;
 mod board;
-mod money;
 
 fn main() {
     yew::Renderer::<board::Board>::new().render();

@@ -4,13 +4,14 @@
 //! Adapters translate it: Telegram reply/inline markup, VK keyboard JSON
 //! (where URL buttons become callback buttons).
 
+use money::{Kopecks, Money, Style};
 use serde::{Deserialize, Serialize};
 
 use crate::callback::Callback;
 use crate::lang::Lang;
 use crate::model::{CategoryView, ProcurementListItem, ProcurementView, Role};
-use crate::number::group_thousands;
 use crate::texts::labels::{Label, role_button};
+use crate::texts::money_style;
 
 /// Reply keyboards replace the user's text keyboard and send their label as a
 /// message; inline keyboards hang under one message and send callback data.
@@ -161,14 +162,14 @@ pub fn procurement_detail(p: &ProcurementView, is_participant: bool, lang: Lang)
 pub const DEPOSIT_PRESETS_RUB: [i64; 6] = [100, 500, 1000, 2000, 5000, 10_000];
 
 pub fn deposit_amounts(lang: Lang) -> Keyboard {
-    let group = lang.pick(" ", ",");
     let mut rows: Vec<Vec<Button>> = DEPOSIT_PRESETS_RUB
         .chunks(3)
         .map(|chunk| {
             chunk
                 .iter()
                 .map(|&rubles| {
-                    let text = format!("{} ₽", group_thousands(rubles.unsigned_abs(), group));
+                    let style = Style { kopecks: Kopecks::UnlessZero, ..money_style(lang) };
+                    let text = Money::rubles(rubles).grouped(style);
                     Button::callback(text, Callback::Deposit { rubles })
                 })
                 .collect()

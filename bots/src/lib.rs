@@ -15,8 +15,6 @@ pub mod dialog;
 pub mod keyboard;
 pub mod lang;
 pub mod model;
-pub mod money;
-pub mod number;
 pub mod quantity;
 pub mod reply;
 pub mod texts;

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::lang::Lang;
-use crate::number::{NumberError, parse_hundredths};
+use money::{Money, ParseError, Syntax, parse_hundredths};
 
 /// A positive quantity in hundredths of a unit, matching `participants.quantity`
 /// (NUMERIC(10,2)). Stored as an integer so amounts computed from it are exact.
@@ -22,7 +22,7 @@ pub const MAX_QUANTITY: Quantity = Quantity(1_000_000 * 100);
 /// Why a quantity was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuantityError {
-    Invalid(NumberError),
+    Invalid(ParseError),
     NotPositive,
     TooLarge,
 }
@@ -68,9 +68,9 @@ impl Quantity {
 
     /// Reads "2", "1,5", "1.5", "1 000".
     pub fn parse(input: &str) -> Result<Self, QuantityError> {
-        let hundredths = parse_hundredths(input).map_err(|e| match e {
-            NumberError::TooLarge => QuantityError::TooLarge,
-            NumberError::Negative => QuantityError::NotPositive,
+        let hundredths = parse_hundredths(input, Syntax::Typed).map_err(|e| match e {
+            ParseError::TooLarge => QuantityError::TooLarge,
+            ParseError::Negative => QuantityError::NotPositive,
             other => QuantityError::Invalid(other),
         })?;
         if hundredths == 0 {
@@ -79,15 +79,20 @@ impl Quantity {
         Quantity::from_hundredths(hundredths).ok_or(QuantityError::TooLarge)
     }
 
-    /// Cost of this quantity at `price_per_unit` kopecks, rounded half up to a kopeck.
+    /// The same quantity as the domain's type, for its arithmetic and wire form.
+    fn shared(self) -> money::Quantity {
+        money::Quantity::from_hundredths(self.0)
+    }
+
+    /// Cost of this quantity at `price_per_unit` kopecks, rounded half up to a kopeck as the
+    /// server computes it; `None` past what the database holds.
     pub fn cost(self, price_per_unit: i64) -> Option<i64> {
-        let raw = price_per_unit.checked_mul(self.0)?;
-        Some((raw + 50).div_euclid(100))
+        Money::from_kopecks(price_per_unit).times(self.shared()).map(Money::kopecks)
     }
 
     /// The decimal string the API expects ("1.50").
     pub fn to_api_string(self) -> String {
-        format!("{}.{:02}", self.0 / 100, self.0 % 100)
+        self.shared().to_string()
     }
 
     /// Short human form without trailing zeros: "2", "1,5" (ru) / "1.5" (en).
@@ -125,8 +130,8 @@ mod tests {
         assert_eq!(Quantity::parse("0"), Err(QuantityError::NotPositive));
         assert_eq!(Quantity::parse("0,00"), Err(QuantityError::NotPositive));
         assert_eq!(Quantity::parse("-1"), Err(QuantityError::NotPositive));
-        assert_eq!(Quantity::parse("два"), Err(QuantityError::Invalid(NumberError::NotANumber)));
-        assert_eq!(Quantity::parse("1,555"), Err(QuantityError::Invalid(NumberError::TooPrecise)));
+        assert_eq!(Quantity::parse("два"), Err(QuantityError::Invalid(ParseError::NotANumber)));
+        assert_eq!(Quantity::parse("1,555"), Err(QuantityError::Invalid(ParseError::TooPrecise)));
         assert_eq!(Quantity::parse("1000001"), Err(QuantityError::TooLarge));
         assert_eq!(Quantity::parse("1000000"), Ok(MAX_QUANTITY));
     }

@@ -137,22 +137,64 @@ export function validate_procurement_form(title, description, city, target_amoun
 
 // ---------------------------------------------------------------- formatting
 
-function integerDigits(whole) {
-  return whole < 2 ** 53 ? String(whole) : BigInt(whole).toString();
+/**
+ * Whole roubles as digits and kopecks rounded half up on the number's decimal text (what
+ * String() prints), never through float arithmetic: 1.005 is 1 rouble 1 kopeck. For |x| < 2^53.
+ */
+function decimalRubles(abs) {
+  const text = String(abs);
+  // String() uses an exponent only below 1e-6 here, which rounds to no kopecks
+  if (text.includes('e')) return ['0', 0];
+  const [whole, fraction = ''] = text.split('.');
+  const digit = (i) => (i < fraction.length ? fraction.charCodeAt(i) - 48 : 0);
+  let kopecks = digit(0) * 10 + digit(1) + (digit(2) >= 5 ? 1 : 0);
+  let rubles = Number(whole);
+  if (kopecks === 100) {
+    rubles += 1;
+    kopecks = 0;
+  }
+  return [String(rubles), kopecks];
 }
 
 export function format_currency(amount) {
   amount = +amount;
   if (!Number.isFinite(amount)) return '0' + RUBLE_SUFFIX;
   const abs = Math.abs(amount);
-  let whole = Math.trunc(abs);
-  let kopecks = Math.round((abs - whole) * 100);
-  if (kopecks >= 100) {
-    whole += 1;
-    kopecks = 0;
+  // from 2^53 on a double is an integer whose shortest text may end in zeros it does not have
+  if (abs >= 2 ** 53) return formatRubles(amount < 0, BigInt(abs).toString(), 0);
+  const [digits, kopecks] = decimalRubles(abs);
+  return formatRubles(amount < 0 && (digits !== '0' || kopecks > 0), digits, kopecks);
+}
+
+/** Signed kopecks of an amount as a BigInt; null for non-finite numbers and 2^53 roubles on. */
+function amountKopecks(amount) {
+  if (!Number.isFinite(amount) || Math.abs(amount) >= 2 ** 53) return null;
+  const [digits, kopecks] = decimalRubles(Math.abs(amount));
+  const abs = BigInt(digits) * 100n + BigInt(kopecks);
+  return amount < 0 ? -abs : abs;
+}
+
+/**
+ * A sum of amounts in exact kopecks, each rounded as format_currency rounds it (0.1 + 0.2 is
+ * 0.3); the plain double sum when one of them is not an amount. [number, formatted text].
+ */
+function total(amounts) {
+  let exact = 0n;
+  let float = 0;
+  for (const amount of amounts) {
+    float += amount;
+    const k = exact === null ? null : amountKopecks(amount);
+    exact = k === null ? null : exact + k;
   }
-  let out = amount < 0 && (whole > 0 || kopecks > 0) ? '-' : '';
-  const digits = integerDigits(whole);
+  if (exact === null) return [float, format_currency(float)];
+  const abs = exact < 0n ? -exact : exact;
+  const [rubles, kopecks] = [String(abs / 100n), Number(abs % 100n)];
+  const sign = exact < 0n ? '-' : '';
+  return [Number(`${sign}${rubles}.${String(kopecks).padStart(2, '0')}`), formatRubles(exact < 0n, rubles, kopecks)];
+}
+
+function formatRubles(negative, digits, kopecks) {
+  let out = negative ? '-' : '';
   for (let i = 0; i < digits.length; i++) {
     if (i > 0 && (digits.length - i) % 3 === 0) out += ' ';
     out += digits[i];
@@ -524,8 +566,6 @@ function progressRatio(p) {
 
 function aggregate(items) {
   let activeCount = 0;
-  let totalAmount = 0;
-  let totalTarget = 0;
   let participants = 0;
   const byStatus = new Map();
   const cities = [];
@@ -534,14 +574,14 @@ function aggregate(items) {
     const status = p.status ? p.status : 'unknown';
     if (status === 'active') activeCount++;
     byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
-    totalAmount += p.current_amount;
-    totalTarget += p.target_amount ?? 0;
     participants += p.participant_count;
     if (p.city && !seen.has(p.city)) {
       seen.add(p.city);
       cities.push(p.city);
     }
   }
+  const [totalAmount, formattedAmount] = total(items.map((p) => p.current_amount));
+  const [totalTarget, formattedTarget] = total(items.map((p) => p.target_amount ?? 0));
   const by_status = {};
   for (const k of [...byStatus.keys()].sort(cmpStr)) by_status[k] = byStatus.get(k);
   return {
@@ -553,8 +593,8 @@ function aggregate(items) {
     avg_participants: items.length ? roundHalfAway(participants / items.length * 10) / 10 : 0,
     cities,
     by_status,
-    formatted_total_amount: format_currency(totalAmount),
-    formatted_total_target: format_currency(totalTarget),
+    formatted_total_amount: formattedAmount,
+    formatted_total_target: formattedTarget,
   };
 }
 

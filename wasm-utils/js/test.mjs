@@ -81,7 +81,10 @@ for (const [amount, text] of [[1234567.5, '1 234 567,50 ₽'], [1000, '1 000 ₽
   // fixes vs the original: sign kept, kopecks carry
   [-0.5, '-0,50 ₽'], [999.999, '1 000 ₽'], [-999.999, '-1 000 ₽'], [-0.001, '0 ₽'],
   [NaN, '0 ₽'], [Infinity, '0 ₽'], [1e20, '100 000 000 000 000 000 000 ₽'], [2 ** 60, '1 152 921 504 606 846 976 ₽'],
-  [0.005, '0,01 ₽'], [1.005, '1 ₽'], [2.675, '2,67 ₽'], [-0, '0 ₽']]) {
+  // the decimal as written is rounded, not the double's binary value (the original gave 1 ₽ and 2,67 ₽)
+  [0.005, '0,01 ₽'], [1.005, '1,01 ₽'], [2.675, '2,68 ₽'], [-0, '0 ₽'], [0.1 + 0.2, '0,30 ₽'], [9.995, '10 ₽'],
+  [0.0049, '0 ₽'], [1e-7, '0 ₽'], [-5e-324, '0 ₽'], [4503599627370495.5, '4 503 599 627 370 495,50 ₽'],
+  ['1500.00', '1 500 ₽'], ['-0.015', '-0,02 ₽']]) {
   same('format_currency', [amount], text);
 }
 for (const [c, t, p] of [[500, 1000, 50], [0, 1000, 0], [1500, 1000, 100], [100, 0, 0], [-5, 10, 0], [999, 1000, 99],
@@ -182,6 +185,12 @@ same('aggregate_procurement_stats', ['[]'], {
   total_count: 0, active_count: 0, total_amount: 0, total_target: 0, overall_progress: 0, avg_participants: 0,
   cities: [], by_status: {}, formatted_total_amount: '0 ₽', formatted_total_target: '0 ₽',
 }, { json: true });
+// totals are summed in exact kopecks: 0.1 + 0.2 is 0.3, "1.005" counts as 1,01 ₽
+const CENTS = JSON.stringify([{ id: 1, title: 'a', current_amount: 0.1, target_amount: '1.005' },
+  { id: 2, title: 'b', current_amount: '0.2', target_amount: 1.005 }]);
+const cents = same('aggregate_procurement_stats', [CENTS], undefined, { json: true });
+assert.deepStrictEqual([cents.total_amount, cents.formatted_total_amount, cents.total_target, cents.formatted_total_target],
+  [0.3, '0,30 ₽', 2.02, '2,02 ₽']);
 const batch = same('batch_process_procurements', [SAMPLE], undefined, { json: true });
 assert.equal(batch[0].progress, 50);
 assert.equal(batch[0].days_left, 16);
@@ -336,6 +345,13 @@ for (let i = 0; i < 300; i++) {
   same('sort_procurements', [list, ['title', 'amount', 'progress'][i % 3], i % 2 ? 'desc' : 'asc'], undefined, { json: true });
   same('aggregate_procurement_stats', [list], undefined, { json: true });
   same('search_messages', [JSON.stringify(items.map((p) => ({ id: p.id, text: p.title }))), randomText()], undefined, { json: true });
+}
+for (let i = 0; i < 300; i++) {
+  // totals of amounts with up to three decimals, as numbers and as strings: exact kopecks on both sides
+  const amount = () => Math.round((rnd() - 0.3) * 10 ** Math.floor(rnd() * 9)) / 1000;
+  const items = Array.from({ length: Math.floor(rnd() * 6) }, (_, id) => (
+    { id, title: 't', current_amount: amount(), target_amount: i % 2 ? String(Math.abs(amount())) : amount() }));
+  same('aggregate_procurement_stats', [JSON.stringify(items)], undefined, { json: true });
 }
 
 console.log(`wasm-utils: ${checks} checks passed, JS fallback and WebAssembly agree (TZ=${Intl.DateTimeFormat().resolvedOptions().timeZone})`);

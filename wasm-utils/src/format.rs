@@ -1,58 +1,33 @@
 //! Display helpers: money, progress, avatars, HTML-safe message text.
 
-/// The ruble suffix: a space and U+20BD.
-const RUBLE_SUFFIX: &str = " ₽";
+use crate::amount::{FIRST_UNSAFE_INTEGER, decimal_rubles};
+use money::{Style, format_rubles};
 
-/// Russian money format: `1234567.5` → `"1 234 567,50 ₽"`.
+/// Russian money format of a JavaScript number: `1234567.5` → `"1 234 567,50 ₽"`, kopecks
+/// omitted when zero, grouped by the `money` crate like every other amount in the product.
 ///
-/// Same algorithm as the original (integer part = trunc, kopecks =
-/// round(|fract| × 100), ASCII-space thousands, `,` separator, kopecks omitted
-/// when zero) with two fixes:
-/// - the sign is kept when the integer part is 0 (`-0.5` → `"-0,50 ₽"`,
-///   the original printed `"0,50 ₽"`);
-/// - kopecks that round up to 100 carry into the integer part
-///   (`999.999` → `"1 000 ₽"`, the original printed `"999,100 ₽"`).
+/// The number is read as the decimal it is written as (its shortest round-trip text, what
+/// `JSON.stringify` prints and what the API's `"1500.00"` strings parse back to) and rounded
+/// half up to the kopeck on those digits, never through float arithmetic: `12.345` is
+/// `"12,35 ₽"` and `1.005` is `"1,01 ₽"`, as a person reading them expects (the original's
+/// `round(fract × 100)` gave `"1 ₽"`). Also unlike the original, the sign is kept when the
+/// roubles are 0 (`-0.5` → `"-0,50 ₽"`) and kopecks that round up carry (`999.999` → `"1 000 ₽"`).
 ///
 /// Non-finite input (never produced by JSON) formats as `"0 ₽"`.
 pub fn format_currency(amount: f64) -> String {
     if !amount.is_finite() {
-        return format!("0{RUBLE_SUFFIX}");
+        return format_rubles(false, "0", 0, Style::RU_SHORT);
     }
     let abs = amount.abs();
-    let mut whole = abs.trunc();
-    let mut kopecks = ((abs - whole) * 100.0).round() as u32;
-    if kopecks >= 100 {
-        whole += 1.0;
-        kopecks = 0;
+    // From 2^53 on every double is an integer whose shortest text may end in zeros it does not
+    // have (2^60 prints as 1152921504606847000), so write the exact integer, as the JavaScript
+    // twin does with `BigInt`.
+    if abs >= FIRST_UNSAFE_INTEGER {
+        return format_rubles(amount < 0.0, &format!("{abs:.0}"), 0, Style::RU_SHORT);
     }
-    let mut out = String::with_capacity(24);
-    if amount < 0.0 && (whole > 0.0 || kopecks > 0) {
-        out.push('-');
-    }
-    push_grouped(&mut out, &integer_digits(whole));
-    if kopecks > 0 {
-        out.push(',');
-        out.push(char::from(b'0' + (kopecks / 10) as u8));
-        out.push(char::from(b'0' + (kopecks % 10) as u8));
-    }
-    out.push_str(RUBLE_SUFFIX);
-    out
-}
-
-/// Exact decimal digits of a non-negative integral float (also above 2^53,
-/// where the JavaScript fallback uses `BigInt` to print the same digits).
-fn integer_digits(whole: f64) -> String {
-    if whole < 9_007_199_254_740_992.0 { (whole as u64).to_string() } else { format!("{whole:.0}") }
-}
-
-fn push_grouped(out: &mut String, digits: &str) {
-    let n = digits.len();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (n - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(ch);
-    }
+    let (rubles, kopecks) = decimal_rubles(abs);
+    let negative = amount < 0.0 && (rubles > 0 || kopecks > 0);
+    format_rubles(negative, &rubles.to_string(), kopecks, Style::RU_SHORT)
 }
 
 /// Percent of `target` reached, truncated and clamped to 0..=100; 0 when
@@ -194,6 +169,18 @@ mod tests {
         assert_eq!(format_currency(-1234.5), "-1 234,50 ₽");
         assert_eq!(format_currency(1234.56), "1 234,56 ₽");
         assert_eq!(format_currency(999999.0), "999 999 ₽");
+    }
+
+    #[test]
+    fn currency_rounds_the_written_decimal() {
+        assert_eq!(format_currency(1.005), "1,01 ₽");
+        assert_eq!(format_currency(2.675), "2,68 ₽");
+        assert_eq!(format_currency(0.1 + 0.2), "0,30 ₽");
+        assert_eq!(format_currency(9.995), "10 ₽");
+        assert_eq!(format_currency(0.0049), "0 ₽");
+        assert_eq!(format_currency(1e-7), "0 ₽");
+        assert_eq!(format_currency(4_503_599_627_370_495.5), "4 503 599 627 370 495,50 ₽");
+        assert_eq!(format_currency(-0.0), "0 ₽");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! Exports that need the clock or the time zone read them from JavaScript
 //! (`Date`); natively call the core functions, which take `now_ms`.
 
+pub mod amount;
 pub mod benchmark;
 pub mod errors;
 pub mod fast_json;

@@ -2,6 +2,7 @@
 //! and statistics. The one-shot JSON functions of the original live here and
 //! reuse [`crate::set::ProcurementSet`] so both paths give the same answers.
 
+use crate::amount::total;
 use crate::errors::InputError;
 use crate::format::{calculate_progress, format_currency};
 use crate::json::{Amount, Int, Text, opt_text};
@@ -306,8 +307,6 @@ pub fn aggregate(items: &[Procurement<'_>]) -> ProcurementStats {
             stats.active_count += 1;
         }
         *stats.by_status.entry(status.to_owned()).or_insert(0) += 1;
-        stats.total_amount += p.current_amount;
-        stats.total_target += p.target_amount.unwrap_or(0.0);
         participants += p.participant_count as f64;
         if let Some(city) = p.city.as_deref().filter(|c| !c.is_empty())
             && seen_cities.insert(city)
@@ -315,12 +314,14 @@ pub fn aggregate(items: &[Procurement<'_>]) -> ProcurementStats {
             stats.cities.push(city.to_owned());
         }
     }
+    let (amount, target) =
+        (total(items.iter().map(|p| p.current_amount)), total(items.iter().map(|p| p.target_amount.unwrap_or(0.0))));
+    (stats.total_amount, stats.formatted_total_amount) = (amount.amount, amount.formatted);
+    (stats.total_target, stats.formatted_total_target) = (target.amount, target.formatted);
     stats.overall_progress = calculate_progress(stats.total_amount, stats.total_target);
     if !items.is_empty() {
         stats.avg_participants = (participants / items.len() as f64 * 10.0).round() / 10.0;
     }
-    stats.formatted_total_amount = format_currency(stats.total_amount);
-    stats.formatted_total_target = format_currency(stats.total_target);
     stats
 }
 

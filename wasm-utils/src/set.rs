@@ -11,8 +11,9 @@
 //! lower-cased once at load) so a search scans a few contiguous buffers and a
 //! sort compares plain numbers or 16-byte prefixes.
 
+use crate::amount::total;
 use crate::errors::InputError;
-use crate::format::{calculate_progress, format_currency};
+use crate::format::calculate_progress;
 use crate::procurements::{
     CITY_WEIGHT, DESCRIPTION_WEIGHT, ORGANIZER_WEIGHT, Procurement, ProcurementStats, SortKey, TITLE_PREFIX_BONUS,
     TITLE_WEIGHT, is_descending, query_words,
@@ -465,21 +466,21 @@ impl ProcurementSet {
             *by_status.entry("unknown".to_owned()).or_default() += unknown;
         }
         let active_count = self.statuses.iter().position(|s| s == "active").map_or(0, |i| status_counts[i]);
-        let total_amount: f64 = self.current.iter().sum();
-        let total_target: f64 = self.target.iter().map(|t| t.unwrap_or(0.0)).sum();
+        let total_amount = total(self.current.iter().copied());
+        let total_target = total(self.target.iter().map(|t| t.unwrap_or(0.0)));
         let participants: f64 = self.participants.iter().map(|&p| p as f64).sum();
         let n = self.len();
         ProcurementStats {
             total_count: n,
             active_count,
-            total_amount,
-            total_target,
-            overall_progress: calculate_progress(total_amount, total_target),
+            total_amount: total_amount.amount,
+            total_target: total_target.amount,
+            overall_progress: calculate_progress(total_amount.amount, total_target.amount),
             avg_participants: if n == 0 { 0.0 } else { (participants / n as f64 * 10.0).round() / 10.0 },
             cities: self.cities.clone(),
             by_status,
-            formatted_total_amount: format_currency(total_amount),
-            formatted_total_target: format_currency(total_target),
+            formatted_total_amount: total_amount.formatted,
+            formatted_total_target: total_target.formatted,
         }
     }
 

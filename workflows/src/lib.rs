@@ -22,7 +22,6 @@ pub mod doctor;
 pub mod error;
 pub mod events;
 pub mod failpoint;
-mod fixed;
 pub mod jobs;
 pub mod ledger;
 pub mod money;
@@ -37,8 +36,9 @@ pub mod sweeps;
 pub mod transition;
 pub mod users;
 
+pub use self::money::{Money, Quantity};
+/// The money parser's error under the name the bank client knows it by.
+pub use ::money::ParseError as FixedParseError;
 pub use actor::Actor;
 pub use error::{DomainError, DomainResult};
-pub use fixed::FixedParseError;
-pub use money::{Money, Quantity};
 pub use transition::{IllegalTransition, StateName};

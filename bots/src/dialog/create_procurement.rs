@@ -6,13 +6,13 @@
 //! born unjoinable. Here the organizer gives a real, future deadline.
 
 use chrono::NaiveDate;
+use money::{MAX_HUNDREDTHS, Money, parse_typed_amount};
 use serde::{Deserialize, Serialize};
 
 use super::{Ctx, Input, Step, char_len, intercept};
 use crate::callback::Callback;
 use crate::keyboard::{self, Keyboard};
 use crate::model::{CategoryView, Role};
-use crate::money::{MAX_AMOUNT, parse_amount, rubles};
 use crate::reply::Reply;
 use crate::texts::labels::normalize_label;
 use crate::texts::{common, payment, procurement as t};
@@ -20,7 +20,7 @@ use crate::texts::{common, payment, procurement as t};
 pub const TITLE_CHARS: (usize, usize) = (5, 200);
 /// Upper bound keeps the procurement card within one Telegram message.
 pub const DESCRIPTION_CHARS: (usize, usize) = (10, 3000);
-pub const MIN_TARGET_AMOUNT: i64 = rubles(1000);
+pub const MIN_TARGET_AMOUNT: i64 = Money::rubles(1000).kopecks();
 pub const UNIT_MAX_CHARS: usize = 20;
 pub const CITY_CHARS: (usize, usize) = (2, 100);
 
@@ -166,19 +166,18 @@ fn text_step(mut state: CreateState, text: &str, ctx: &Ctx) -> Step<CreateState,
                 reject(state, t::description_length(min, max, lang))
             }
         },
-        CreateStep::TargetAmount => match parse_amount(text) {
-            Err(e) => reject(state, payment::invalid_amount(e, lang)),
+        CreateStep::TargetAmount => match parse_typed_amount(text) {
+            // the parser holds amounts to what the database stores, so no upper check follows
+            Err(e) => reject(state, payment::invalid_amount(e, MAX_HUNDREDTHS, lang)),
             Ok(a) if a < MIN_TARGET_AMOUNT => reject(state, payment::amount_too_small(MIN_TARGET_AMOUNT, lang)),
-            Ok(a) if a > MAX_AMOUNT => reject(state, payment::amount_too_large(MAX_AMOUNT, lang)),
             Ok(amount) => {
                 state.target_amount = amount;
                 advance(state, CreateStep::PricePerUnit, ctx)
             }
         },
-        CreateStep::PricePerUnit => match parse_amount(text) {
-            Err(e) => reject(state, payment::invalid_amount(e, lang)),
+        CreateStep::PricePerUnit => match parse_typed_amount(text) {
+            Err(e) => reject(state, payment::invalid_amount(e, MAX_HUNDREDTHS, lang)),
             Ok(0) => reject(state, t::price_must_be_positive(lang)),
-            Ok(p) if p > MAX_AMOUNT => reject(state, payment::amount_too_large(MAX_AMOUNT, lang)),
             Ok(price) => {
                 state.price_per_unit = price;
                 advance(state, CreateStep::Unit, ctx)

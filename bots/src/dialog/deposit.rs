@@ -1,18 +1,18 @@
 //! Topping up the balance with an amount the user types ("Другая сумма").
 //! The original only printed the prompt and never read the answer.
 
+use money::{Money, parse_typed_amount};
 use serde::{Deserialize, Serialize};
 
 use super::{Ctx, Input, Step, intercept};
-use crate::money::{parse_amount, rubles};
 use crate::reply::Reply;
 use crate::texts::payment as t;
 
 /// The smallest deposit, as in the original prompt.
-pub const MIN_DEPOSIT: i64 = rubles(100);
+pub const MIN_DEPOSIT: i64 = Money::rubles(100).kopecks();
 /// Our own ceiling for one chat-initiated deposit, so a typo like an extra
 /// zero or two does not send someone to pay a fortune.
-pub const MAX_DEPOSIT: i64 = rubles(1_000_000);
+pub const MAX_DEPOSIT: i64 = Money::rubles(1_000_000).kopecks();
 
 /// Waiting for the amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -36,8 +36,8 @@ pub fn step(state: DepositState, input: &Input, ctx: &Ctx) -> Step<DepositState,
     let Input::Text(text) = input else {
         return Step::ask(state, Reply::text(t::ask_custom_amount(MIN_DEPOSIT, lang)));
     };
-    match parse_amount(text) {
-        Err(e) => Step::ask(state, Reply::text(t::invalid_amount(e, lang))),
+    match parse_typed_amount(text) {
+        Err(e) => Step::ask(state, Reply::text(t::invalid_amount(e, MAX_DEPOSIT, lang))),
         Ok(amount) if amount < MIN_DEPOSIT => Step::ask(state, Reply::text(t::amount_too_small(MIN_DEPOSIT, lang))),
         Ok(amount) if amount > MAX_DEPOSIT => Step::ask(state, Reply::text(t::amount_too_large(MAX_DEPOSIT, lang))),
         Ok(amount) => Step::Done(DepositRequest { amount }),

@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 
+use super::format_money;
 use crate::lang::Lang;
 use crate::model::ProcurementView;
-use crate::money::format_money;
 
 /// An emoji per procurement status. The original's map had lost its emoji
 /// (every status gave ""), which also failed its own test. Unknown → "".

@@ -1,8 +1,8 @@
 //! Balance, deposit and payment-status texts.
 
+use super::format_money;
 use crate::lang::Lang;
-use crate::money::format_money;
-use crate::number::NumberError;
+use money::ParseError;
 
 pub fn choose_deposit_amount(lang: Lang) -> &'static str {
     lang.pick("Выберите сумму пополнения:", "Select amount to deposit:")
@@ -17,18 +17,23 @@ pub fn ask_custom_amount(min: i64, lang: Lang) -> String {
     }
 }
 
-/// Why a typed amount was not understood, for any money prompt.
-pub fn invalid_amount(error: NumberError, lang: Lang) -> &'static str {
+/// Why a typed amount was not understood, for a money prompt whose largest amount is `max`
+/// (named in the reply when the number is too large even to read).
+pub fn invalid_amount(error: ParseError, max: i64, lang: Lang) -> String {
     match error {
-        NumberError::TooPrecise => {
-            lang.pick("Укажите не больше двух знаков после запятой (копейки).", "Use at most two decimal places.")
+        ParseError::TooPrecise => lang
+            .pick("Укажите не больше двух знаков после запятой (копейки).", "Use at most two decimal places.")
+            .into(),
+        ParseError::Negative => {
+            lang.pick("Сумма не может быть отрицательной.", "The amount cannot be negative.").into()
         }
-        NumberError::Negative => lang.pick("Сумма не может быть отрицательной.", "The amount cannot be negative."),
-        NumberError::TooLarge => lang.pick("Слишком большая сумма.", "The amount is too large."),
-        NumberError::Empty | NumberError::NotANumber => lang.pick(
-            "Не удалось распознать сумму. Введите число, например 1500 или 1 500,50.",
-            "Could not read the amount. Enter a number, e.g. 1500 or 1500.50.",
-        ),
+        ParseError::TooLarge => amount_too_large(max, lang),
+        ParseError::Empty | ParseError::NotANumber => lang
+            .pick(
+                "Не удалось распознать сумму. Введите число, например 1500 или 1 500,50.",
+                "Could not read the amount. Enter a number, e.g. 1500 or 1500.50.",
+            )
+            .into(),
     }
 }
 

@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 
+use super::format_money;
 use crate::lang::Lang;
-use crate::money::format_money;
 use crate::quantity::Quantity;
 
 // --- join -----------------------------------------------------------------

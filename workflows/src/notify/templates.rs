@@ -1,6 +1,8 @@
 //! Notification texts: handlebars templates per language (Russian by default, English
 //! available), kept in `workflows/templates/*.json` rather than in code.
 
+use crate::money::Money;
+use ::money::Style;
 use handlebars::{Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason};
 use serde_json::Value;
 use std::sync::LazyLock;
@@ -66,22 +68,14 @@ fn param(h: &Helper, name: &'static str) -> Result<String, RenderErrorReason> {
     }
 }
 
-/// "1500.00" → "1 500,00 ₽" (ru) or "1,500.00 ₽" (en).
+/// "1500.00" → "1 500,00 ₽" (ru) or "1,500.00 ₽" (en), with no-break spaces. Text that is not an
+/// amount is printed as it came rather than failing a customer's notification.
 fn format_money(amount: &str, lang: Lang) -> String {
-    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, "00"));
-    let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |d| ("-", d));
-    let (group, point) = match lang {
-        Lang::Ru => ('\u{a0}', ','),
-        Lang::En => (',', '.'),
+    let style = match lang {
+        Lang::Ru => Style::RU_NOTIFICATION,
+        Lang::En => Style::EN_NOTIFICATION,
     };
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(group);
-        }
-        grouped.push(c);
-    }
-    format!("{sign}{grouped}{point}{fraction:0<2}\u{a0}₽")
+    amount.parse::<Money>().map_or_else(|_| amount.to_string(), |m| m.grouped(style))
 }
 
 /// An RFC 3339 instant as a Moscow date and time (ru) or UTC (en).

@@ -2,14 +2,10 @@
 
 use super::status::ProcurementStatus;
 use crate::error::{DomainError, DomainResult};
-use crate::fixed::fixed_point;
 use crate::money::{Money, Quantity};
 use chrono::{DateTime, Utc};
 
-fixed_point!(
-    /// A percentage with two decimals (2.5 % is 250 hundredths).
-    Percent
-);
+pub use ::money::Percent;
 
 /// Highest commission an organizer may take, in percent.
 pub const MAX_COMMISSION_PERCENT: i64 = 10;
