@@ -77,6 +77,10 @@ impl From<DomainError> for ApiError {
             DomainError::Forbidden { message } => Self::Forbidden(body(message, "forbidden")),
             DomainError::InsufficientFunds { .. } => Self::Conflict(body(err.to_string(), "insufficient_funds")),
             DomainError::Unavailable { message } => Self::Unavailable(body(message, "bank_unavailable")),
+            // Whatever the bank said, the caller's request was fine and nothing was changed.
+            DomainError::Bank(e) => {
+                Self::Unavailable(body(format!("the bank could not do it now: {e}"), "bank_unavailable"))
+            }
             DomainError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 Self::Internal(body("internal error", "internal_error"))

@@ -11,8 +11,8 @@ use crate::support::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
+use workflows::DomainError;
 use workflows::Money;
-use workflows::jobs::JobError;
 use workflows::payments::operations::carry_out;
 
 /// A completed procurement (3 % commission) whose one buyer paid 300.00 through the bank
@@ -220,7 +220,7 @@ async fn a_transfer_whose_answer_never_comes_is_found_at_the_bank_not_sent_again
     // The bank carries the transfer out and never answers; the client gives up after 2 s.
     inject(&app, "transfer_between_virtual_accounts", "no_response", 0).await;
     let lost = carry_out(&app.pool, app.bank.as_ref(), &keys[0]).await;
-    assert!(matches!(lost, Err(JobError::Retry(_))), "{lost:?}");
+    assert!(matches!(&lost, Err(e) if e.is_retryable()), "{lost:?}");
     assert_eq!(operations(&app).await[0].1, "sending");
     for key in &keys {
         carry_out(&app.pool, app.bank.as_ref(), key).await.unwrap();
@@ -283,7 +283,10 @@ async fn a_transfer_the_bank_cannot_account_for_is_parked_for_staff_and_never_re
         .await
         .unwrap();
     let parked = carry_out(&app.pool, app.bank.as_ref(), organizer_key).await;
-    assert!(matches!(parked, Err(JobError::Permanent(_))), "dead-lettered for staff: {parked:?}");
+    assert!(
+        matches!(&parked, Err(DomainError::Conflict { code: "parked_for_staff", .. })),
+        "dead-lettered for staff: {parked:?}"
+    );
     let moved = write_offs(&app, &buyer_va).await.len();
     // A second run changes nothing: parked stays parked.
     carry_out(&app.pool, app.bank.as_ref(), organizer_key).await.unwrap();

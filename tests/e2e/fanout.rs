@@ -5,6 +5,7 @@ use futures_util::StreamExt;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use workflows::jobs::{self, FanoutKind, Job};
+use workflows::procurement::{ProcurementEvent, ProcurementStatus};
 
 /// A procurement in `payment` whose `buyers` orders are all confirmed; its transition job not run.
 async fn in_payment(app: &TestApp, buyers: usize) -> (i64, i64, Vec<i64>) {
@@ -41,10 +42,10 @@ async fn payment_requests_fan_out_and_complete_exactly_once_under_duplicate_conc
     let ctx = app.jobs().await;
     let transition = Job::ProcurementTransition {
         procurement_id: procurement,
-        from: "stopped".into(),
-        to: "payment".into(),
-        event: "request_payment".into(),
-        data: json!({}),
+        from: ProcurementStatus::Stopped,
+        to: ProcurementStatus::Payment,
+        event: ProcurementEvent::RequestPayment,
+        data: Default::default(),
     };
     jobs::run(&ctx, &transition).await.unwrap();
     jobs::run(&ctx, &transition).await.expect("the parent step run twice starts one fan-out");

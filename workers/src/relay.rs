@@ -18,7 +18,7 @@ use workflows::outbox;
 
 pub struct Relay {
     pool: PgPool,
-    queues: HashMap<&'static str, storage::Storage<Job>>,
+    queues: HashMap<Queue, storage::Storage<Job>>,
     batch: i64,
 }
 
@@ -32,7 +32,7 @@ pub enum RelayError {
 
 impl Relay {
     pub fn new(pool: PgPool, conn: ConnectionManager, namespace: &str) -> Self {
-        let queues = Queue::ALL.iter().map(|q| (q.name(), storage::storage(conn.clone(), namespace, *q, 1))).collect();
+        let queues = Queue::ALL.iter().map(|q| (*q, storage::storage(conn.clone(), namespace, *q, 1))).collect();
         Self { pool, queues, batch: 500 }
     }
 
@@ -54,11 +54,19 @@ impl Relay {
                     continue;
                 }
             };
-            let Some(storage) = self.queues.get_mut(row.queue.as_str()) else {
-                tracing::error!(id = row.id, queue = row.queue, "outbox row for an unknown queue set aside");
-                outbox::set_aside(&mut tx, row.id, &format!("unknown queue '{}'", row.queue)).await?;
+            // The job says its queue. A row naming another was not written by `outbox` (which
+            // writes the job's own): set aside for staff rather than guessed at.
+            if Queue::parse(&row.queue).ok() != Some(job.queue()) {
+                tracing::error!(
+                    id = row.id,
+                    queue = row.queue,
+                    "outbox row naming another queue than its job's set aside"
+                );
+                let reason = format!("queue '{}' is not the job's ({})", row.queue, job.queue().name());
+                outbox::set_aside(&mut tx, row.id, &reason).await?;
                 continue;
-            };
+            }
+            let storage = self.queues.get_mut(&job.queue()).expect("a storage for every queue");
             // Redis keeps whole seconds: round up, so a deadline job never comes due early.
             let run_at =
                 u64::try_from(row.run_at.timestamp() + i64::from(row.run_at.timestamp_subsec_nanos() > 0)).unwrap_or(0);

@@ -22,6 +22,9 @@ pub enum DomainError {
     /// An outside service (the bank) could not do its part now; nothing was changed (503).
     #[error("{message}")]
     Unavailable { message: String },
+    /// The bank failed or refused; whether trying again can help is the bank error's to say.
+    #[error("bank: {0}")]
+    Bank(#[from] crate::bank::BankError),
     #[error("database error: {0}")]
     Database(sqlx::Error),
 }
@@ -47,6 +50,16 @@ impl DomainError {
 
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::Forbidden { message: message.into() }
+    }
+
+    /// Whether the same request may succeed later unchanged: the database or an outside service
+    /// failed, rather than the request being refused.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Database(_) | Self::Unavailable { .. } => true,
+            Self::Bank(e) => e.is_retryable(),
+            _ => false,
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! transaction as the change. A relay pushes unsent rows to their Redis queue under `task_id`,
 //! so a crash between commit and push loses nothing and a double push collapses.
 
-use crate::jobs::Job;
+use crate::queue::Job;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
@@ -21,7 +21,7 @@ pub async fn enqueue_all(conn: &mut PgConnection, jobs: &[Job]) -> sqlx::Result<
         "INSERT INTO outbox (queue, task_id, payload, run_at) SELECT q, t, p, now() FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS j(q, t, p)
          ON CONFLICT ON CONSTRAINT outbox_task_id_key DO NOTHING",
     )
-    .bind(jobs.iter().map(Job::queue).collect::<Vec<_>>())
+    .bind(jobs.iter().map(|job| job.queue().name()).collect::<Vec<_>>())
     .bind(jobs.iter().map(Job::task_id).collect::<Vec<_>>())
     .bind(jobs.iter().map(|job| serde_json::to_value(job).expect("jobs serialize")).collect::<Vec<_>>())
     .execute(conn)
@@ -46,7 +46,7 @@ async fn insert(conn: &mut PgConnection, job: &Job, task_id: &str, run_at: Optio
         "INSERT INTO outbox (queue, task_id, payload, run_at) VALUES ($1, $2, $3, COALESCE($4, now()))
          ON CONFLICT ON CONSTRAINT outbox_task_id_key DO NOTHING",
     )
-    .bind(job.queue())
+    .bind(job.queue().name())
     .bind(task_id)
     .bind(serde_json::to_value(job).expect("jobs serialize"))
     .bind(run_at)

@@ -50,7 +50,7 @@ impl fmt::Display for IllegalTransition {
 
 impl std::error::Error for IllegalTransition {}
 
-/// Implements [`StateName`] (plus `Display`, `FromStr` and the sqlx text mapping) from one
+/// Implements [`StateName`] (plus `Display`, `FromStr`, serde and the sqlx text mapping) from one
 /// variant → name table, so the names are written once.
 macro_rules! named_enum {
     ($ty:ident, $entity:literal { $($variant:ident => $name:literal),+ $(,)? }) => {
@@ -75,6 +75,19 @@ macro_rules! named_enum {
             fn from_str(s: &str) -> Result<Self, String> {
                 <Self as $crate::transition::StateName>::parse(s)
                     .ok_or_else(|| format!("unknown {} '{s}'", stringify!($ty)))
+            }
+        }
+
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str($crate::transition::StateName::as_str(*self))
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let name = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                name.parse::<Self>().map_err(serde::de::Error::custom)
             }
         }
 

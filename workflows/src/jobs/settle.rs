@@ -20,7 +20,7 @@ pub async fn capture(pool: &PgPool, participant_id: i64) -> Result<(), JobError>
     // Last, the rows every capture of this procurement shares (escrow, the organizer's balance,
     // commission, the fan-out's counter): their locks are then held only until the commit.
     procurement::capture_participant(&mut tx, &p, &part).await?;
-    super::fanout::child_done(&mut tx, super::FanoutKind::Captures, p.id, participant_id).await?;
+    crate::fanout::child_done(&mut tx, crate::queue::FanoutKind::Captures, p.id, participant_id).await?;
     crate::failpoint::pause("capture.before_commit").await;
     tx.commit().await?;
     crate::failpoint::pause("capture.after_commit").await;

@@ -4,24 +4,27 @@
 //! Each notice is keyed by (step, person), so a job delivered twice writes each once.
 
 use super::JobError;
-use super::fanout::{self, FanoutKind};
+use crate::fanout;
 use crate::notify::{self, Notice, NotificationType};
 use crate::participant::{self, Participant, ParticipantStatus};
 use crate::procurement::{self, Procurement, ProcurementStatus};
+use crate::queue::{FanoutKind, StopReason, TransitionData};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 
-pub async fn on_transition(pool: &PgPool, procurement_id: i64, to: &str, data: &Value) -> Result<(), JobError> {
-    let Ok(to) = to.parse::<ProcurementStatus>() else {
-        return Err(JobError::Permanent(format!("unknown procurement status '{to}'")));
-    };
+pub async fn on_transition(
+    pool: &PgPool,
+    procurement_id: i64,
+    to: ProcurementStatus,
+    data: &TransitionData,
+) -> Result<(), JobError> {
     let mut tx = pool.begin().await?;
     let p = procurement::get(&mut tx, procurement_id).await?;
     let step = format!("procurement.{to}");
     let tell = Teller { p: &p, step: &step };
     match to {
         ProcurementStatus::Stopped => {
-            let stop_reached = data["reason"] == "stop_amount_reached";
+            let stop_reached = data.reason == Some(StopReason::StopAmountReached);
             let organizer = json!({ "stop_reached": stop_reached });
             tell.organizer(&mut tx, NotificationType::ProcurementUpdate, "procurement_stopped_organizer", organizer)
                 .await?;
@@ -47,8 +50,8 @@ pub async fn on_transition(pool: &PgPool, procurement_id: i64, to: &str, data: &
             fanout::start(&mut tx, FanoutKind::PaymentRequests, p.id, &confirmed).await?;
         }
         ProcurementStatus::Cancelled => {
-            let below_target = data["reason"] == "below_target";
-            let current = data["current_amount"].as_str().unwrap_or("0.00");
+            let below_target = data.reason == Some(StopReason::BelowTarget);
+            let current = data.current_amount.unwrap_or(crate::Money::ZERO);
             let organizer = json!({ "below_target": below_target, "current_amount": current });
             tell.organizer(&mut tx, NotificationType::ProcurementUpdate, "procurement_cancelled_organizer", organizer)
                 .await?;

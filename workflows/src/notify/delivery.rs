@@ -3,7 +3,7 @@
 //! person who was offline still finds it in their list; a delivery run twice sends at most a
 //! duplicate push, never a second row.
 
-use crate::jobs::JobError;
+use crate::DomainError;
 use serde::Serialize;
 use sqlx::PgPool;
 
@@ -27,7 +27,7 @@ pub trait Courier: Send + Sync {
     async fn deliver(&self, delivery: &Delivery) -> Result<Vec<String>, String>;
 }
 
-pub async fn deliver(pool: &PgPool, courier: &dyn Courier, notification_id: i64) -> Result<(), JobError> {
+pub async fn deliver(pool: &PgPool, courier: &dyn Courier, notification_id: i64) -> Result<(), DomainError> {
     let delivery: Option<Delivery> = sqlx::query_as(
         "SELECT id, user_id, notification_type, title, message, procurement_id, created_at
          FROM notifications WHERE id = $1 AND delivered_at IS NULL",
@@ -37,7 +37,7 @@ pub async fn deliver(pool: &PgPool, courier: &dyn Courier, notification_id: i64)
     .await?;
     // Already delivered, or deleted with its user: nothing to do.
     let Some(delivery) = delivery else { return Ok(()) };
-    let channels = courier.deliver(&delivery).await.map_err(JobError::Retry)?;
+    let channels = courier.deliver(&delivery).await.map_err(DomainError::unavailable)?;
     sqlx::query("UPDATE notifications SET delivered_at = now(), channels = $2 WHERE id = $1 AND delivered_at IS NULL")
         .bind(notification_id)
         .bind(channels.join(","))

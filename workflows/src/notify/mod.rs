@@ -8,7 +8,7 @@ pub use delivery::{Courier, Delivery, deliver};
 pub use templates::{Lang, render};
 
 use crate::error::{DomainError, DomainResult};
-use crate::jobs::Job;
+use crate::queue::Job;
 use sqlx::PgConnection;
 use std::collections::HashMap;
 

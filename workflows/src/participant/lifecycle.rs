@@ -7,9 +7,9 @@ use super::store;
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
 use crate::events::{self, Transition};
-use crate::jobs::Job;
 use crate::outbox;
 use crate::procurement::{self, Procurement, ProcurementStatus};
+use crate::queue::Job;
 use crate::transition::{StateMachine, StateName};
 use sqlx::{PgConnection, PgPool};
 

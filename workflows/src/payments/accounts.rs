@@ -1,8 +1,8 @@
 //! Users' virtual accounts at the bank, opened when first needed.
 
 use super::bank_lock::{BankLock, LockSpace};
+use crate::DomainError;
 use crate::bank::{Bank, BankError, NewBeneficiary, PersonBeneficiary};
-use crate::jobs::JobError;
 use sqlx::{PgConnection, PgPool};
 
 const KNOWN: &str = "SELECT virtual_account FROM bank_accounts WHERE user_id = $1";
@@ -10,7 +10,7 @@ const KNOWN: &str = "SELECT virtual_account FROM bank_accounts WHERE user_id = $
 /// The user's virtual account, registering them as a beneficiary and opening the account at the
 /// bank first if they have none. One process at a time opens a given person's account, with no
 /// transaction open during the bank calls.
-pub async fn virtual_account_of(pool: &PgPool, bank: &dyn Bank, user_id: i64) -> Result<String, JobError> {
+pub async fn virtual_account_of(pool: &PgPool, bank: &dyn Bank, user_id: i64) -> Result<String, DomainError> {
     if let Some(va) = sqlx::query_scalar(KNOWN).bind(user_id).fetch_optional(pool).await? {
         return Ok(va);
     }
@@ -21,7 +21,10 @@ pub async fn virtual_account_of(pool: &PgPool, bank: &dyn Bank, user_id: i64) ->
         let inn: String =
             sqlx::query_scalar("SELECT inn FROM users WHERE id = $1").bind(user_id).fetch_one(&mut *conn).await?;
         if inn.is_empty() {
-            return Err(JobError::Permanent(format!("user {user_id} has no INN: the bank cannot open their account")));
+            return Err(DomainError::conflict(
+                "no_inn",
+                format!("user {user_id} has no INN: the bank cannot open their account"),
+            ));
         }
         let person = PersonBeneficiary { inn, registration_address: String::new(), tax_resident: true };
         let (beneficiary, va) = open_account(bank, &NewBeneficiary::NaturalPerson(person)).await?;
@@ -43,7 +46,10 @@ pub async fn virtual_account_of(pool: &PgPool, bank: &dyn Bank, user_id: i64) ->
 /// recorded it. The bank refuses a second beneficiary with the same INN and names the existing
 /// one; and an account the bank already lists for the beneficiary is adopted rather than a
 /// second opened, so a crash leaves no orphan account behind.
-pub(super) async fn open_account(bank: &dyn Bank, beneficiary: &NewBeneficiary) -> Result<(String, String), JobError> {
+pub(super) async fn open_account(
+    bank: &dyn Bank,
+    beneficiary: &NewBeneficiary,
+) -> Result<(String, String), DomainError> {
     let id = match bank.create_beneficiary(beneficiary).await {
         Ok(id) | Err(BankError::BeneficiaryExists { id: Some(id) }) => id,
         Err(e) => return Err(e.into()),

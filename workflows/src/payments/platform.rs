@@ -1,8 +1,8 @@
 //! The platform's own virtual account (where commission goes), opened when first needed.
 
 use super::bank_lock::{BankLock, LockSpace};
+use crate::DomainError;
 use crate::bank::{Bank, LegalEntityBeneficiary, NewBeneficiary};
-use crate::jobs::JobError;
 use sqlx::{PgConnection, PgPool};
 
 /// The operator's legal details: `TOCHKA_PLATFORM_INN`, `TOCHKA_PLATFORM_KPP`,
@@ -18,7 +18,7 @@ fn operator() -> LegalEntityBeneficiary {
     }
 }
 
-pub async fn platform_account(pool: &PgPool, bank: &dyn Bank) -> Result<String, JobError> {
+pub async fn platform_account(pool: &PgPool, bank: &dyn Bank) -> Result<String, DomainError> {
     const KNOWN: &str = "SELECT virtual_account FROM platform_bank_account";
     if let Some(va) = sqlx::query_scalar(KNOWN).fetch_optional(pool).await? {
         return Ok(va);

@@ -15,8 +15,8 @@
 
 use super::accounts::virtual_account_of;
 use super::matching::{PendingDeposit, match_deposits};
+use crate::DomainError;
 use crate::bank::{Bank, BankError, IncomingPayment};
-use crate::jobs::JobError;
 use crate::ledger::{self, Account, Movement, TransactionType};
 use crate::money::Money;
 use crate::notify::{self, Notice, NotificationType};
@@ -53,11 +53,11 @@ impl std::ops::AddAssign for Reconciled {
 #[derive(Default)]
 struct Settled {
     report: Reconciled,
-    error: Option<JobError>,
+    error: Option<DomainError>,
 }
 
 impl Settled {
-    fn defer(&mut self, count: usize, error: impl Into<JobError>) {
+    fn defer(&mut self, count: usize, error: impl Into<DomainError>) {
         self.report.deferred += count;
         let error = error.into();
         tracing::warn!(error = %error, count, "incoming payments left for the next reconciliation");
@@ -66,7 +66,7 @@ impl Settled {
 }
 
 /// One pass over the bank's unidentified incoming payments and our own unfinished claims.
-pub async fn reconcile(pool: &PgPool, bank: &dyn Bank) -> Result<Reconciled, JobError> {
+pub async fn reconcile(pool: &PgPool, bank: &dyn Bank) -> Result<Reconciled, DomainError> {
     let ids = candidates(pool, bank).await?;
     let mut report = Reconciled::default();
     let mut first_error = None;
@@ -84,7 +84,7 @@ pub async fn reconcile(pool: &PgPool, bank: &dyn Bank) -> Result<Reconciled, Job
     // Other payments went ahead; a retryable failure makes the job come back sooner than the
     // next tick would.
     match first_error {
-        Some(JobError::Retry(e)) => Err(JobError::Retry(e)),
+        Some(e) if e.is_retryable() => Err(e),
         _ => Ok(report),
     }
 }
@@ -104,7 +104,7 @@ async fn settle_batch(pool: &PgPool, bank: &dyn Bank, ids: &[String]) -> Settled
 /// The bank's unidentified incoming payments and our unfinished claims, less those settled
 /// already: credited (the bank's list can lag behind its identification), flagged for staff or
 /// returned. Asking the bank about those again would only cost signed requests.
-async fn candidates(pool: &PgPool, bank: &dyn Bank) -> Result<Vec<String>, JobError> {
+async fn candidates(pool: &PgPool, bank: &dyn Bank) -> Result<Vec<String>, DomainError> {
     let mut ids = bank.list_incoming_payments(true).await?;
     let unfinished: Vec<String> =
         sqlx::query_scalar("SELECT payment_id FROM bank_incoming WHERE status = 'identifying'").fetch_all(pool).await?;
@@ -124,7 +124,7 @@ async fn candidates(pool: &PgPool, bank: &dyn Bank) -> Result<Vec<String>, JobEr
 
 /// Settles one batch of payments: asks the bank about each, matches them to deposits, claims
 /// the matched ones, identifies them at the bank and credits them in one transaction.
-async fn settle(pool: &PgPool, bank: &dyn Bank, ids: &[String], settled: &mut Settled) -> Result<(), JobError> {
+async fn settle(pool: &PgPool, bank: &dyn Bank, ids: &[String], settled: &mut Settled) -> Result<(), DomainError> {
     let fetched: Vec<_> = futures_util::stream::iter(ids.to_vec())
         .map(|id| async move { bank.get_payment(&id).await })
         .buffered(PARALLEL)
@@ -209,7 +209,7 @@ async fn with_accounts(
     bank: &dyn Bank,
     matched: Vec<(IncomingPayment, PendingDeposit)>,
     settled: &mut Settled,
-) -> Result<Vec<Claimed>, JobError> {
+) -> Result<Vec<Claimed>, DomainError> {
     let users: Vec<i64> = matched.iter().map(|(_, d)| d.user_id).collect();
     let mut accounts: HashMap<i64, String> = sqlx::query_as::<_, (i64, String)>(
         "SELECT user_id, virtual_account FROM bank_accounts WHERE user_id = ANY($1)",
@@ -258,7 +258,7 @@ async fn claim(pool: &PgPool, matched: &[Claimed]) -> sqlx::Result<()> {
 /// Marks identified payments' deposits succeeded and credits the payers, with a notification
 /// each. The ledger last: every deposit credits through the one bank-clearing account, whose
 /// row lock is then held only until the commit right after.
-async fn credit(tx: &mut sqlx::PgConnection, identified: &[Claimed]) -> Result<(), JobError> {
+async fn credit(tx: &mut sqlx::PgConnection, identified: &[Claimed]) -> Result<(), DomainError> {
     if identified.is_empty() {
         return Ok(());
     }

@@ -16,6 +16,7 @@ use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
 use crate::money::{Money, Quantity};
 use crate::participant::{self, Participant};
+use crate::queue::{StopReason, TransitionData};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
@@ -85,7 +86,7 @@ pub async fn join(
     .execute(&mut *tx)
     .await?;
     if stops {
-        let reason = serde_json::json!({ "reason": "stop_amount_reached", "current_amount": new_total });
+        let reason = TransitionData::because(StopReason::StopAmountReached).with_amounts(new_total, None);
         super::lifecycle::record_transition(
             &mut tx,
             &procurement,

@@ -6,10 +6,10 @@ use super::store;
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
 use crate::events::{self, Transition};
-use crate::jobs::Job;
-use crate::jobs::fanout::{self, FanoutKind};
+use crate::fanout;
 use crate::outbox;
 use crate::participant::{self, ParticipantStatus};
+use crate::queue::{FanoutKind, Job, StopReason, TransitionData};
 use crate::transition::StateMachine;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -40,7 +40,7 @@ pub async fn change_status(
         procurement.status.transition_to(target)?;
         return Err(DomainError::invalid("deadline", "has passed; move it to the future before publishing"));
     }
-    apply(&mut tx, &procurement, target, actor, serde_json::json!({})).await?;
+    apply(&mut tx, &procurement, target, actor, TransitionData::default()).await?;
     let changed = store::get(&mut tx, id).await?;
     tx.commit().await?;
     Ok(changed)
@@ -58,11 +58,10 @@ pub async fn reach_deadline(pool: &PgPool, id: i64, now: DateTime<Utc>) -> Domai
         return Ok(None);
     }
     let (target, data) = if p.current_amount >= p.target_amount {
-        (ProcurementStatus::Stopped, serde_json::json!({ "reason": "deadline" }))
+        (ProcurementStatus::Stopped, TransitionData::because(StopReason::Deadline))
     } else {
-        let data = serde_json::json!({
-            "reason": "below_target", "current_amount": p.current_amount, "target_amount": p.target_amount,
-        });
+        let data =
+            TransitionData::because(StopReason::BelowTarget).with_amounts(p.current_amount, Some(p.target_amount));
         (ProcurementStatus::Cancelled, data)
     };
     apply(&mut tx, &p, target, Actor::System, data).await?;
@@ -84,7 +83,7 @@ async fn apply(
     procurement: &Procurement,
     target: ProcurementStatus,
     actor: Actor,
-    data: serde_json::Value,
+    data: TransitionData,
 ) -> DomainResult<()> {
     let event = procurement.status.transition_to(target)?;
     settle_participants(conn, procurement, event, actor).await?;
@@ -144,7 +143,7 @@ pub(crate) async fn record_transition(
     to: ProcurementStatus,
     event: ProcurementEvent,
     actor: Actor,
-    data: serde_json::Value,
+    data: TransitionData,
 ) -> DomainResult<()> {
     events::record(
         conn,
@@ -154,17 +153,11 @@ pub(crate) async fn record_transition(
             to,
             event: event.name(),
             actor_user_id: actor.user_id(),
-            data: data.clone(),
+            data: serde_json::to_value(&data).unwrap_or_default(),
         },
     )
     .await?;
-    let job = Job::ProcurementTransition {
-        procurement_id: procurement.id,
-        from: procurement.status.to_string(),
-        to: to.to_string(),
-        event: event.name().to_string(),
-        data,
-    };
+    let job = Job::ProcurementTransition { procurement_id: procurement.id, from: procurement.status, to, event, data };
     outbox::enqueue(conn, &job, None).await?;
     Ok(())
 }

@@ -14,7 +14,8 @@ pub enum ProcurementStatus {
 }
 
 /// What can happen to a procurement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ProcurementEvent {
     /// The organizer opens a draft for joining.
     Publish,

@@ -24,8 +24,8 @@
 
 use super::Owner;
 use super::in_doubt::{self, Verdict};
+use crate::DomainError;
 use crate::bank::{Bank, BankError, BankRequisites, Payout};
-use crate::jobs::JobError;
 use crate::ledger::{self, Account, Movement, TransactionType};
 use crate::money::Money;
 use crate::notify::{self, Notice, NotificationType};
@@ -69,7 +69,7 @@ enum Outcome {
 }
 
 /// Carries out operation `key` unless it is already settled.
-pub async fn carry_out(pool: &PgPool, bank: &dyn Bank, key: &str) -> Result<(), JobError> {
+pub async fn carry_out(pool: &PgPool, bank: &dyn Bank, key: &str) -> Result<(), DomainError> {
     let Some(op) = load(&mut *pool.acquire().await?, key).await? else { return Ok(()) };
     if settled(&op.status) {
         return Ok(());
@@ -78,7 +78,9 @@ pub async fn carry_out(pool: &PgPool, bank: &dyn Bank, key: &str) -> Result<(), 
     let to_va = match op.to_owner.as_deref().map(Owner::parse) {
         Some(Some(Owner::User(id))) => Some(virtual_account_of(pool, bank, id).await?),
         Some(Some(Owner::Platform)) => Some(platform_account(pool, bank).await?),
-        Some(None) => return Err(JobError::Permanent(format!("transfer {key} names no account owner"))),
+        Some(None) => {
+            return Err(DomainError::conflict("bad_operation", format!("transfer {key} names no account owner")));
+        }
         None => None,
     };
     BankLock::holding(pool, LockSpace::OutOf, &op.from_va, async |conn: &mut PgConnection| {
@@ -94,7 +96,8 @@ pub async fn carry_out(pool: &PgPool, bank: &dyn Bank, key: &str) -> Result<(), 
         for other in others {
             match locked(conn, bank, &other, None).await {
                 // Parked for staff: no longer in doubt here, and its own job reports it.
-                Ok(()) | Err(JobError::Permanent(_)) => {}
+                Ok(()) => {}
+                Err(parked) if !parked.is_retryable() => {}
                 Err(retry) => return Err(retry),
             }
         }
@@ -108,7 +111,7 @@ fn settled(status: &str) -> bool {
 }
 
 /// The protocol itself, under the source account's lock and on its connection.
-async fn locked(conn: &mut PgConnection, bank: &dyn Bank, key: &str, to_va: Option<&str>) -> Result<(), JobError> {
+async fn locked(conn: &mut PgConnection, bank: &dyn Bank, key: &str, to_va: Option<&str>) -> Result<(), DomainError> {
     let Some(op) = load(conn, key).await? else { return Ok(()) };
     if settled(&op.status) {
         return Ok(());
@@ -123,7 +126,7 @@ async fn locked(conn: &mut PgConnection, bank: &dyn Bank, key: &str, to_va: Opti
     let to_va = to_va.map(str::to_string).or_else(|| op.to_va.clone());
     if op.kind == "transfer" && to_va.is_none() {
         // Only its own job opens the receiving account; this run may be settling it for another.
-        return Err(JobError::Retry(format!("transfer {key}: the receiving account is not open yet")));
+        return Err(DomainError::unavailable(format!("transfer {key}: the receiving account is not open yet")));
     }
     sqlx::query(
         "UPDATE bank_operations SET status = 'sending', sending_at = now(), sends = sends + 1,
@@ -169,7 +172,7 @@ async fn send(bank: &dyn Bank, op: &Operation, to_va: Option<&str>) -> Result<Op
 }
 
 /// Records the outcome, with what follows from it, in one transaction.
-async fn record(conn: &mut PgConnection, op: &Operation, outcome: Outcome) -> Result<(), JobError> {
+async fn record(conn: &mut PgConnection, op: &Operation, outcome: Outcome) -> Result<(), DomainError> {
     let (status, reference, error) = match outcome {
         Outcome::Done(reference) => ("done", reference, String::new()),
         Outcome::Failed(error) => ("failed", None, error),
@@ -197,14 +200,14 @@ async fn record(conn: &mut PgConnection, op: &Operation, outcome: Outcome) -> Re
 
 /// The bank cannot say whether the operation happened: it is never repeated automatically.
 /// Staff see it in `groupbuy doctor` and, through the job's dead letter, in `groupbuy jobs dead`.
-async fn park(conn: &mut PgConnection, op: &Operation, why: &str) -> Result<(), JobError> {
+async fn park(conn: &mut PgConnection, op: &Operation, why: &str) -> Result<(), DomainError> {
     sqlx::query("UPDATE bank_operations SET status = 'unknown', error = $2, updated_at = now() WHERE key = $1")
         .bind(&op.key)
         .bind(why)
         .execute(&mut *conn)
         .await?;
     tracing::error!(key = op.key, why, "bank operation parked for staff");
-    Err(JobError::Permanent(format!("bank operation {} parked for staff: {why}", op.key)))
+    Err(DomainError::conflict("parked_for_staff", format!("bank operation {} parked for staff: {why}", op.key)))
 }
 
 fn payout_of(op: &Operation) -> Result<Payout, String> {
@@ -232,7 +235,7 @@ async fn settle_withdrawal(
     payment_id: i64,
     amount: Money,
     paid: bool,
-) -> Result<(), JobError> {
+) -> Result<(), DomainError> {
     let user_id: i64 =
         sqlx::query_scalar("SELECT user_id FROM payments WHERE id = $1").bind(payment_id).fetch_one(&mut *conn).await?;
     let (to, status, template) = if paid {

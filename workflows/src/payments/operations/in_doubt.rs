@@ -17,8 +17,8 @@
 //! taken back.
 
 use super::carry::Operation;
+use crate::DomainError;
 use crate::bank::{Bank, VirtualTransaction};
-use crate::jobs::JobError;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use std::collections::HashSet;
@@ -40,7 +40,7 @@ pub(super) async fn find_transfer(
     conn: &mut PgConnection,
     bank: &dyn Bank,
     op: &Operation,
-) -> Result<Verdict, JobError> {
+) -> Result<Verdict, DomainError> {
     let sent = op.sending_at.unwrap_or_else(Utc::now);
     let accounted: HashSet<String> = sqlx::query_scalar(
         "SELECT bank_ref FROM bank_operations WHERE from_va = $1 AND key <> $2 AND bank_ref IS NOT NULL",

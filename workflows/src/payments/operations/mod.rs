@@ -8,9 +8,9 @@ mod in_doubt;
 pub use carry::carry_out;
 
 use crate::bank::BankRequisites;
-use crate::jobs::Job;
 use crate::money::Money;
 use crate::outbox;
+use crate::queue::Job;
 use serde_json::json;
 use sqlx::PgConnection;
 

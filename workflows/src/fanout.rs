@@ -6,36 +6,9 @@
 //! counter; the row lock on the counter makes exactly one child see `done = total`, and that one
 //! queues the completion under a task id unique to the fan-out.
 
-use super::Job;
 use crate::outbox;
-use serde::{Deserialize, Serialize};
+use crate::queue::{FanoutKind, Job};
 use sqlx::PgConnection;
-
-/// What is fanned out, per procurement (at most once each).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FanoutKind {
-    /// PAYMENT: a payment request to every confirmed participant.
-    PaymentRequests,
-    /// COMPLETED: a capture of every paid participant's share.
-    Captures,
-}
-
-impl FanoutKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PaymentRequests => "payment_requests",
-            Self::Captures => "captures",
-        }
-    }
-
-    fn child(self, procurement_id: i64, participant_id: i64) -> Job {
-        match self {
-            Self::PaymentRequests => Job::PaymentRequest { procurement_id, participant_id },
-            Self::Captures => Job::CapturePayment { participant_id },
-        }
-    }
-}
 
 /// Starts the fan-out inside the caller's transaction: the counter row, a child row and a child
 /// job per participant; with no participants the completion is queued at once. Starting the same
