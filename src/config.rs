@@ -1,8 +1,10 @@
 //! Configuration from the environment (and a `.env` file), with defaults that work on a
 //! developer machine so `groupbuy all` needs none.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use workflows::bank::LegalEntityBeneficiary;
+use workflows::queue::CronSchedule;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -21,6 +23,14 @@ pub struct Settings {
     pub admin_ui_dir: PathBuf,
     /// Tochka Cyclops, or the built-in sandbox bank when `TOCHKA_API_URL` is unset.
     pub bank: BankSettings,
+    /// `GROUPBUY_CRON_<NAME>`: cron expressions overriding the sweeps' defaults.
+    pub cron: HashMap<CronSchedule, String>,
+    /// `HOSTNAME`: names this host in worker names.
+    pub hostname: Option<String>,
+    /// `DEMO_DATA`: `false` or `0` stops `groupbuy all` from seeding demo data.
+    pub demo_data: bool,
+    /// `GROUPBUY_FAILPOINTS`: fault injection for tests that kill processes (never in production).
+    pub failpoints: Option<String>,
 }
 
 /// The bank: Tochka's Cyclops (`TOCHKA_*`) or, without `TOCHKA_API_URL`, the sandbox bank.
@@ -42,6 +52,13 @@ pub struct BankSettings {
     /// `TOCHKA_WEBHOOK_PUBLIC_KEY_PATH`: Tochka's public key (PEM, or the JWK it publishes) that
     /// signs its webhooks; without it the webhook endpoint answers 503.
     pub webhook_public_key_path: Option<PathBuf>,
+    /// `TOCHKA_PLATFORM_INN`, `…_KPP`, `…_NAME`: the operator, beneficiary of the commission
+    /// account (the defaults only suit the sandbox bank).
+    pub operator: LegalEntityBeneficiary,
+    /// `TOCHKA_BANK_NAME`, `TOCHKA_RECIPIENT_NAME`: how deposit requisites name the bank and the
+    /// nominal account's holder.
+    pub bank_name: String,
+    pub recipient_name: String,
 }
 
 impl BankSettings {
@@ -56,8 +73,24 @@ impl BankSettings {
             nominal_bic: var("TOCHKA_NOMINAL_BIC").unwrap_or_else(|| "044525104".into()),
             sandbox_addr: var("SANDBOX_BANK_ADDR").unwrap_or_else(|| "127.0.0.1:8090".into()),
             webhook_public_key_path: var("TOCHKA_WEBHOOK_PUBLIC_KEY_PATH").map(PathBuf::from),
+            bank_name: var("TOCHKA_BANK_NAME").unwrap_or_else(|| "ООО «Банк Точка»".into()),
+            recipient_name: var("TOCHKA_RECIPIENT_NAME").unwrap_or_else(|| "ООО «ГрупБай» (номинальный счёт)".into()),
+            operator: {
+                let sandbox = workflows::payments::sandbox_operator();
+                LegalEntityBeneficiary {
+                    inn: var("TOCHKA_PLATFORM_INN").unwrap_or(sandbox.inn),
+                    name: var("TOCHKA_PLATFORM_NAME").unwrap_or(sandbox.name),
+                    kpp: var("TOCHKA_PLATFORM_KPP").unwrap_or(sandbox.kpp),
+                    ogrn: None,
+                }
+            },
         }
     }
+}
+
+/// `LOG_FORMAT=json`: JSON logs (production). Read before the rest, since logging starts first.
+pub fn json_logs() -> bool {
+    var("LOG_FORMAT").is_some_and(|f| f == "json")
 }
 
 fn var(name: &str) -> Option<String> {
@@ -96,6 +129,13 @@ impl Settings {
             },
             admin_ui_dir: var("ADMIN_UI_DIR").map(PathBuf::from).unwrap_or_else(|| "admin-ui/dist".into()),
             bank: BankSettings::from_env(),
+            cron: CronSchedule::ALL
+                .into_iter()
+                .filter_map(|name| var(&scheduler::variable(name)).map(|expression| (name, expression)))
+                .collect(),
+            hostname: var("HOSTNAME"),
+            demo_data: var("DEMO_DATA").is_none_or(|v| v != "false" && v != "0"),
+            failpoints: var("GROUPBUY_FAILPOINTS"),
         })
     }
 }

@@ -13,6 +13,10 @@ async fn main() -> anyhow::Result<()> {
     roles::init_tracing();
     let cli = Cli::parse();
     let settings = config::Settings::from_env()?;
+    // What the crates below need from the environment, handed down once.
+    workflows::failpoint::configure(settings.failpoints.clone());
+    workflows::payments::configure_operator(settings.bank.operator.clone());
+    workers::pool::configure_host(settings.hostname.clone());
     match cli.command.unwrap_or(Command::All) {
         Command::All => roles::serve::all(&settings).await,
         Command::Api => roles::serve::api(&settings).await,

@@ -1,6 +1,6 @@
 //! The sandbox bank: a local fake of Tochka's Cyclops that speaks the real wire protocol.
 //!
-//! It serves the JSON-RPC services of `reference/cyclops.md` over HTTP, checks every request's
+//! It serves the JSON-RPC services of Tochka's Cyclops over HTTP, checks every request's
 //! `sign-system`, `sign-thumbprint` and `sign-data` against the platform's public key (a bad or
 //! missing signature gets HTTP 403 and changes nothing), and keeps its own books in memory:
 //! beneficiaries, virtual accounts, incoming payments, deals and payouts.

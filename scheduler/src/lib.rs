@@ -29,13 +29,18 @@ pub struct ScheduleError {
     pub reason: String,
 }
 
-/// The schedules, from `GROUPBUY_CRON_<NAME>` variables or their defaults.
-pub fn schedules_from_env() -> Result<Vec<Entry>, ScheduleError> {
+/// The configuration variable that overrides a schedule: `GROUPBUY_CRON_<NAME>`.
+pub fn variable(name: CronSchedule) -> String {
+    format!("GROUPBUY_CRON_{}", name.as_str().to_uppercase())
+}
+
+/// The schedules: `configured` (what the binary read from the variables) or the defaults.
+pub fn schedules(configured: &std::collections::HashMap<CronSchedule, String>) -> Result<Vec<Entry>, ScheduleError> {
     CronSchedule::ALL
         .iter()
         .map(|name| {
-            let variable = format!("GROUPBUY_CRON_{}", name.as_str().to_uppercase());
-            let expression = std::env::var(&variable).unwrap_or_else(|_| name.default_expression().to_string());
+            let variable = variable(*name);
+            let expression = configured.get(name).cloned().unwrap_or_else(|| name.default_expression().to_string());
             Schedule::from_str(&expression).map(|schedule| Entry { name: *name, schedule }).map_err(|e| ScheduleError {
                 variable,
                 expression,
@@ -76,8 +81,11 @@ mod tests {
 
     #[test]
     fn default_schedules_parse_and_bad_ones_are_named() {
-        let entries = schedules_from_env().unwrap();
+        let entries = schedules(&Default::default()).unwrap();
         assert_eq!(entries.len(), CronSchedule::ALL.len());
+        let bad = [(CronSchedule::DeadlineSweep, "*/5 * * * *".to_string())].into();
+        let refused = schedules(&bad).unwrap_err();
+        assert_eq!(refused.variable, "GROUPBUY_CRON_DEADLINE_SWEEP");
         let err = Schedule::from_str("*/5 * * * *").map(|_| ()).unwrap_err();
         assert!(!err.to_string().is_empty(), "five-field crontab lines are refused");
     }

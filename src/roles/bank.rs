@@ -104,13 +104,11 @@ pub fn pay_into(settings: &Settings, sandbox: Option<&SandboxServer>) -> workflo
         (None, None) => Some(format!("http://{}/pay", bank.sandbox_addr)),
         (None, Some(_)) => None,
     };
-    let var =
-        |name: &str, default: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or(default.into());
     workflows::payments::PayInto {
         nominal_account: bank.nominal_account.clone(),
         bic: bank.nominal_bic.clone(),
-        bank_name: var("TOCHKA_BANK_NAME", "ООО «Банк Точка»"),
-        recipient_name: var("TOCHKA_RECIPIENT_NAME", "ООО «ГрупБай» (номинальный счёт)"),
+        bank_name: bank.bank_name.clone(),
+        recipient_name: bank.recipient_name.clone(),
         payment_page: page,
     }
 }

@@ -22,7 +22,7 @@ pub async fn api(settings: &Settings) -> anyhow::Result<()> {
 /// cron schedules, the outbox relay with worker pools for every queue, and the API.
 pub async fn all(settings: &Settings) -> anyhow::Result<()> {
     let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
-    if std::env::var("DEMO_DATA").map_or(true, |v| v != "false" && v != "0") {
+    if settings.demo_data {
         let organizer = workflows::demo::seed(&pool).await?;
         tracing::info!(organizer, "demo data in place");
     }
@@ -33,7 +33,7 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
             tracing::warn!("{what}: token set, but the bot role is not available yet");
         }
     }
-    let sweeps = tokio::spawn(scheduler::run(pool.clone(), scheduler::schedules_from_env()?));
+    let sweeps = tokio::spawn(scheduler::run(pool.clone(), scheduler::schedules(&settings.cron)?));
     let (bank, sandbox) = super::bank::connect_bank(settings).await?;
     let config = super::worker::pool_config(settings, workers::Queue::ALL.to_vec(), 8);
     let jobs = workers::runtime::run(pool.clone(), bank.clone(), &settings.redis_url, config, super::shutdown_signal());

@@ -47,9 +47,16 @@ fn worker_name(queue: Queue, restarts: usize) -> String {
     format!("{}-{}-{restarts}", queue.name(), process_tag())
 }
 
+static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Names this host in worker names (`HOSTNAME`, read by the binary at start-up), once.
+pub fn configure_host(host: Option<String>) {
+    let _ = HOST.set(host.unwrap_or_else(|| "local".into()));
+}
+
 /// What every worker name of this process incarnation contains: host, pid and start time.
 pub fn process_tag() -> String {
-    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".into());
+    let host = HOST.get().map_or("local", String::as_str);
     format!("{host}-{}-{}", std::process::id(), *INCARNATION)
 }
 

@@ -1,5 +1,5 @@
 //! Redis connections and one apalis storage per queue, configured around apalis-redis 1.0's
-//! known hazards (see DESIGN.md and reference/crates-and-apalis.md §5).
+//! known hazards (at-least-once delivery: every job is safe to run twice).
 
 use crate::Queue;
 use apalis_redis::{Config, ConnectionManager, RedisStorage};
@@ -125,8 +125,8 @@ fn config(queue: String, batch_size: usize) -> Config {
 /// scheduled tasks to its waiting list, a thousand at a time.
 ///
 /// Without it a burst stops the queue for good. apalis-redis 1.0 pushes every task into the
-/// scheduled set (its `run_at` is at least "now": `queries/push_tasks.rs:43-46`,
-/// `lua/batch_push.lua:74-75`), and `lua/fetch_next.lua:22-39` moves all the due ones in one
+/// scheduled set (its `run_at` is at least "now": `push_tasks.rs:43-46`,
+/// `batch_push.lua:74-75`), and `fetch_next.lua:22-39` moves all the due ones in one
 /// `RPUSH {queue}:active unpack(ids)` (line 35). Redis's Lua unpacks at most 7,999 values, so once 8,000
 /// are due (pushed between two fetches of an idle or busy worker, or retries coming due
 /// together) every fetch fails with "too many results to unpack", the worker stops, and the

@@ -1,13 +1,23 @@
-//! Fault injection for tests that run real processes: `GROUPBUY_FAILPOINTS=name=action,…`.
-//! A number of milliseconds makes [`pause`] at that point sleep (a window to `kill -9` the
-//! process); `fail` makes [`fails`] true there. Unset (always, outside such tests), a failpoint
-//! costs one environment lookup.
+//! Fault injection for tests that run real processes: `GROUPBUY_FAILPOINTS=name=action,…`, read
+//! by the binary at start-up and handed to [`configure`]. A number of milliseconds makes
+//! [`pause`] at that point sleep (a window to `kill -9` the process); `fail` makes [`fails`] true
+//! there. Unconfigured (always, outside such tests), a failpoint costs one atomic load.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
+static SPEC: OnceLock<String> = OnceLock::new();
+
+/// Sets this process's failpoints, once (later calls are ignored).
+pub fn configure(spec: Option<String>) {
+    if let Some(spec) = spec.filter(|s| !s.trim().is_empty()) {
+        let _ = SPEC.set(spec);
+    }
+}
+
 fn action(name: &str) -> Option<String> {
-    let spec = std::env::var("GROUPBUY_FAILPOINTS").ok()?;
-    spec.split(',')
+    SPEC.get()?
+        .split(',')
         .filter_map(|entry| entry.split_once('='))
         .find(|(point, _)| point.trim() == name)
         .map(|(_, action)| action.trim().to_string())
@@ -15,7 +25,7 @@ fn action(name: &str) -> Option<String> {
 
 /// Whether the failpoint `name()` is set to `fail` (the name is only built when failpoints are).
 pub fn fails(name: impl FnOnce() -> String) -> bool {
-    std::env::var_os("GROUPBUY_FAILPOINTS").is_some() && action(&name()).is_some_and(|action| action == "fail")
+    SPEC.get().is_some() && action(&name()).is_some_and(|action| action == "fail")
 }
 
 pub async fn pause(name: &str) {

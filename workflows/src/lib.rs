@@ -34,6 +34,7 @@ pub mod payments;
 pub mod procurement;
 pub mod queue;
 mod search;
+pub mod settle;
 pub mod sweeps;
 pub mod transition;
 pub mod users;

@@ -3,7 +3,6 @@
 //! number of runs (replicas, redeliveries) has the effect of one.
 
 use crate::DomainError;
-use crate::jobs;
 use crate::procurement;
 use chrono::{NaiveDate, Utc};
 
@@ -80,9 +79,9 @@ pub async fn sweep_settlements(pool: &PgPool, batch: i64) -> Result<usize, Domai
     for (participant_id, capture) in due {
         // The job handlers themselves, called directly: they are idempotent.
         let done = if capture {
-            jobs::settle::capture(pool, participant_id).await
+            crate::settle::capture(pool, participant_id).await
         } else {
-            jobs::settle::refund(pool, participant_id).await
+            crate::settle::refund(pool, participant_id).await
         };
         match done {
             Ok(()) => settled += 1,

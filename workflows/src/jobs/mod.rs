@@ -6,7 +6,6 @@
 //! idempotency keys.
 
 pub mod admin;
-pub(crate) mod settle;
 mod transition;
 
 pub use crate::queue::{CronSchedule, FanoutKind, Job, JobError, Queue, retries_before, retry_task_id};
@@ -77,8 +76,8 @@ pub async fn run(ctx: &JobContext, job: &Job) -> Result<(), JobError> {
         Job::Cron { schedule, tick } => run_cron(*schedule, ctx, *tick).await,
         Job::ReconcileBank { .. } => reconcile(ctx).await.map(|_| ()),
         Job::BankOperation { key } => Ok(crate::payments::operations::carry_out(pool, ctx.bank.as_ref(), key).await?),
-        Job::CapturePayment { participant_id } => settle::capture(pool, *participant_id).await,
-        Job::RefundPayment { participant_id } => settle::refund(pool, *participant_id).await,
+        Job::CapturePayment { participant_id } => Ok(crate::settle::capture(pool, *participant_id).await?),
+        Job::RefundPayment { participant_id } => Ok(crate::settle::refund(pool, *participant_id).await?),
         Job::PaymentRequest { procurement_id, participant_id } => {
             transition::request_payment(pool, *procurement_id, *participant_id).await
         }

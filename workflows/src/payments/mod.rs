@@ -21,5 +21,5 @@ pub use deposit::{
     NewDeposit, PayInto, Requisites, attach_sbp_qrcode, create_deposit, order_code, parse_order_code, requisites,
 };
 pub use model::{Payment, PaymentFilter, get, list};
-pub use platform::platform_account;
+pub use platform::{configure_operator, platform_account, sandbox_operator};
 pub use withdrawal::{NewWithdrawal, create_withdrawal};

@@ -4,18 +4,29 @@ use super::bank_lock::{BankLock, LockSpace};
 use crate::DomainError;
 use crate::bank::{Bank, LegalEntityBeneficiary, NewBeneficiary};
 use sqlx::{PgConnection, PgPool};
+use std::sync::OnceLock;
 
-/// The operator's legal details: `TOCHKA_PLATFORM_INN`, `TOCHKA_PLATFORM_KPP`,
-/// `TOCHKA_PLATFORM_NAME` (the defaults only suit the sandbox bank).
-fn operator() -> LegalEntityBeneficiary {
-    let var =
-        |name: &str, default: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or(default.into());
+static OPERATOR: OnceLock<LegalEntityBeneficiary> = OnceLock::new();
+
+/// Sets the operator's legal details (`TOCHKA_PLATFORM_INN`, `…_KPP`, `…_NAME`, read by the
+/// binary at start-up), once; the beneficiary of the platform's own account.
+pub fn configure_operator(operator: LegalEntityBeneficiary) {
+    let _ = OPERATOR.set(operator);
+}
+
+/// Placeholders that only the sandbox bank accepts.
+pub fn sandbox_operator() -> LegalEntityBeneficiary {
     LegalEntityBeneficiary {
-        inn: var("TOCHKA_PLATFORM_INN", "7700000001"),
-        name: var("TOCHKA_PLATFORM_NAME", "ООО «ГрупБай»"),
-        kpp: var("TOCHKA_PLATFORM_KPP", "770001001"),
+        inn: "7700000001".into(),
+        name: "ООО «ГрупБай»".into(),
+        kpp: "770001001".into(),
         ogrn: None,
     }
+}
+
+/// Unconfigured (tests in one process), the sandbox's placeholders.
+fn operator() -> LegalEntityBeneficiary {
+    OPERATOR.get().cloned().unwrap_or_else(sandbox_operator)
 }
 
 pub async fn platform_account(pool: &PgPool, bank: &dyn Bank) -> Result<String, DomainError> {

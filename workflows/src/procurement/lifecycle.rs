@@ -69,13 +69,6 @@ pub async fn reach_deadline(pool: &PgPool, id: i64, now: DateTime<Utc>) -> Domai
     Ok(Some(target))
 }
 
-/// Queues the deadline job of a procurement's current deadline. Its task id carries the
-/// deadline, so moving the deadline queues a new job and the old one finds nothing to do.
-pub(crate) async fn schedule_deadline(conn: &mut PgConnection, id: i64, deadline: DateTime<Utc>) -> sqlx::Result<()> {
-    let job = Job::DeadlineReached { procurement_id: id, deadline: deadline.timestamp() };
-    outbox::enqueue(conn, &job, Some(deadline)).await
-}
-
 /// Moves a locked procurement to `target`: settles its orders, updates the row, logs the
 /// transition and queues what follows.
 async fn apply(
@@ -94,12 +87,12 @@ async fn apply(
         .await?;
     record_transition(conn, procurement, target, event, actor, data).await?;
     if event == ProcurementEvent::Publish {
-        schedule_deadline(conn, procurement.id, procurement.deadline).await?;
+        super::deadlines::schedule(conn, procurement.id, procurement.deadline).await?;
     }
     if event == ProcurementEvent::RequestPayment
         && let Some(deadline) = procurement.payment_deadline
     {
-        super::payment_deadline::schedule(conn, procurement.id, deadline).await?;
+        super::deadlines::schedule_payment(conn, procurement.id, deadline).await?;
     }
     Ok(())
 }

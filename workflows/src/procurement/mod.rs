@@ -1,5 +1,6 @@
 //! Procurements: what organizers open and buyers join.
 
+mod deadlines;
 mod join;
 mod lifecycle;
 mod model;

@@ -10,7 +10,6 @@ use crate::error::DomainResult;
 use crate::money::Money;
 use crate::notify::{self, Notice, NotificationType};
 use crate::participant::{self, ParticipantStatus};
-use crate::queue::Job;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -76,10 +75,4 @@ async fn notice(
     };
     notify::notify(conn, notice).await?;
     Ok(())
-}
-
-/// Queues the payment-deadline job for the procurement's current payment deadline.
-pub(crate) async fn schedule(conn: &mut PgConnection, id: i64, deadline: DateTime<Utc>) -> sqlx::Result<()> {
-    let job = Job::PaymentDeadlineReached { procurement_id: id, deadline: deadline.timestamp() };
-    crate::outbox::enqueue(conn, &job, Some(deadline)).await
 }

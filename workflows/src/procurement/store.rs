@@ -103,13 +103,13 @@ pub async fn update(conn: &mut PgConnection, current: &Procurement, patch: &Proc
         && current.status == ProcurementStatus::Active
         && deadline != current.deadline
     {
-        super::lifecycle::schedule_deadline(conn, id, deadline).await?;
+        super::deadlines::schedule(conn, id, deadline).await?;
     }
     if let Some(Some(deadline)) = patch.payment_deadline
         && current.status == ProcurementStatus::Payment
         && Some(deadline) != current.payment_deadline
     {
-        super::payment_deadline::schedule(conn, id, deadline).await?;
+        super::deadlines::schedule_payment(conn, id, deadline).await?;
     }
     Ok(())
 }

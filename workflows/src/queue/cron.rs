@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The periodic sweeps, each on its own cron schedule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CronSchedule {
     DeadlineSweep,

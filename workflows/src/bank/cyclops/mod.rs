@@ -1,4 +1,4 @@
-//! The Cyclops client: JSON-RPC 2.0 over HTTPS, every request signed (see `reference/cyclops.md`).
+//! The Cyclops client: JSON-RPC 2.0 over HTTPS, every request signed as Tochka documents.
 //!
 //! `client` sends and decodes, `signer` signs, `wire` holds the envelope and error mapping,
 //! `rubles` the exact amount conversion; the other modules group the methods and their wire types

@@ -24,6 +24,7 @@
 
 use super::Owner;
 use super::in_doubt::{self, Verdict};
+use super::row::{Operation, load};
 use crate::DomainError;
 use crate::bank::{Bank, BankError, BankRequisites, Payout};
 use crate::ledger::{self, Account, Movement, TransactionType};
@@ -32,33 +33,8 @@ use crate::notify::{self, Notice, NotificationType};
 use crate::payments::accounts::virtual_account_of;
 use crate::payments::bank_lock::{BankLock, LockSpace};
 use crate::payments::platform::platform_account;
-use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::{Connection, PgConnection, PgPool};
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub(super) struct Operation {
-    pub key: String,
-    pub kind: String,
-    pub status: String,
-    pub from_va: String,
-    pub to_owner: Option<String>,
-    pub to_va: Option<String>,
-    pub amount: Money,
-    pub recipient: Option<Value>,
-    pub payment_id: Option<i64>,
-    pub sending_at: Option<DateTime<Utc>>,
-}
-
-async fn load(conn: &mut PgConnection, key: &str) -> sqlx::Result<Option<Operation>> {
-    sqlx::query_as(
-        "SELECT key, kind, status, from_va, to_owner, to_va, amount, recipient, payment_id, sending_at
-         FROM bank_operations WHERE key = $1",
-    )
-    .bind(key)
-    .fetch_optional(conn)
-    .await
-}
 
 /// What became of an operation at the bank.
 enum Outcome {

@@ -16,7 +16,7 @@
 //! which `groupbuy doctor` shows against the bank's balances; a transfer sent twice could not be
 //! taken back.
 
-use super::carry::Operation;
+use super::row::Operation;
 use crate::DomainError;
 use crate::bank::{Bank, VirtualTransaction};
 use chrono::{DateTime, Utc};

@@ -4,6 +4,7 @@
 
 mod carry;
 mod in_doubt;
+mod row;
 
 pub use carry::carry_out;
 

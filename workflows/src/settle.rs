@@ -1,19 +1,25 @@
-//! Capture and refund as jobs: each checks that the state still calls for it, then moves the
+//! Capture and refund of one order, run by their jobs and by the settlement sweep: each checks that the state still calls for it, then moves the
 //! money through the ledger under the participant's idempotency key.
 
-use super::JobError;
+use crate::DomainError;
 use crate::participant::{self, ParticipantStatus};
 use crate::procurement::{self, ProcurementStatus};
 use sqlx::PgPool;
 
-pub async fn capture(pool: &PgPool, participant_id: i64) -> Result<(), JobError> {
+pub async fn capture(pool: &PgPool, participant_id: i64) -> Result<(), DomainError> {
     let mut tx = pool.begin().await?;
     let (p, part) = lock_order(&mut tx, participant_id).await?;
     if p.status != ProcurementStatus::Completed {
-        return Err(JobError::Permanent(format!("procurement {} is '{}', not completed", p.id, p.status)));
+        return Err(DomainError::conflict(
+            "not_settleable",
+            format!("procurement {} is '{}', not completed", p.id, p.status),
+        ));
     }
     if !matches!(part.status, ParticipantStatus::Paid | ParticipantStatus::Delivered) {
-        return Err(JobError::Permanent(format!("participant {participant_id} is '{}', not paid", part.status)));
+        return Err(DomainError::conflict(
+            "not_settleable",
+            format!("participant {participant_id} is '{}', not paid", part.status),
+        ));
     }
     let (net, fee) = procurement::commission_split(&p, part.amount);
     crate::payments::operations::record_capture(&mut tx, part.id, part.user_id, p.organizer_id, net, fee).await?;
@@ -27,11 +33,14 @@ pub async fn capture(pool: &PgPool, participant_id: i64) -> Result<(), JobError>
     Ok(())
 }
 
-pub async fn refund(pool: &PgPool, participant_id: i64) -> Result<(), JobError> {
+pub async fn refund(pool: &PgPool, participant_id: i64) -> Result<(), DomainError> {
     let mut tx = pool.begin().await?;
     let (p, part) = lock_order(&mut tx, participant_id).await?;
     if part.status != ParticipantStatus::Cancelled {
-        return Err(JobError::Permanent(format!("participant {participant_id} is '{}', not cancelled", part.status)));
+        return Err(DomainError::conflict(
+            "not_settleable",
+            format!("participant {participant_id} is '{}', not cancelled", part.status),
+        ));
     }
     // The payment row says whether money sits in escrow for this order; refunded or never paid
     // means there is nothing (left) to do.
@@ -54,7 +63,7 @@ pub async fn refund(pool: &PgPool, participant_id: i64) -> Result<(), JobError> 
 async fn lock_order(
     conn: &mut sqlx::PgConnection,
     participant_id: i64,
-) -> Result<(procurement::Procurement, participant::Participant), JobError> {
+) -> Result<(procurement::Procurement, participant::Participant), DomainError> {
     let procurement_id = participant::get(conn, participant_id).await?.procurement_id;
     let p = procurement::lock(conn, procurement_id).await?;
     let part = participant::lock(conn, participant_id).await?;
