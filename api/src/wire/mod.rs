@@ -10,7 +10,7 @@ pub mod procurement;
 pub mod transaction;
 pub mod user;
 
-pub use fixed::{Amount, Pct, Qty, SignedAmount};
+pub use fixed::{Amount, NonZeroAmount, Pct, PositiveAmount, PositiveQty, Qty, SignedAmount};
 pub use page::{Paginated, page_links};
 
 use poem_openapi::types::MaybeUndefined;

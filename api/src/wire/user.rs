@@ -1,5 +1,5 @@
 use super::enums::{PlatformName, RoleName};
-use super::fixed::{Amount, SignedAmount};
+use super::fixed::{Amount, NonZeroAmount, SignedAmount};
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use workflows::users::User;
@@ -8,7 +8,9 @@ use workflows::users::User;
 pub struct UserOut {
     pub id: i64,
     /// The messenger the account was registered from.
+    #[oai(nullable)]
     pub platform: Option<PlatformName>,
+    #[oai(nullable)]
     pub platform_user_id: Option<String>,
     /// Every messenger account linked to this person.
     pub identities: Vec<IdentityOut>,
@@ -68,39 +70,41 @@ pub struct RegisterUser {
     pub platform: PlatformName,
     #[oai(validator(min_length = 1, max_length = 100))]
     pub platform_user_id: String,
-    #[oai(default, validator(max_length = 100))]
+    #[oai(default, nullable, validator(max_length = 100))]
     pub username: String,
-    #[oai(default, validator(max_length = 100))]
+    #[oai(default, nullable, validator(max_length = 100))]
     pub first_name: String,
-    #[oai(default, validator(max_length = 100))]
+    #[oai(default, nullable, validator(max_length = 100))]
     pub last_name: String,
     /// `+79991234567`; a missing '+' is added.
-    #[oai(default, validator(max_length = 20))]
+    #[oai(default, nullable, validator(max_length = 20))]
     pub phone: String,
-    #[oai(default, validator(max_length = 254))]
+    #[oai(default, nullable, validator(max_length = 254))]
     pub email: String,
+    #[oai(nullable)]
     pub role: Option<RoleName>,
-    #[oai(default, validator(max_length = 10))]
+    #[oai(default, nullable, validator(max_length = 10))]
     pub language_code: String,
 }
 
 #[derive(Object)]
 pub struct UpdateUser {
-    #[oai(validator(max_length = 100))]
+    #[oai(nullable, validator(max_length = 100))]
     pub username: Option<String>,
-    #[oai(validator(max_length = 100))]
+    #[oai(nullable, validator(max_length = 100))]
     pub first_name: Option<String>,
-    #[oai(validator(max_length = 100))]
+    #[oai(nullable, validator(max_length = 100))]
     pub last_name: Option<String>,
-    #[oai(validator(max_length = 20))]
+    #[oai(nullable, validator(max_length = 20))]
     pub phone: Option<String>,
-    #[oai(validator(max_length = 254))]
+    #[oai(nullable, validator(max_length = 254))]
     pub email: Option<String>,
+    #[oai(nullable)]
     pub role: Option<RoleName>,
-    #[oai(validator(max_length = 10))]
+    #[oai(nullable, validator(max_length = 10))]
     pub language_code: Option<String>,
     /// A person's INN (12 digits with check digits), under which the bank opens their account.
-    #[oai(validator(max_length = 12))]
+    #[oai(nullable, validator(max_length = 12))]
     pub inn: Option<String>,
 }
 
@@ -134,11 +138,11 @@ pub struct RoleOut {
 /// A staff adjustment: positive is a bonus, negative a debit.
 #[derive(Object)]
 pub struct BalanceAdjustment {
-    pub amount: SignedAmount,
-    #[oai(default, validator(max_length = 500))]
+    pub amount: NonZeroAmount,
+    #[oai(default, nullable, validator(max_length = 500))]
     pub description: String,
     /// Makes a retried request a no-op; generated when absent.
-    #[oai(validator(max_length = 100))]
+    #[oai(nullable, validator(max_length = 100))]
     pub idempotency_key: Option<String>,
 }
 
