@@ -12,6 +12,7 @@ mod crash;
 mod fanout;
 mod jobs;
 mod lifecycle;
+mod openapi_truth;
 mod payments;
 mod queues;
 mod safety_nets;
