@@ -54,9 +54,9 @@ struct DeadJobOut {
 
 #[derive(Object)]
 struct RetryRequest {
-    #[oai(validator(max_length = 50))]
+    #[oai(validator(max_length = 50), deserialize_with = "crate::wire::strict")]
     queue: String,
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200), deserialize_with = "crate::wire::strict")]
     task_id: String,
 }
 

@@ -91,16 +91,16 @@ impl ProcurementsApi {
             organizer_id: b.organizer,
             supplier_id: b.supplier,
             city: b.city,
-            delivery_address: b.delivery_address,
+            delivery_address: b.delivery_address.into(),
             target_amount: b.target_amount.0,
             stop_at_amount: b.stop_at_amount.map(|a| a.0),
-            unit: b.unit,
+            unit: b.unit.into(),
             price_per_unit: b.price_per_unit.map(|a| a.0),
             min_quantity: b.min_quantity.map(|q| q.0),
             commission_percent: b.commission_percent.map(|p| p.0),
             deadline: b.deadline,
             payment_deadline: b.payment_deadline,
-            image_url: b.image_url,
+            image_url: b.image_url.into(),
         }
         .validated(now)?;
         let mut conn = self.0.pool.acquire().await?;
@@ -162,7 +162,7 @@ impl ProcurementsApi {
             user_id: b.user_id,
             quantity: b.quantity.map(|q| q.0),
             amount: b.amount.map(|a| a.0),
-            notes: b.notes,
+            notes: b.notes.into(),
         };
         let joined = procurement::join(&self.0.pool, id.0, request, actor, Utc::now()).await?;
         Ok(Created::Created(Json(joined.into())))

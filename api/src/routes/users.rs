@@ -44,13 +44,13 @@ impl UsersApi {
         let new = NewUser {
             platform: b.platform.into(),
             platform_user_id: b.platform_user_id,
-            username: b.username,
-            first_name: b.first_name,
-            last_name: b.last_name,
-            phone: b.phone,
-            email: b.email,
+            username: b.username.into(),
+            first_name: b.first_name.into(),
+            last_name: b.last_name.into(),
+            phone: b.phone.into(),
+            email: b.email.into(),
             role: b.role.map(Into::into).unwrap_or(Role::Buyer),
-            language_code: b.language_code,
+            language_code: b.language_code.into(),
         };
         let user = users::register(&mut *self.0.pool.acquire().await?, new).await?;
         Ok(Created::Created(Json(user.into())))

@@ -30,13 +30,13 @@ impl From<Category> for CategoryOut {
 /// A category to create (`name` required) or the fields to change.
 #[derive(Object)]
 pub struct CategoryIn {
-    #[oai(nullable, validator(min_length = 1, max_length = 100))]
+    #[oai(nullable, validator(min_length = 1, max_length = 100), deserialize_with = "crate::wire::strict")]
     pub name: Option<String>,
-    #[oai(nullable, validator(max_length = 2000))]
+    #[oai(nullable, validator(max_length = 2000), deserialize_with = "crate::wire::strict")]
     pub description: Option<String>,
     #[oai(nullable)]
     pub parent: MaybeUndefined<i64>,
-    #[oai(nullable, validator(max_length = 50))]
+    #[oai(nullable, validator(max_length = 50), deserialize_with = "crate::wire::strict")]
     pub icon: Option<String>,
     #[oai(nullable)]
     pub is_active: Option<bool>,

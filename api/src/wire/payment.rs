@@ -77,10 +77,10 @@ pub enum DepositMethod {
 pub struct DepositIn {
     pub user_id: i64,
     pub amount: PositiveAmount,
-    #[oai(nullable, validator(max_length = 500))]
+    #[oai(nullable, validator(max_length = 500), deserialize_with = "crate::wire::strict")]
     pub description: Option<String>,
     /// The payer's INN (12 digits), needed once: the bank opens their account under it.
-    #[oai(nullable, validator(max_length = 12))]
+    #[oai(nullable, validator(max_length = 12), deserialize_with = "crate::wire::strict")]
     pub inn: Option<String>,
     /// `transfer` (default) or `sbp`.
     #[oai(default, nullable)]
@@ -149,16 +149,16 @@ pub struct PaymentStatusOut {
 #[derive(Object)]
 pub struct RecipientIn {
     /// 20 digits.
-    #[oai(validator(max_length = 20))]
+    #[oai(validator(max_length = 20), deserialize_with = "crate::wire::strict")]
     pub account: String,
     /// 9 digits.
-    #[oai(validator(max_length = 9))]
+    #[oai(validator(max_length = 9), deserialize_with = "crate::wire::strict")]
     pub bic: String,
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200), deserialize_with = "crate::wire::strict")]
     pub name: String,
-    #[oai(validator(max_length = 12))]
+    #[oai(validator(max_length = 12), deserialize_with = "crate::wire::strict")]
     pub inn: String,
-    #[oai(nullable, validator(max_length = 9))]
+    #[oai(nullable, validator(max_length = 9), deserialize_with = "crate::wire::strict")]
     pub kpp: Option<String>,
 }
 

@@ -1,3 +1,4 @@
+use super::Text;
 use super::enums::ProcurementStatusName;
 use super::fixed::{Amount, Pct, PositiveAmount, PositiveQty, Qty};
 use super::participant::ParticipantOut;
@@ -146,9 +147,9 @@ impl ProcurementDetail {
 /// A new procurement; it starts as a draft that its organizer publishes.
 #[derive(Object)]
 pub struct CreateProcurement {
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200), deserialize_with = "crate::wire::strict")]
     pub title: String,
-    #[oai(validator(min_length = 1, max_length = 10000))]
+    #[oai(validator(min_length = 1, max_length = 10000), deserialize_with = "crate::wire::strict")]
     pub description: String,
     #[oai(nullable)]
     pub category: Option<i64>,
@@ -156,16 +157,16 @@ pub struct CreateProcurement {
     pub organizer: i64,
     #[oai(nullable)]
     pub supplier: Option<i64>,
-    #[oai(validator(min_length = 1, max_length = 100))]
+    #[oai(validator(min_length = 1, max_length = 100), deserialize_with = "crate::wire::strict")]
     pub city: String,
     #[oai(default, nullable, validator(max_length = 1000))]
-    pub delivery_address: String,
+    pub delivery_address: Text,
     pub target_amount: PositiveAmount,
     /// Joining stops when the collected amount reaches this.
     #[oai(nullable)]
     pub stop_at_amount: Option<PositiveAmount>,
     #[oai(default, nullable, validator(max_length = 20))]
-    pub unit: String,
+    pub unit: Text,
     /// When set, each order's amount is quantity × this price, computed by the server.
     #[oai(nullable)]
     pub price_per_unit: Option<PositiveAmount>,
@@ -178,27 +179,27 @@ pub struct CreateProcurement {
     #[oai(nullable)]
     pub payment_deadline: Option<DateTime<Utc>>,
     #[oai(default, nullable, validator(max_length = 500))]
-    pub image_url: String,
+    pub image_url: Text,
 }
 
 /// Fields to change; absent fields stay as they are, `null` clears an optional one.
 #[derive(Object)]
 pub struct UpdateProcurement {
-    #[oai(nullable, validator(min_length = 1, max_length = 200))]
+    #[oai(nullable, validator(min_length = 1, max_length = 200), deserialize_with = "crate::wire::strict")]
     pub title: Option<String>,
-    #[oai(nullable, validator(min_length = 1, max_length = 10000))]
+    #[oai(nullable, validator(min_length = 1, max_length = 10000), deserialize_with = "crate::wire::strict")]
     pub description: Option<String>,
     #[oai(nullable)]
     pub category: poem_openapi::types::MaybeUndefined<i64>,
-    #[oai(nullable, validator(min_length = 1, max_length = 100))]
+    #[oai(nullable, validator(min_length = 1, max_length = 100), deserialize_with = "crate::wire::strict")]
     pub city: Option<String>,
-    #[oai(nullable, validator(max_length = 1000))]
+    #[oai(nullable, validator(max_length = 1000), deserialize_with = "crate::wire::strict")]
     pub delivery_address: Option<String>,
     #[oai(nullable)]
     pub target_amount: Option<PositiveAmount>,
     #[oai(nullable)]
     pub stop_at_amount: poem_openapi::types::MaybeUndefined<PositiveAmount>,
-    #[oai(nullable, validator(max_length = 20))]
+    #[oai(nullable, validator(max_length = 20), deserialize_with = "crate::wire::strict")]
     pub unit: Option<String>,
     #[oai(nullable)]
     pub price_per_unit: poem_openapi::types::MaybeUndefined<PositiveAmount>,
@@ -210,7 +211,7 @@ pub struct UpdateProcurement {
     pub deadline: Option<DateTime<Utc>>,
     #[oai(nullable)]
     pub payment_deadline: poem_openapi::types::MaybeUndefined<DateTime<Utc>>,
-    #[oai(nullable, validator(max_length = 500))]
+    #[oai(nullable, validator(max_length = 500), deserialize_with = "crate::wire::strict")]
     pub image_url: Option<String>,
     /// Staff and service clients only.
     #[oai(nullable)]
@@ -244,7 +245,7 @@ pub struct JoinProcurement {
     #[oai(nullable)]
     pub amount: Option<Amount>,
     #[oai(default, nullable, validator(max_length = 1000))]
-    pub notes: String,
+    pub notes: Text,
 }
 
 #[derive(Object)]

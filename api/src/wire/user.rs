@@ -1,3 +1,4 @@
+use super::Text;
 use super::enums::{PlatformName, RoleName};
 use super::fixed::{Amount, NonZeroAmount, SignedAmount};
 use chrono::{DateTime, Utc};
@@ -68,50 +69,50 @@ impl From<User> for UserOut {
 #[derive(Object)]
 pub struct RegisterUser {
     pub platform: PlatformName,
-    #[oai(validator(min_length = 1, max_length = 100))]
+    #[oai(validator(min_length = 1, max_length = 100), deserialize_with = "crate::wire::strict")]
     pub platform_user_id: String,
     #[oai(default, nullable, validator(max_length = 100))]
-    pub username: String,
+    pub username: Text,
     #[oai(default, nullable, validator(max_length = 100))]
-    pub first_name: String,
+    pub first_name: Text,
     #[oai(default, nullable, validator(max_length = 100))]
-    pub last_name: String,
+    pub last_name: Text,
     /// `+79991234567`; a missing '+' is added.
     #[oai(default, nullable, validator(max_length = 20))]
-    pub phone: String,
+    pub phone: Text,
     #[oai(default, nullable, validator(max_length = 254))]
-    pub email: String,
+    pub email: Text,
     #[oai(nullable)]
     pub role: Option<RoleName>,
     #[oai(default, nullable, validator(max_length = 10))]
-    pub language_code: String,
+    pub language_code: Text,
 }
 
 #[derive(Object)]
 pub struct UpdateUser {
-    #[oai(nullable, validator(max_length = 100))]
+    #[oai(nullable, validator(max_length = 100), deserialize_with = "crate::wire::strict")]
     pub username: Option<String>,
-    #[oai(nullable, validator(max_length = 100))]
+    #[oai(nullable, validator(max_length = 100), deserialize_with = "crate::wire::strict")]
     pub first_name: Option<String>,
-    #[oai(nullable, validator(max_length = 100))]
+    #[oai(nullable, validator(max_length = 100), deserialize_with = "crate::wire::strict")]
     pub last_name: Option<String>,
-    #[oai(nullable, validator(max_length = 20))]
+    #[oai(nullable, validator(max_length = 20), deserialize_with = "crate::wire::strict")]
     pub phone: Option<String>,
-    #[oai(nullable, validator(max_length = 254))]
+    #[oai(nullable, validator(max_length = 254), deserialize_with = "crate::wire::strict")]
     pub email: Option<String>,
     #[oai(nullable)]
     pub role: Option<RoleName>,
-    #[oai(nullable, validator(max_length = 10))]
+    #[oai(nullable, validator(max_length = 10), deserialize_with = "crate::wire::strict")]
     pub language_code: Option<String>,
     /// A person's INN (12 digits with check digits), under which the bank opens their account.
-    #[oai(nullable, validator(max_length = 12))]
+    #[oai(nullable, validator(max_length = 12), deserialize_with = "crate::wire::strict")]
     pub inn: Option<String>,
 }
 
 #[derive(Object)]
 pub struct LinkPlatform {
     pub platform: PlatformName,
-    #[oai(validator(min_length = 1, max_length = 100))]
+    #[oai(validator(min_length = 1, max_length = 100), deserialize_with = "crate::wire::strict")]
     pub platform_user_id: String,
 }
 
@@ -140,9 +141,9 @@ pub struct RoleOut {
 pub struct BalanceAdjustment {
     pub amount: NonZeroAmount,
     #[oai(default, nullable, validator(max_length = 500))]
-    pub description: String,
+    pub description: Text,
     /// Makes a retried request a no-op; generated when absent.
-    #[oai(nullable, validator(max_length = 100))]
+    #[oai(nullable, validator(max_length = 100), deserialize_with = "crate::wire::strict")]
     pub idempotency_key: Option<String>,
 }
 
