@@ -11,6 +11,9 @@ cargo clippy --all-targets -- -D warnings
 echo "== Rust tests (unit + end-to-end)" >&2
 cargo test
 
+echo "== OpenAPI document against the running server (schemathesis, every check)" >&2
+bash scripts/schemathesis.sh
+
 echo "== WebAssembly: wasm-utils against its JavaScript twin in Node.js, and the admin app" >&2
 if rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
   bash wasm-utils/build.sh

@@ -33,6 +33,12 @@ pub enum ApiError {
     /// The current state of things refuses the request (illegal transition, stop amount, …).
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
+    /// The body is over 64 KiB.
+    #[oai(status = 413)]
+    PayloadTooLarge(Json<ErrorBody>),
+    /// The body is not `application/json`, or has no `Content-Type`.
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<ErrorBody>),
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
     /// An outside service (the bank, the job queues' Redis) cannot do its part right now;
@@ -117,6 +123,8 @@ pub async fn to_json_response(err: poem::Error) -> Response {
     let message = if status.is_server_error() {
         tracing::error!(error = %err, "unhandled error");
         "internal error".to_string()
+    } else if err.is::<poem_openapi::error::AuthorizationError>() {
+        crate::auth::AUTHENTICATION_REQUIRED.to_string()
     } else {
         err.to_string()
     };

@@ -1,10 +1,12 @@
 //! The GroupBuy REST API: poem-openapi operations under `/api`, with the original product's
 //! paths and field names, plus `/health`, `/ready`, the OpenAPI document and Swagger UI.
 
+mod allow;
 pub mod auth;
 mod body_limit;
 pub mod error;
 pub mod routes;
+mod spec;
 pub mod state;
 pub mod wire;
 
@@ -18,8 +20,14 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Every route of the HTTP server.
 pub fn app(state: AppState) -> impl poem::Endpoint {
     let api = routes::service(&state);
-    let spec = api.spec_endpoint();
-    let docs = api.swagger_ui();
+    let generated = api.spec();
+    let document = spec::with_rules(&generated, routes::jobs::QUEUES);
+    // The Swagger UI page embeds the document: the one with the rules in it.
+    let docs = poem::web::Html(api.swagger_ui_html().replace(&generated, &document));
+    let allow = allow::AllowHeader::from_spec(&document);
+    let spec = poem::endpoint::make_sync(move |_| {
+        poem::Response::builder().content_type("application/json").body(document.clone())
+    });
     let mut route = Route::new();
     if let Some(dir) = state.admin_ui_dir.as_ref().filter(|d| d.join("index.html").is_file()) {
         route = route.nest(
@@ -28,9 +36,9 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
         );
     }
     route
-        .nest("/api/openapi.json", spec)
-        .nest("/api/docs", docs)
-        .nest("/api", api)
+        .at("/api/openapi.json", spec)
+        .at("/api/docs", poem::endpoint::make_sync(move |_| docs.clone()))
+        .nest("/api", api.with(allow))
         .at("/health", get(routes::health::health))
         .at("/ready", get(routes::health::ready))
         .at("/metrics", get(routes::metrics::metrics))

@@ -14,6 +14,7 @@ mod fanout;
 mod fault_run;
 mod jobs;
 mod lifecycle;
+mod openapi_truth;
 mod payments;
 mod queues;
 mod redis_restart;

@@ -8,7 +8,7 @@ mod jwt;
 mod scheme;
 
 pub use jwt::{Claims, TOKEN_LIFETIME, issue_token, verify_token};
-pub use scheme::Auth;
+pub use scheme::{Auth, Authenticated};
 
 use crate::error::ApiError;
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response};
@@ -21,6 +21,10 @@ pub struct AuthConfig {
     pub jwt_secret: Arc<[u8]>,
     pub service_keys: Arc<HashSet<String>>,
 }
+
+/// What an anonymous caller of an operation that needs one is told (with a 401).
+pub const AUTHENTICATION_REQUIRED: &str =
+    "authentication required: send 'Authorization: Bearer <service key or user token>'";
 
 /// The authenticated identity of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,9 +40,7 @@ impl Caller {
     /// The domain actor, or 401 for anonymous callers.
     pub fn actor(self) -> Result<Actor, ApiError> {
         match self {
-            Self::Anonymous => Err(ApiError::unauthorized(
-                "authentication required: send 'Authorization: Bearer <service key or user token>'",
-            )),
+            Self::Anonymous => Err(ApiError::unauthorized(AUTHENTICATION_REQUIRED)),
             Self::Service => Ok(Actor::System),
             Self::User(id) => Ok(Actor::User(id)),
         }

@@ -1,5 +1,5 @@
 use super::Tag;
-use crate::auth::{Auth, TOKEN_LIFETIME, issue_token};
+use crate::auth::{Authenticated, TOKEN_LIFETIME, issue_token};
 use crate::error::ApiResult;
 use crate::state::AppState;
 use crate::wire::procurement::UserRef;
@@ -21,7 +21,7 @@ struct TokenOut {
 impl AuthApi {
     /// Issue a user token (service key required): how bots hand users a login to the web app.
     #[oai(path = "/auth/token", method = "post")]
-    async fn token(&self, auth: Auth, body: Json<UserRef>) -> ApiResult<Json<TokenOut>> {
+    async fn token(&self, auth: Authenticated, body: Json<UserRef>) -> ApiResult<Json<TokenOut>> {
         auth.caller().require_service()?;
         let user = workflows::users::require_active(&mut *self.0.pool.acquire().await?, body.user_id).await?;
         let (token, exp) = issue_token(&self.0.auth.jwt_secret, user.id, TOKEN_LIFETIME);

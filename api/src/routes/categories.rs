@@ -1,5 +1,5 @@
 use super::{Created, Tag};
-use crate::auth::Auth;
+use crate::auth::Authenticated;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use crate::wire::category::{CategoryIn, CategoryOut};
@@ -27,7 +27,7 @@ impl CategoriesApi {
 
     /// Create a category (service key).
     #[oai(path = "/procurements/categories", method = "post")]
-    async fn create(&self, auth: Auth, body: Json<CategoryIn>) -> ApiResult<Created<CategoryOut>> {
+    async fn create(&self, auth: Authenticated, body: Json<CategoryIn>) -> ApiResult<Created<CategoryOut>> {
         auth.caller().require_service()?;
         let created = catalog::create(&mut *self.0.pool.acquire().await?, body.0.into()).await?;
         Ok(Created::Created(Json(created.into())))
@@ -40,19 +40,19 @@ impl CategoriesApi {
 
     /// Change a category (service key).
     #[oai(path = "/procurements/categories/:id", method = "put")]
-    async fn put(&self, auth: Auth, id: Path<i64>, body: Json<CategoryIn>) -> ApiResult<Json<CategoryOut>> {
+    async fn put(&self, auth: Authenticated, id: Path<i64>, body: Json<CategoryIn>) -> ApiResult<Json<CategoryOut>> {
         self.update(auth, id.0, body.0).await
     }
 
     /// Change some of a category (service key).
     #[oai(path = "/procurements/categories/:id", method = "patch")]
-    async fn patch(&self, auth: Auth, id: Path<i64>, body: Json<CategoryIn>) -> ApiResult<Json<CategoryOut>> {
+    async fn patch(&self, auth: Authenticated, id: Path<i64>, body: Json<CategoryIn>) -> ApiResult<Json<CategoryOut>> {
         self.update(auth, id.0, body.0).await
     }
 
     /// Delete a category and its children (service key); their procurements keep no category.
     #[oai(path = "/procurements/categories/:id", method = "delete")]
-    async fn delete(&self, auth: Auth, id: Path<i64>) -> ApiResult<Deleted> {
+    async fn delete(&self, auth: Authenticated, id: Path<i64>) -> ApiResult<Deleted> {
         auth.caller().require_service()?;
         catalog::delete(&mut *self.0.pool.acquire().await?, id.0).await?;
         Ok(Deleted::NoContent)
@@ -60,7 +60,7 @@ impl CategoriesApi {
 }
 
 impl CategoriesApi {
-    async fn update(&self, auth: Auth, id: i64, body: CategoryIn) -> ApiResult<Json<CategoryOut>> {
+    async fn update(&self, auth: Authenticated, id: i64, body: CategoryIn) -> ApiResult<Json<CategoryOut>> {
         auth.caller().require_service()?;
         Ok(Json(catalog::update(&mut *self.0.pool.acquire().await?, id, body.into()).await?.into()))
     }

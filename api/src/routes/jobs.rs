@@ -1,5 +1,5 @@
 use super::Tag;
-use crate::auth::Auth;
+use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use poem_openapi::param::Query;
@@ -9,6 +9,9 @@ use std::sync::Arc;
 use workflows::jobs::admin::{QueueAdmin, QueueAdminError};
 
 pub struct JobsApi(pub AppState);
+
+/// The queues the workers serve (`workers::Queue`), as the document lists them.
+pub(crate) const QUEUES: &[&str] = &["lifecycle", "payments", "refunds", "notifications", "broadcasts"];
 
 #[derive(Object)]
 struct QueueStatsOut {
@@ -27,10 +30,14 @@ struct QueueStatsOut {
     throughput_1m: f64,
     throughput_5m: f64,
     /// Due-to-start latency: the upper bound (seconds) of the bucket holding the median / p99.
+    #[oai(nullable)]
     wait_p50_seconds: Option<f64>,
+    #[oai(nullable)]
     wait_p99_seconds: Option<f64>,
     /// Run time, likewise.
+    #[oai(nullable)]
     run_p50_seconds: Option<f64>,
+    #[oai(nullable)]
     run_p99_seconds: Option<f64>,
 }
 
@@ -38,16 +45,18 @@ struct QueueStatsOut {
 struct DeadJobOut {
     task_id: String,
     job: serde_json::Value,
+    #[oai(nullable)]
     attempts: Option<String>,
     /// The error of the last attempt.
+    #[oai(nullable)]
     error: Option<String>,
 }
 
 #[derive(Object)]
 struct RetryRequest {
-    #[oai(validator(max_length = 50))]
+    #[oai(validator(max_length = 50), deserialize_with = "crate::wire::strict")]
     queue: String,
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200), deserialize_with = "crate::wire::strict")]
     task_id: String,
 }
 
@@ -78,7 +87,7 @@ impl From<QueueAdminError> for ApiError {
 }
 
 impl JobsApi {
-    fn queues(&self, auth: &Auth) -> ApiResult<Arc<dyn QueueAdmin>> {
+    fn queues(&self, auth: &Authenticated) -> ApiResult<Arc<dyn QueueAdmin>> {
         auth.caller().require_service()?;
         self.0.queues.clone().ok_or_else(|| ApiError::not_found("no job queues are configured on this server"))
     }
@@ -88,7 +97,7 @@ impl JobsApi {
 impl JobsApi {
     /// Per queue: waiting, scheduled, running, done, dead, live workers, recent throughput and latency.
     #[oai(path = "/admin/jobs/stats", method = "get")]
-    async fn stats(&self, auth: Auth) -> ApiResult<Json<Vec<QueueStatsOut>>> {
+    async fn stats(&self, auth: Authenticated) -> ApiResult<Json<Vec<QueueStatsOut>>> {
         let stats = self.queues(&auth)?.stats().await?;
         Ok(Json(
             stats
@@ -115,7 +124,7 @@ impl JobsApi {
 
     /// Jobs that failed for good, with their last error.
     #[oai(path = "/admin/jobs/dead", method = "get")]
-    async fn dead(&self, auth: Auth, queue: Query<String>) -> ApiResult<Json<Vec<DeadJobOut>>> {
+    async fn dead(&self, auth: Authenticated, queue: Query<String>) -> ApiResult<Json<Vec<DeadJobOut>>> {
         let jobs = self.queues(&auth)?.dead(queue.0).await?;
         Ok(Json(
             jobs.into_iter()
@@ -126,7 +135,7 @@ impl JobsApi {
 
     /// Put a dead job back on its queue.
     #[oai(path = "/admin/jobs/retry", method = "post")]
-    async fn retry(&self, auth: Auth, body: Json<RetryRequest>) -> ApiResult<Json<Retried>> {
+    async fn retry(&self, auth: Authenticated, body: Json<RetryRequest>) -> ApiResult<Json<Retried>> {
         let RetryRequest { queue, task_id } = body.0;
         let new_task_id = self.queues(&auth)?.retry(queue.clone(), task_id.clone()).await?;
         Ok(Json(Retried { task_id, new_task_id, queue }))

@@ -3,7 +3,7 @@
 mod auth;
 mod categories;
 pub mod health;
-mod jobs;
+pub(crate) mod jobs;
 pub mod metrics;
 mod participants;
 mod payments;

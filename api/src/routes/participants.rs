@@ -1,5 +1,5 @@
 use super::Tag;
-use crate::auth::Auth;
+use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::wire::Paginated;
@@ -22,7 +22,7 @@ impl ParticipantsApi {
     async fn list(
         &self,
         req: &Request,
-        auth: Auth,
+        auth: Authenticated,
         procurement: Query<Option<i64>>,
         user: Query<Option<i64>>,
         status: Query<Option<ParticipantStatusName>>,
@@ -53,7 +53,7 @@ impl ParticipantsApi {
 
     /// One order: its buyer or the procurement's organizer.
     #[oai(path = "/procurements/participants/:id", method = "get")]
-    async fn get(&self, auth: Auth, id: Path<i64>) -> ApiResult<Json<ParticipantOut>> {
+    async fn get(&self, auth: Authenticated, id: Path<i64>) -> ApiResult<Json<ParticipantOut>> {
         let actor = auth.caller().actor()?;
         let mut conn = self.0.pool.acquire().await?;
         let part = participant::get(&mut conn, id.0).await?;
@@ -70,7 +70,7 @@ impl ParticipantsApi {
     #[oai(path = "/procurements/participants/:id/update_status", method = "post")]
     async fn update_status(
         &self,
-        auth: Auth,
+        auth: Authenticated,
         id: Path<i64>,
         body: Json<ParticipantStatusChange>,
     ) -> ApiResult<Json<ParticipantOut>> {

@@ -1,5 +1,5 @@
 use super::{Created, Tag};
-use crate::auth::Auth;
+use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::wire::Paginated;
@@ -17,7 +17,7 @@ pub struct PaymentsApi(pub AppState);
 
 impl PaymentsApi {
     /// The payment, if the caller may see it (their own, or anyone's with a service key).
-    async fn visible(&self, auth: &Auth, id: i64) -> ApiResult<Payment> {
+    async fn visible(&self, auth: &Authenticated, id: i64) -> ApiResult<Payment> {
         let payment = payments::get(&mut *self.0.pool.acquire().await?, id).await?;
         match auth.caller().actor()? {
             Actor::User(me) if me != payment.user_id => Err(ApiError::not_found(format!("payment {id} not found"))),
@@ -33,7 +33,7 @@ impl PaymentsApi {
     async fn list(
         &self,
         req: &Request,
-        auth: Auth,
+        auth: Authenticated,
         user_id: Query<Option<i64>>,
         payment_type: Query<Option<String>>,
         status: Query<Option<String>>,
@@ -50,7 +50,7 @@ impl PaymentsApi {
     /// the order code in the purpose). It turns `succeeded`, and the balance grows, once the bank
     /// has the money and reconciliation has matched it.
     #[oai(path = "/payments", method = "post")]
-    async fn create(&self, auth: Auth, body: Json<DepositIn>) -> ApiResult<Created<DepositOut>> {
+    async fn create(&self, auth: Authenticated, body: Json<DepositIn>) -> ApiResult<Created<DepositOut>> {
         let DepositIn { user_id, amount, description, inn, method } = body.0;
         auth.caller().acting_for(user_id)?;
         let new = NewDeposit { user_id, amount: amount.0, description, inn };
@@ -80,7 +80,7 @@ impl PaymentsApi {
     /// Withdraw: the amount is held at once and paid out to the bank details by a job; if the
     /// bank refuses, it returns to the balance (the person is told either way).
     #[oai(path = "/payments/withdraw", method = "post")]
-    async fn withdraw(&self, auth: Auth, body: Json<WithdrawalIn>) -> ApiResult<Created<PaymentOut>> {
+    async fn withdraw(&self, auth: Authenticated, body: Json<WithdrawalIn>) -> ApiResult<Created<PaymentOut>> {
         let WithdrawalIn { user_id, amount, recipient } = body.0;
         auth.caller().acting_for(user_id)?;
         let recipient = BankRequisites {
@@ -98,13 +98,13 @@ impl PaymentsApi {
     }
 
     #[oai(path = "/payments/:id", method = "get")]
-    async fn get(&self, auth: Auth, id: Path<i64>) -> ApiResult<Json<PaymentOut>> {
+    async fn get(&self, auth: Authenticated, id: Path<i64>) -> ApiResult<Json<PaymentOut>> {
         Ok(Json(self.visible(&auth, id.0).await?.into()))
     }
 
     /// Where a payment stands.
     #[oai(path = "/payments/:id/status", method = "get")]
-    async fn status(&self, auth: Auth, id: Path<i64>) -> ApiResult<Json<PaymentStatusOut>> {
+    async fn status(&self, auth: Authenticated, id: Path<i64>) -> ApiResult<Json<PaymentStatusOut>> {
         let p = self.visible(&auth, id.0).await?;
         Ok(Json(PaymentStatusOut {
             id: p.id,

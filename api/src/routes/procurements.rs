@@ -1,5 +1,5 @@
 use super::{Created, Tag};
-use crate::auth::{Auth, Caller};
+use crate::auth::{Auth, Authenticated, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::wire::enums::ProcurementStatusName;
@@ -76,7 +76,11 @@ impl ProcurementsApi {
 
     /// Open a procurement as a draft (the organizer, or a service for them).
     #[oai(path = "/procurements", method = "post")]
-    async fn create(&self, auth: Auth, body: Json<CreateProcurement>) -> ApiResult<Created<ProcurementDetail>> {
+    async fn create(
+        &self,
+        auth: Authenticated,
+        body: Json<CreateProcurement>,
+    ) -> ApiResult<Created<ProcurementDetail>> {
         let b = body.0;
         auth.caller().acting_for(b.organizer)?;
         let now = Utc::now();
@@ -87,16 +91,16 @@ impl ProcurementsApi {
             organizer_id: b.organizer,
             supplier_id: b.supplier,
             city: b.city,
-            delivery_address: b.delivery_address,
+            delivery_address: b.delivery_address.into(),
             target_amount: b.target_amount.0,
             stop_at_amount: b.stop_at_amount.map(|a| a.0),
-            unit: b.unit,
+            unit: b.unit.into(),
             price_per_unit: b.price_per_unit.map(|a| a.0),
             min_quantity: b.min_quantity.map(|q| q.0),
             commission_percent: b.commission_percent.map(|p| p.0),
             deadline: b.deadline,
             payment_deadline: b.payment_deadline,
-            image_url: b.image_url,
+            image_url: b.image_url.into(),
         }
         .validated(now)?;
         let mut conn = self.0.pool.acquire().await?;
@@ -125,7 +129,7 @@ impl ProcurementsApi {
     #[oai(path = "/procurements/:id", method = "put")]
     async fn put(
         &self,
-        auth: Auth,
+        auth: Authenticated,
         id: Path<i64>,
         body: Json<UpdateProcurement>,
     ) -> ApiResult<Json<ProcurementDetail>> {
@@ -136,7 +140,7 @@ impl ProcurementsApi {
     #[oai(path = "/procurements/:id", method = "patch")]
     async fn patch(
         &self,
-        auth: Auth,
+        auth: Authenticated,
         id: Path<i64>,
         body: Json<UpdateProcurement>,
     ) -> ApiResult<Json<ProcurementDetail>> {
@@ -146,14 +150,19 @@ impl ProcurementsApi {
     /// Join: the server computes the amount (quantity × price per unit). A join that reaches the
     /// stop amount stops the procurement; one that would pass it is refused with what is left.
     #[oai(path = "/procurements/:id/join", method = "post")]
-    async fn join(&self, auth: Auth, id: Path<i64>, body: Json<JoinProcurement>) -> ApiResult<Created<ParticipantOut>> {
+    async fn join(
+        &self,
+        auth: Authenticated,
+        id: Path<i64>,
+        body: Json<JoinProcurement>,
+    ) -> ApiResult<Created<ParticipantOut>> {
         let actor = auth.caller().acting_for(body.user_id)?;
         let b = body.0;
         let request = JoinRequest {
             user_id: b.user_id,
             quantity: b.quantity.map(|q| q.0),
             amount: b.amount.map(|a| a.0),
-            notes: b.notes,
+            notes: b.notes.into(),
         };
         let joined = procurement::join(&self.0.pool, id.0, request, actor, Utc::now()).await?;
         Ok(Created::Created(Json(joined.into())))
@@ -161,7 +170,7 @@ impl ProcurementsApi {
 
     /// Leave while the procurement is active; the amount is freed and joining again works.
     #[oai(path = "/procurements/:id/leave", method = "post")]
-    async fn leave(&self, auth: Auth, id: Path<i64>, body: Json<UserRef>) -> ApiResult<Json<Message>> {
+    async fn leave(&self, auth: Authenticated, id: Path<i64>, body: Json<UserRef>) -> ApiResult<Json<Message>> {
         let actor = auth.caller().acting_for(body.user_id)?;
         procurement::leave(&self.0.pool, id.0, body.user_id, actor).await?;
         Ok(Json(Message { message: "Successfully left the procurement".into() }))
@@ -178,7 +187,7 @@ impl ProcurementsApi {
 
     /// What a user organizes and takes part in.
     #[oai(path = "/procurements/user/:user_id", method = "get")]
-    async fn user_procurements(&self, auth: Auth, user_id: Path<i64>) -> ApiResult<Json<UserProcurementsOut>> {
+    async fn user_procurements(&self, auth: Authenticated, user_id: Path<i64>) -> ApiResult<Json<UserProcurementsOut>> {
         auth.caller().acting_for(user_id.0)?;
         let mine = procurement::user_procurements(&mut *self.0.pool.acquire().await?, user_id.0).await?;
         let now = Utc::now();
@@ -198,7 +207,7 @@ impl ProcurementsApi {
 
     /// Whether a user may enter the procurement's chat: its organizer or an active participant.
     #[oai(path = "/procurements/:id/check_access", method = "post")]
-    async fn check_access(&self, auth: Auth, id: Path<i64>, body: Json<UserRef>) -> ApiResult<AccessResponse> {
+    async fn check_access(&self, auth: Authenticated, id: Path<i64>, body: Json<UserRef>) -> ApiResult<AccessResponse> {
         auth.caller().acting_for(body.user_id)?;
         // A draft exists only for its organizer (nobody else can have joined it).
         let allowed: Option<bool> = sqlx::query_scalar(
@@ -222,7 +231,12 @@ impl ProcurementsApi {
 
     /// Move the procurement through its lifecycle (its organizer). Illegal moves answer 409.
     #[oai(path = "/procurements/:id/update_status", method = "post")]
-    async fn update_status(&self, auth: Auth, id: Path<i64>, body: Json<StatusChange>) -> ApiResult<Json<StatusOut>> {
+    async fn update_status(
+        &self,
+        auth: Authenticated,
+        id: Path<i64>,
+        body: Json<StatusChange>,
+    ) -> ApiResult<Json<StatusOut>> {
         let actor = auth.caller().actor()?;
         let p = procurement::change_status(&self.0.pool, id.0, body.status.into(), actor, Utc::now()).await?;
         Ok(Json(StatusOut { status: p.status.into(), status_display: p.status.display().into() }))

@@ -1,5 +1,5 @@
 use super::Tag;
-use crate::auth::Auth;
+use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::wire::Paginated;
@@ -22,7 +22,7 @@ impl TransactionsApi {
     async fn list(
         &self,
         req: &Request,
-        auth: Auth,
+        auth: Authenticated,
         user_id: Query<Option<i64>>,
         transaction_type: Query<Option<TransactionTypeName>>,
         page: Query<Option<i64>>,
@@ -37,7 +37,7 @@ impl TransactionsApi {
 
     /// A user's totals by kind of movement.
     #[oai(path = "/payments/transactions/summary", method = "get")]
-    async fn summary(&self, auth: Auth, user_id: Query<Option<i64>>) -> ApiResult<Json<TransactionSummary>> {
+    async fn summary(&self, auth: Authenticated, user_id: Query<Option<i64>>) -> ApiResult<Json<TransactionSummary>> {
         let user_id = user_id.0.ok_or_else(|| ApiError::bad_request("user_id is required", "validation_error"))?;
         auth.caller().acting_for(user_id)?;
         let mut conn = self.0.pool.acquire().await?;

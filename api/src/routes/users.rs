@@ -1,5 +1,5 @@
 use super::{Created, Tag};
-use crate::auth::Auth;
+use crate::auth::Authenticated;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::wire::Paginated;
@@ -22,7 +22,7 @@ impl UsersApi {
     async fn list(
         &self,
         req: &Request,
-        auth: Auth,
+        auth: Authenticated,
         role: Query<Option<RoleName>>,
         platform: Query<Option<PlatformName>>,
         search: Query<Option<String>>,
@@ -38,19 +38,19 @@ impl UsersApi {
 
     /// Register a user from a messenger (service key). Answers 409 if that identity exists.
     #[oai(path = "/users", method = "post")]
-    async fn register(&self, auth: Auth, body: Json<RegisterUser>) -> ApiResult<Created<UserOut>> {
+    async fn register(&self, auth: Authenticated, body: Json<RegisterUser>) -> ApiResult<Created<UserOut>> {
         auth.caller().require_service()?;
         let b = body.0;
         let new = NewUser {
             platform: b.platform.into(),
             platform_user_id: b.platform_user_id,
-            username: b.username,
-            first_name: b.first_name,
-            last_name: b.last_name,
-            phone: b.phone,
-            email: b.email,
+            username: b.username.into(),
+            first_name: b.first_name.into(),
+            last_name: b.last_name.into(),
+            phone: b.phone.into(),
+            email: b.email.into(),
             role: b.role.map(Into::into).unwrap_or(Role::Buyer),
-            language_code: b.language_code,
+            language_code: b.language_code.into(),
         };
         let user = users::register(&mut *self.0.pool.acquire().await?, new).await?;
         Ok(Created::Created(Json(user.into())))
@@ -60,7 +60,7 @@ impl UsersApi {
     #[oai(path = "/users/by_platform", method = "get")]
     async fn by_platform(
         &self,
-        auth: Auth,
+        auth: Authenticated,
         platform: Query<Option<PlatformName>>,
         platform_user_id: Query<Option<String>>,
     ) -> ApiResult<Json<UserOut>> {
@@ -75,7 +75,7 @@ impl UsersApi {
     #[oai(path = "/users/check_exists", method = "get")]
     async fn check_exists(
         &self,
-        auth: Auth,
+        auth: Authenticated,
         platform: Query<Option<PlatformName>>,
         platform_user_id: Query<Option<String>>,
     ) -> ApiResult<Json<Exists>> {
@@ -88,26 +88,31 @@ impl UsersApi {
 
     /// A user (themselves, or any with a service key).
     #[oai(path = "/users/:id", method = "get")]
-    async fn get(&self, auth: Auth, id: Path<i64>) -> ApiResult<Json<UserOut>> {
+    async fn get(&self, auth: Authenticated, id: Path<i64>) -> ApiResult<Json<UserOut>> {
         auth.caller().acting_for(id.0)?;
         Ok(Json(users::get(&mut *self.0.pool.acquire().await?, id.0).await?.into()))
     }
 
     /// Change a user's profile.
     #[oai(path = "/users/:id", method = "put")]
-    async fn put(&self, auth: Auth, id: Path<i64>, body: Json<UpdateUser>) -> ApiResult<Json<UserOut>> {
+    async fn put(&self, auth: Authenticated, id: Path<i64>, body: Json<UpdateUser>) -> ApiResult<Json<UserOut>> {
         self.update(auth, id.0, body.0).await
     }
 
     /// Change some of a user's profile.
     #[oai(path = "/users/:id", method = "patch")]
-    async fn patch(&self, auth: Auth, id: Path<i64>, body: Json<UpdateUser>) -> ApiResult<Json<UserOut>> {
+    async fn patch(&self, auth: Authenticated, id: Path<i64>, body: Json<UpdateUser>) -> ApiResult<Json<UserOut>> {
         self.update(auth, id.0, body.0).await
     }
 
     /// Link another messenger account to this person (service key).
     #[oai(path = "/users/:id/link_platform", method = "post")]
-    async fn link_platform(&self, auth: Auth, id: Path<i64>, body: Json<LinkPlatform>) -> ApiResult<Json<UserOut>> {
+    async fn link_platform(
+        &self,
+        auth: Authenticated,
+        id: Path<i64>,
+        body: Json<LinkPlatform>,
+    ) -> ApiResult<Json<UserOut>> {
         auth.caller().require_service()?;
         let mut conn = self.0.pool.acquire().await?;
         let user = users::link_identity(&mut conn, id.0, body.platform.into(), &body.platform_user_id).await?;
@@ -116,7 +121,7 @@ impl UsersApi {
 
     /// Balance with lifetime deposits and spending.
     #[oai(path = "/users/:id/balance", method = "get")]
-    async fn balance(&self, auth: Auth, id: Path<i64>) -> ApiResult<Json<BalanceOut>> {
+    async fn balance(&self, auth: Authenticated, id: Path<i64>) -> ApiResult<Json<BalanceOut>> {
         auth.caller().acting_for(id.0)?;
         let mut conn = self.0.pool.acquire().await?;
         users::get(&mut conn, id.0).await?;
@@ -133,7 +138,7 @@ impl UsersApi {
     #[oai(path = "/users/:id/update_balance", method = "post")]
     async fn update_balance(
         &self,
-        auth: Auth,
+        auth: Authenticated,
         id: Path<i64>,
         body: Json<BalanceAdjustment>,
     ) -> ApiResult<Json<BalanceAdjusted>> {
@@ -167,7 +172,7 @@ impl UsersApi {
 
     /// A user's role.
     #[oai(path = "/users/:id/role", method = "get")]
-    async fn role(&self, auth: Auth, id: Path<i64>) -> ApiResult<Json<RoleOut>> {
+    async fn role(&self, auth: Authenticated, id: Path<i64>) -> ApiResult<Json<RoleOut>> {
         auth.caller().acting_for(id.0)?;
         let user = users::get(&mut *self.0.pool.acquire().await?, id.0).await?;
         Ok(Json(RoleOut { role: user.role.into(), role_display: user.role.display().into() }))
@@ -175,7 +180,7 @@ impl UsersApi {
 }
 
 impl UsersApi {
-    async fn update(&self, auth: Auth, id: i64, b: UpdateUser) -> ApiResult<Json<UserOut>> {
+    async fn update(&self, auth: Authenticated, id: i64, b: UpdateUser) -> ApiResult<Json<UserOut>> {
         auth.caller().acting_for(id)?;
         let patch = UserPatch {
             username: b.username,
@@ -193,6 +198,6 @@ impl UsersApi {
 
 fn required_platform_user_id(id: Option<String>) -> ApiResult<String> {
     id.map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty() && s.len() <= 100)
+        .filter(|s| !s.is_empty() && s.chars().count() <= 100)
         .ok_or_else(|| ApiError::bad_request("platform_user_id is required (1 to 100 characters)", "validation_error"))
 }

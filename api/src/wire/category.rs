@@ -7,6 +7,7 @@ pub struct CategoryOut {
     pub id: i64,
     pub name: String,
     pub description: String,
+    #[oai(nullable)]
     pub parent: Option<i64>,
     /// An emoji or icon name.
     pub icon: String,
@@ -29,13 +30,15 @@ impl From<Category> for CategoryOut {
 /// A category to create (`name` required) or the fields to change.
 #[derive(Object)]
 pub struct CategoryIn {
-    #[oai(validator(min_length = 1, max_length = 100))]
+    #[oai(nullable, validator(min_length = 1, max_length = 100), deserialize_with = "crate::wire::strict")]
     pub name: Option<String>,
-    #[oai(validator(max_length = 2000))]
+    #[oai(nullable, validator(max_length = 2000), deserialize_with = "crate::wire::strict")]
     pub description: Option<String>,
+    #[oai(nullable)]
     pub parent: MaybeUndefined<i64>,
-    #[oai(validator(max_length = 50))]
+    #[oai(nullable, validator(max_length = 50), deserialize_with = "crate::wire::strict")]
     pub icon: Option<String>,
+    #[oai(nullable)]
     pub is_active: Option<bool>,
 }
 

@@ -7,11 +7,13 @@ mod page;
 pub mod participant;
 pub mod payment;
 pub mod procurement;
+mod text;
 pub mod transaction;
 pub mod user;
 
-pub use fixed::{Amount, Pct, Qty, SignedAmount};
+pub use fixed::{Amount, NonZeroAmount, Pct, PositiveAmount, PositiveQty, Qty, SignedAmount};
 pub use page::{Paginated, page_links};
+pub use text::{Text, strict};
 
 use poem_openapi::types::MaybeUndefined;
 

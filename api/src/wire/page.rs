@@ -9,8 +9,10 @@ use workflows::page::Page;
 pub struct Paginated<T: ParseFromJSON + ToJSON + Send + Sync> {
     pub count: i64,
     /// URL of the next page, or null on the last.
+    #[oai(nullable)]
     pub next: Option<String>,
     /// URL of the previous page, or null on the first.
+    #[oai(nullable)]
     pub previous: Option<String>,
     pub results: Vec<T>,
 }

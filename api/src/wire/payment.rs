@@ -1,4 +1,4 @@
-use super::fixed::Amount;
+use super::fixed::{Amount, PositiveAmount};
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use workflows::payments::{Payment, Requisites};
@@ -14,14 +14,17 @@ pub struct PaymentOut {
     pub status: String,
     pub status_display: String,
     /// The bank's id of the money, once it arrived.
+    #[oai(nullable)]
     pub external_id: Option<String>,
     /// The code that matches a bank transfer to this deposit (it must appear in the purpose).
     pub order_id: String,
     pub provider: String,
     /// With the sandbox bank, a page where the deposit can be "paid"; empty with the real bank.
     pub confirmation_url: String,
+    #[oai(nullable)]
     pub procurement: Option<i64>,
     pub description: String,
+    #[oai(nullable)]
     pub paid_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
@@ -73,14 +76,14 @@ pub enum DepositMethod {
 #[derive(Object)]
 pub struct DepositIn {
     pub user_id: i64,
-    pub amount: Amount,
-    #[oai(validator(max_length = 500))]
+    pub amount: PositiveAmount,
+    #[oai(nullable, validator(max_length = 500), deserialize_with = "crate::wire::strict")]
     pub description: Option<String>,
     /// The payer's INN (12 digits), needed once: the bank opens their account under it.
-    #[oai(validator(max_length = 12))]
+    #[oai(nullable, validator(max_length = 12), deserialize_with = "crate::wire::strict")]
     pub inn: Option<String>,
     /// `transfer` (default) or `sbp`.
-    #[oai(default)]
+    #[oai(default, nullable)]
     pub method: DepositMethod,
 }
 
@@ -125,6 +128,7 @@ pub struct DepositOut {
     pub payment: PaymentOut,
     pub requisites: RequisitesOut,
     /// With `method: sbp`.
+    #[oai(nullable)]
     pub sbp: Option<SbpQrOut>,
 }
 
@@ -136,6 +140,7 @@ pub struct PaymentStatusOut {
     pub status_display: String,
     pub amount: Amount,
     pub provider: String,
+    #[oai(nullable)]
     pub paid_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
@@ -144,16 +149,16 @@ pub struct PaymentStatusOut {
 #[derive(Object)]
 pub struct RecipientIn {
     /// 20 digits.
-    #[oai(validator(max_length = 20))]
+    #[oai(validator(max_length = 20), deserialize_with = "crate::wire::strict")]
     pub account: String,
     /// 9 digits.
-    #[oai(validator(max_length = 9))]
+    #[oai(validator(max_length = 9), deserialize_with = "crate::wire::strict")]
     pub bic: String,
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200), deserialize_with = "crate::wire::strict")]
     pub name: String,
-    #[oai(validator(max_length = 12))]
+    #[oai(validator(max_length = 12), deserialize_with = "crate::wire::strict")]
     pub inn: String,
-    #[oai(validator(max_length = 9))]
+    #[oai(nullable, validator(max_length = 9), deserialize_with = "crate::wire::strict")]
     pub kpp: Option<String>,
 }
 
@@ -161,6 +166,6 @@ pub struct RecipientIn {
 #[derive(Object)]
 pub struct WithdrawalIn {
     pub user_id: i64,
-    pub amount: Amount,
+    pub amount: PositiveAmount,
     pub recipient: RecipientIn,
 }

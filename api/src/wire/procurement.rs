@@ -1,5 +1,6 @@
+use super::Text;
 use super::enums::ProcurementStatusName;
-use super::fixed::{Amount, Pct, Qty};
+use super::fixed::{Amount, Pct, PositiveAmount, PositiveQty, Qty};
 use super::participant::ParticipantOut;
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
@@ -10,14 +11,18 @@ use workflows::procurement::Procurement;
 pub struct ProcurementListItem {
     pub id: i64,
     pub title: String,
+    #[oai(nullable)]
     pub category: Option<i64>,
+    #[oai(nullable)]
     pub category_name: Option<String>,
     pub organizer: i64,
     pub organizer_name: String,
     pub city: String,
     pub target_amount: Amount,
     pub current_amount: Amount,
+    #[oai(nullable)]
     pub stop_at_amount: Option<Amount>,
+    #[oai(nullable)]
     pub price_per_unit: Option<Amount>,
     pub unit: String,
     /// Percent of the target collected (0–100, truncated).
@@ -65,17 +70,22 @@ pub struct ProcurementDetail {
     pub id: i64,
     pub title: String,
     pub description: String,
+    #[oai(nullable)]
     pub category: Option<i64>,
+    #[oai(nullable)]
     pub category_name: Option<String>,
     pub organizer: i64,
     pub organizer_name: String,
+    #[oai(nullable)]
     pub supplier: Option<i64>,
     pub city: String,
     pub delivery_address: String,
     pub target_amount: Amount,
     pub current_amount: Amount,
+    #[oai(nullable)]
     pub stop_at_amount: Option<Amount>,
     pub unit: String,
+    #[oai(nullable)]
     pub price_per_unit: Option<Amount>,
     /// The smallest quantity one participant may order.
     pub min_quantity: Qty,
@@ -84,6 +94,7 @@ pub struct ProcurementDetail {
     pub status: ProcurementStatusName,
     pub status_display: String,
     pub deadline: DateTime<Utc>,
+    #[oai(nullable)]
     pub payment_deadline: Option<DateTime<Utc>>,
     pub image_url: String,
     pub is_featured: bool,
@@ -136,58 +147,74 @@ impl ProcurementDetail {
 /// A new procurement; it starts as a draft that its organizer publishes.
 #[derive(Object)]
 pub struct CreateProcurement {
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200), deserialize_with = "crate::wire::strict")]
     pub title: String,
-    #[oai(validator(min_length = 1, max_length = 10000))]
+    #[oai(validator(min_length = 1, max_length = 10000), deserialize_with = "crate::wire::strict")]
     pub description: String,
+    #[oai(nullable)]
     pub category: Option<i64>,
     /// The organizing user; a user token may only name itself.
     pub organizer: i64,
+    #[oai(nullable)]
     pub supplier: Option<i64>,
-    #[oai(validator(min_length = 1, max_length = 100))]
+    #[oai(validator(min_length = 1, max_length = 100), deserialize_with = "crate::wire::strict")]
     pub city: String,
-    #[oai(default, validator(max_length = 1000))]
-    pub delivery_address: String,
-    pub target_amount: Amount,
+    #[oai(default, nullable, validator(max_length = 1000))]
+    pub delivery_address: Text,
+    pub target_amount: PositiveAmount,
     /// Joining stops when the collected amount reaches this.
-    pub stop_at_amount: Option<Amount>,
-    #[oai(default, validator(max_length = 20))]
-    pub unit: String,
+    #[oai(nullable)]
+    pub stop_at_amount: Option<PositiveAmount>,
+    #[oai(default, nullable, validator(max_length = 20))]
+    pub unit: Text,
     /// When set, each order's amount is quantity × this price, computed by the server.
-    pub price_per_unit: Option<Amount>,
-    pub min_quantity: Option<Qty>,
+    #[oai(nullable)]
+    pub price_per_unit: Option<PositiveAmount>,
+    #[oai(nullable)]
+    pub min_quantity: Option<PositiveQty>,
+    #[oai(nullable)]
     pub commission_percent: Option<Pct>,
     /// Must be in the future.
     pub deadline: DateTime<Utc>,
+    #[oai(nullable)]
     pub payment_deadline: Option<DateTime<Utc>>,
-    #[oai(default, validator(max_length = 500))]
-    pub image_url: String,
+    #[oai(default, nullable, validator(max_length = 500))]
+    pub image_url: Text,
 }
 
 /// Fields to change; absent fields stay as they are, `null` clears an optional one.
 #[derive(Object)]
 pub struct UpdateProcurement {
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(nullable, validator(min_length = 1, max_length = 200), deserialize_with = "crate::wire::strict")]
     pub title: Option<String>,
-    #[oai(validator(min_length = 1, max_length = 10000))]
+    #[oai(nullable, validator(min_length = 1, max_length = 10000), deserialize_with = "crate::wire::strict")]
     pub description: Option<String>,
+    #[oai(nullable)]
     pub category: poem_openapi::types::MaybeUndefined<i64>,
-    #[oai(validator(min_length = 1, max_length = 100))]
+    #[oai(nullable, validator(min_length = 1, max_length = 100), deserialize_with = "crate::wire::strict")]
     pub city: Option<String>,
-    #[oai(validator(max_length = 1000))]
+    #[oai(nullable, validator(max_length = 1000), deserialize_with = "crate::wire::strict")]
     pub delivery_address: Option<String>,
-    pub target_amount: Option<Amount>,
-    pub stop_at_amount: poem_openapi::types::MaybeUndefined<Amount>,
-    #[oai(validator(max_length = 20))]
+    #[oai(nullable)]
+    pub target_amount: Option<PositiveAmount>,
+    #[oai(nullable)]
+    pub stop_at_amount: poem_openapi::types::MaybeUndefined<PositiveAmount>,
+    #[oai(nullable, validator(max_length = 20), deserialize_with = "crate::wire::strict")]
     pub unit: Option<String>,
-    pub price_per_unit: poem_openapi::types::MaybeUndefined<Amount>,
-    pub min_quantity: Option<Qty>,
+    #[oai(nullable)]
+    pub price_per_unit: poem_openapi::types::MaybeUndefined<PositiveAmount>,
+    #[oai(nullable)]
+    pub min_quantity: Option<PositiveQty>,
+    #[oai(nullable)]
     pub commission_percent: Option<Pct>,
+    #[oai(nullable)]
     pub deadline: Option<DateTime<Utc>>,
+    #[oai(nullable)]
     pub payment_deadline: poem_openapi::types::MaybeUndefined<DateTime<Utc>>,
-    #[oai(validator(max_length = 500))]
+    #[oai(nullable, validator(max_length = 500), deserialize_with = "crate::wire::strict")]
     pub image_url: Option<String>,
     /// Staff and service clients only.
+    #[oai(nullable)]
     pub is_featured: Option<bool>,
 }
 
@@ -211,12 +238,14 @@ pub struct UserRef {
 pub struct JoinProcurement {
     pub user_id: i64,
     /// Defaults to 1.
-    pub quantity: Option<Qty>,
+    #[oai(nullable)]
+    pub quantity: Option<PositiveQty>,
     /// Optional: the server computes quantity × price per unit and refuses a different value.
     /// Required only when the procurement has no price per unit.
+    #[oai(nullable)]
     pub amount: Option<Amount>,
-    #[oai(default, validator(max_length = 1000))]
-    pub notes: String,
+    #[oai(default, nullable, validator(max_length = 1000))]
+    pub notes: Text,
 }
 
 #[derive(Object)]
@@ -227,6 +256,7 @@ pub struct Message {
 #[derive(Object)]
 pub struct Access {
     pub access: bool,
+    #[oai(nullable)]
     pub error: Option<String>,
 }
 

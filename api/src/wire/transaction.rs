@@ -13,8 +13,11 @@ pub struct TransactionOut {
     /// Negative when money left the balance.
     pub amount: SignedAmount,
     pub balance_after: Amount,
+    #[oai(nullable)]
     pub payment: Option<i64>,
+    #[oai(nullable)]
     pub procurement: Option<i64>,
+    #[oai(nullable)]
     pub procurement_title: Option<String>,
     pub description: String,
     pub created_at: DateTime<Utc>,

@@ -1,5 +1,6 @@
+use super::Text;
 use super::enums::{PlatformName, RoleName};
-use super::fixed::{Amount, SignedAmount};
+use super::fixed::{Amount, NonZeroAmount, SignedAmount};
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use workflows::users::User;
@@ -8,7 +9,9 @@ use workflows::users::User;
 pub struct UserOut {
     pub id: i64,
     /// The messenger the account was registered from.
+    #[oai(nullable)]
     pub platform: Option<PlatformName>,
+    #[oai(nullable)]
     pub platform_user_id: Option<String>,
     /// Every messenger account linked to this person.
     pub identities: Vec<IdentityOut>,
@@ -66,48 +69,50 @@ impl From<User> for UserOut {
 #[derive(Object)]
 pub struct RegisterUser {
     pub platform: PlatformName,
-    #[oai(validator(min_length = 1, max_length = 100))]
+    #[oai(validator(min_length = 1, max_length = 100), deserialize_with = "crate::wire::strict")]
     pub platform_user_id: String,
-    #[oai(default, validator(max_length = 100))]
-    pub username: String,
-    #[oai(default, validator(max_length = 100))]
-    pub first_name: String,
-    #[oai(default, validator(max_length = 100))]
-    pub last_name: String,
+    #[oai(default, nullable, validator(max_length = 100))]
+    pub username: Text,
+    #[oai(default, nullable, validator(max_length = 100))]
+    pub first_name: Text,
+    #[oai(default, nullable, validator(max_length = 100))]
+    pub last_name: Text,
     /// `+79991234567`; a missing '+' is added.
-    #[oai(default, validator(max_length = 20))]
-    pub phone: String,
-    #[oai(default, validator(max_length = 254))]
-    pub email: String,
+    #[oai(default, nullable, validator(max_length = 20))]
+    pub phone: Text,
+    #[oai(default, nullable, validator(max_length = 254))]
+    pub email: Text,
+    #[oai(nullable)]
     pub role: Option<RoleName>,
-    #[oai(default, validator(max_length = 10))]
-    pub language_code: String,
+    #[oai(default, nullable, validator(max_length = 10))]
+    pub language_code: Text,
 }
 
 #[derive(Object)]
 pub struct UpdateUser {
-    #[oai(validator(max_length = 100))]
+    #[oai(nullable, validator(max_length = 100), deserialize_with = "crate::wire::strict")]
     pub username: Option<String>,
-    #[oai(validator(max_length = 100))]
+    #[oai(nullable, validator(max_length = 100), deserialize_with = "crate::wire::strict")]
     pub first_name: Option<String>,
-    #[oai(validator(max_length = 100))]
+    #[oai(nullable, validator(max_length = 100), deserialize_with = "crate::wire::strict")]
     pub last_name: Option<String>,
-    #[oai(validator(max_length = 20))]
+    #[oai(nullable, validator(max_length = 20), deserialize_with = "crate::wire::strict")]
     pub phone: Option<String>,
-    #[oai(validator(max_length = 254))]
+    #[oai(nullable, validator(max_length = 254), deserialize_with = "crate::wire::strict")]
     pub email: Option<String>,
+    #[oai(nullable)]
     pub role: Option<RoleName>,
-    #[oai(validator(max_length = 10))]
+    #[oai(nullable, validator(max_length = 10), deserialize_with = "crate::wire::strict")]
     pub language_code: Option<String>,
     /// A person's INN (12 digits with check digits), under which the bank opens their account.
-    #[oai(validator(max_length = 12))]
+    #[oai(nullable, validator(max_length = 12), deserialize_with = "crate::wire::strict")]
     pub inn: Option<String>,
 }
 
 #[derive(Object)]
 pub struct LinkPlatform {
     pub platform: PlatformName,
-    #[oai(validator(min_length = 1, max_length = 100))]
+    #[oai(validator(min_length = 1, max_length = 100), deserialize_with = "crate::wire::strict")]
     pub platform_user_id: String,
 }
 
@@ -134,11 +139,11 @@ pub struct RoleOut {
 /// A staff adjustment: positive is a bonus, negative a debit.
 #[derive(Object)]
 pub struct BalanceAdjustment {
-    pub amount: SignedAmount,
-    #[oai(default, validator(max_length = 500))]
-    pub description: String,
+    pub amount: NonZeroAmount,
+    #[oai(default, nullable, validator(max_length = 500))]
+    pub description: Text,
     /// Makes a retried request a no-op; generated when absent.
-    #[oai(validator(max_length = 100))]
+    #[oai(nullable, validator(max_length = 100), deserialize_with = "crate::wire::strict")]
     pub idempotency_key: Option<String>,
 }
 
