@@ -10,8 +10,10 @@ use workflows::jobs::admin::{QueueAdmin, QueueAdminError};
 
 pub struct JobsApi(pub AppState);
 
-/// The queues the workers serve (`workers::Queue`), as the document lists them.
-pub(crate) const QUEUES: &[&str] = &["lifecycle", "payments", "refunds", "notifications", "broadcasts"];
+/// The queues the workers serve, as the document lists them: the job contract's own names.
+pub(crate) fn queue_names() -> Vec<&'static str> {
+    workflows::queue::Queue::ALL.iter().map(|q| q.name()).collect()
+}
 
 #[derive(Object)]
 struct QueueStatsOut {
