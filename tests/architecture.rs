@@ -12,18 +12,10 @@ use std::path::{Path, PathBuf};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// Handlers that still run SQL of their own, from before the rule. The list may only shrink:
-/// a file leaving it must be removed from it, and no file may join it.
-const API_SQL_DEBT: &[&str] = &[
-    "api/src/state.rs",
-    "api/src/error.rs",
-    "api/src/routes/health.rs",
-    "api/src/routes/payments.rs",
-    "api/src/routes/users.rs",
-    "api/src/routes/procurements.rs",
-    "api/src/routes/webhook.rs",
-    "api/src/routes/metrics.rs",
-];
+/// Files of `api/` still allowed to name sqlx, from before the rule. The list may only shrink:
+/// a file leaving it must be removed from it, and no file may join it. `error.rs` maps the
+/// database errors of the reads handlers still make through a pooled connection.
+const API_SQL_DEBT: &[&str] = &["api/src/error.rs"];
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

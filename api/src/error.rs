@@ -95,6 +95,8 @@ impl From<DomainError> for ApiError {
     }
 }
 
+/// Reads that handlers still run through a pooled connection (`pool.acquire()`) surface
+/// database errors here; they map as the domain maps them.
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
         DomainError::from(err).into()

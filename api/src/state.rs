@@ -1,5 +1,5 @@
 use crate::auth::AuthConfig;
-use sqlx::PgPool;
+use workflows::db::PgPool;
 
 /// What every operation needs.
 #[derive(Clone)]

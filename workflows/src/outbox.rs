@@ -100,3 +100,8 @@ pub async fn mark_sent(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()>
 pub async fn pending_count(conn: &mut PgConnection) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND error IS NULL").fetch_one(conn).await
 }
+
+/// Rows not pushed yet, set-aside ones included (`/metrics`: what is stuck shows).
+pub async fn unsent_count(pool: &sqlx::PgPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetch_one(pool).await
+}

@@ -15,7 +15,7 @@ pub fn health() -> Json<serde_json::Value> {
 /// Ready: PostgreSQL and Redis answer.
 #[handler]
 pub async fn ready(state: Data<&AppState>) -> impl IntoResponse {
-    let database = sqlx::query("SELECT 1").execute(&state.pool).await.is_ok();
+    let database = workflows::db::ping(&state.pool).await;
     let redis = match &state.redis {
         None => None,
         Some(client) => Some(ping(client).await),

@@ -20,8 +20,7 @@ fn histogram(out: &mut String, name: &str, queue: &str, latency: &Latency) {
 #[handler]
 pub async fn metrics(state: Data<&AppState>) -> impl IntoResponse {
     let mut out = String::new();
-    let pending: Option<i64> =
-        sqlx::query_scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetch_one(&state.pool).await.ok();
+    let pending = workflows::outbox::unsent_count(&state.pool).await.ok();
     let _ = writeln!(out, "# HELP groupbuy_outbox_pending Outbox rows not yet relayed to a queue.");
     let _ = writeln!(out, "# TYPE groupbuy_outbox_pending gauge");
     if let Some(pending) = pending {

@@ -8,10 +8,10 @@ use poem::Request;
 use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
+use workflows::Actor;
 use workflows::bank::BankRequisites;
 use workflows::page::PageRequest;
 use workflows::payments::{self, NewDeposit, NewWithdrawal, Payment, PaymentFilter};
-use workflows::{Actor, DomainError};
 
 pub struct PaymentsApi(pub AppState);
 
@@ -54,25 +54,18 @@ impl PaymentsApi {
         let DepositIn { user_id, amount, description, inn, method } = body.0;
         auth.caller().acting_for(user_id)?;
         let new = NewDeposit { user_id, amount: amount.0, description, inn };
-        let mut tx = self.0.pool.begin().await?;
-        let mut deposit = payments::create_deposit(&mut tx, &self.0.pay_into, new).await?;
-        let sbp = match (method, &self.0.bank) {
-            (DepositMethod::Transfer, _) => None,
-            (DepositMethod::Sbp, None) => {
-                return Err(ApiError::from(DomainError::unavailable("SBP is not configured")));
-            }
-            (DepositMethod::Sbp, Some(bank)) => {
-                let qr = payments::attach_sbp_qrcode(&mut tx, bank.as_ref(), &deposit).await?;
-                deposit.confirmation_url = qr.url.clone();
-                Some(SbpQrOut {
-                    qrcode_id: qr.id,
-                    url: qr.url,
-                    image_media_type: qr.image_media_type,
-                    image_base64: qr.image_base64,
-                })
-            }
+        let method = match method {
+            DepositMethod::Transfer => payments::DepositMethod::Transfer,
+            DepositMethod::Sbp => payments::DepositMethod::Sbp,
         };
-        tx.commit().await?;
+        let (deposit, qr) =
+            payments::start_deposit(&self.0.pool, &self.0.pay_into, self.0.bank.as_deref(), new, method).await?;
+        let sbp = qr.map(|qr| SbpQrOut {
+            qrcode_id: qr.id,
+            url: qr.url,
+            image_media_type: qr.image_media_type,
+            image_base64: qr.image_base64,
+        });
         let requisites = payments::requisites(&self.0.pay_into, &deposit).into();
         Ok(Created::Created(Json(DepositOut { payment: deposit.into(), requisites, sbp })))
     }
@@ -90,10 +83,7 @@ impl PaymentsApi {
             inn: recipient.inn,
             kpp: recipient.kpp,
         };
-        let mut tx = self.0.pool.begin().await?;
-        let payment =
-            payments::create_withdrawal(&mut tx, NewWithdrawal { user_id, amount: amount.0, recipient }).await?;
-        tx.commit().await?;
+        let payment = payments::withdraw(&self.0.pool, NewWithdrawal { user_id, amount: amount.0, recipient }).await?;
         Ok(Created::Created(Json(payment.into())))
     }
 

@@ -16,7 +16,7 @@ use workflows::procurement::{
     self, DraftVisibility, JoinRequest, NewProcurement, Ordering, Procurement, ProcurementFilter, ProcurementPatch,
 };
 use workflows::users::Role;
-use workflows::{Actor, participant, users};
+use workflows::{DomainError, participant, users};
 
 pub struct ProcurementsApi(pub AppState);
 
@@ -210,15 +210,11 @@ impl ProcurementsApi {
     async fn check_access(&self, auth: Authenticated, id: Path<i64>, body: Json<UserRef>) -> ApiResult<AccessResponse> {
         auth.caller().acting_for(body.user_id)?;
         // A draft exists only for its organizer (nobody else can have joined it).
-        let allowed: Option<bool> = sqlx::query_scalar(
-            "SELECT p.organizer_id = $2 OR EXISTS (
-                 SELECT 1 FROM participants WHERE procurement_id = p.id AND user_id = $2 AND status <> 'cancelled')
-             FROM procurements p WHERE p.id = $1 AND (p.status <> 'draft' OR p.organizer_id = $2)",
-        )
-        .bind(id.0)
-        .bind(body.user_id)
-        .fetch_optional(&self.0.pool)
-        .await?;
+        let allowed = match procurement::may_chat(&self.0.pool, id.0, body.user_id).await {
+            Ok(allowed) => Some(allowed),
+            Err(DomainError::NotFound { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
         match allowed {
             None => Err(ApiError::not_found(format!("procurement {} not found", id.0))),
             Some(true) => Ok(AccessResponse::Granted(Json(Access { access: true, error: None }))),
@@ -246,18 +242,7 @@ impl ProcurementsApi {
 impl ProcurementsApi {
     async fn update(&self, caller: Caller, id: i64, b: UpdateProcurement) -> ApiResult<Json<ProcurementDetail>> {
         let actor = caller.actor()?;
-        if b.is_featured.is_some() && actor != Actor::System {
-            return Err(ApiError::forbidden("only staff can feature a procurement"));
-        }
         let now = Utc::now();
-        let mut tx = self.0.pool.begin().await?;
-        let current = procurement::lock(&mut tx, id).await?;
-        if current.hidden_from(actor) {
-            return Err(ApiError::not_found(format!("procurement {id} not found")));
-        }
-        if !actor.may_act_for(current.organizer_id) {
-            return Err(ApiError::forbidden("only the procurement's organizer can change it"));
-        }
         let patch = ProcurementPatch {
             title: b.title,
             description: b.description,
@@ -274,11 +259,8 @@ impl ProcurementsApi {
             payment_deadline: maybe(b.payment_deadline),
             image_url: b.image_url,
             is_featured: b.is_featured,
-        }
-        .validated(&current, now)?;
-        procurement::update(&mut tx, &current, &patch).await?;
-        let updated = procurement::get(&mut tx, id).await?;
-        tx.commit().await?;
+        };
+        let updated = procurement::edit(&self.0.pool, actor, id, patch, now).await?;
         let participants = participant::active_of_procurement(&mut *self.0.pool.acquire().await?, id).await?;
         Ok(Json(ProcurementDetail::new(updated, participants.into_iter().map(Into::into).collect(), now)))
     }

@@ -9,7 +9,7 @@ use poem::Request;
 use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use workflows::ledger::{self, Account, Movement, TransactionType};
+use workflows::ledger;
 use workflows::page::PageRequest;
 use workflows::users::{self, NewUser, Role, UserFilter, UserPatch};
 
@@ -144,29 +144,12 @@ impl UsersApi {
     ) -> ApiResult<Json<BalanceAdjusted>> {
         auth.caller().require_service()?;
         let amount = body.amount.0;
-        if amount.kopecks() == 0 {
-            return Err(ApiError::bad_request("amount: must not be zero", "validation_error"));
-        }
         let key = match &body.idempotency_key {
             Some(key) => format!("adjust:{}:{key}", id.0),
             None => format!("adjust:{}:{}", id.0, uuid::Uuid::new_v4()),
         };
-        let (kind, from, to, value) = if amount.is_positive() {
-            (TransactionType::Bonus, Account::BankClearing, Account::UserBalance(id.0), amount)
-        } else {
-            (TransactionType::Withdrawal, Account::UserBalance(id.0), Account::BankClearing, -amount)
-        };
-        let description = if body.description.trim().is_empty() {
-            "Корректировка баланса"
-        } else {
-            body.description.trim()
-        };
-        let mut tx = self.0.pool.begin().await?;
-        users::get(&mut tx, id.0).await?;
-        let old = ledger::balance_of(&mut tx, id.0).await?;
-        ledger::post(&mut tx, &Movement::transfer(key, kind, from, to, value).with_description(description)).await?;
-        let new = ledger::balance_of(&mut tx, id.0).await?;
-        tx.commit().await?;
+        let users::Adjusted { old, new } =
+            users::adjust_balance(&self.0.pool, id.0, amount, key, &body.description).await?;
         Ok(Json(BalanceAdjusted { old_balance: old.into(), new_balance: new.into(), amount: amount.into() }))
     }
 

@@ -15,8 +15,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use serde_json::Value;
-use workflows::jobs::Job;
-use workflows::outbox;
+use workflows::payments;
 
 pub struct WebhookApi(pub AppState);
 
@@ -65,32 +64,11 @@ impl WebhookApi {
         })?;
         let webhook_type = claims.get("webhookType").and_then(Value::as_str).unwrap_or_default().to_string();
 
-        let mut tx = self.0.pool.begin().await?;
-        let id = match notification_id(&claims) {
-            Some(id) => id,
-            None => {
-                sqlx::query_scalar("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')")
-                    .bind(token)
-                    .fetch_one(&mut *tx)
-                    .await?
-            }
-        };
-        let inserted = sqlx::query(
-            "INSERT INTO bank_webhooks (id, webhook_type, payload) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(&webhook_type)
-        .bind(&claims)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if inserted {
-            outbox::enqueue(&mut tx, &Job::ReconcileBank { trigger: format!("webhook:{id}") }, None).await?;
-        }
-        tx.commit().await?;
-        tracing::info!(id, webhook_type, duplicate = !inserted, "Tochka webhook received");
-        Ok(WebhookResponse::Received(Json(WebhookReceived { id, webhook_type, duplicate: !inserted })))
+        let recorded =
+            payments::record_webhook(&self.0.pool, token, notification_id(&claims), &webhook_type, &claims).await?;
+        let (id, duplicate) = (recorded.id, recorded.duplicate);
+        tracing::info!(id, webhook_type, duplicate, "Tochka webhook received");
+        Ok(WebhookResponse::Received(Json(WebhookReceived { id, webhook_type, duplicate })))
     }
 }
 

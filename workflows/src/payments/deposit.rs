@@ -6,7 +6,7 @@ use super::model::{self, Payment};
 use crate::bank::{Bank, SbpQrCode};
 use crate::error::{DomainError, DomainResult};
 use crate::money::Money;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 
 /// Where deposits are paid.
 #[derive(Debug, Clone)]
@@ -32,6 +32,7 @@ pub struct Requisites {
     pub purpose: String,
 }
 
+#[derive(Debug, Clone)]
 pub struct NewDeposit {
     pub user_id: i64,
     pub amount: Money,
@@ -79,28 +80,87 @@ pub fn requisites(pay_into: &PayInto, deposit: &Payment) -> Requisites {
     }
 }
 
-/// Offers a pending deposit for payment by SBP: the bank makes a QR code for its amount, whose id
-/// is recorded, since an SBP payment arrives with the bank's own purpose and the code's id.
-/// Inside the deposit's transaction, so a bank failure leaves no deposit behind.
-pub async fn attach_sbp_qrcode(conn: &mut PgConnection, bank: &dyn Bank, deposit: &Payment) -> DomainResult<SbpQrCode> {
-    let qr = bank
-        .generate_sbp_qrcode(deposit.amount, &purpose(&deposit.order_id))
-        .await
-        .map_err(|e| DomainError::unavailable(format!("the bank could not make an SBP QR code: {e}")))?;
+/// Records the QR code a deposit is offered with: its id is what an SBP payment arrives with
+/// (the bank writes its own purpose for SBP payments).
+async fn record_sbp_qrcode(conn: &mut PgConnection, deposit_id: i64, qr: &SbpQrCode) -> DomainResult<()> {
     sqlx::query(
         "UPDATE payments SET metadata = metadata || jsonb_build_object('qrcode_id', $2::text),
                 confirmation_url = $3 WHERE id = $1",
     )
-    .bind(deposit.id)
+    .bind(deposit_id)
     .bind(&qr.id)
     .bind(&qr.url)
     .execute(conn)
     .await?;
-    Ok(qr)
+    Ok(())
+}
+
+/// How the buyer will pay a deposit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DepositMethod {
+    /// A bank transfer with the order code in its purpose.
+    Transfer,
+    /// An SBP QR code the bank makes for it.
+    Sbp,
+}
+
+/// Starts a deposit: a pending payment and, paid by SBP, the bank's QR code for it.
+///
+/// The QR code names the deposit's order code, so the deposit's id is taken first; the bank is
+/// called with no transaction open, after a dry run has shown the deposit would be accepted (so
+/// a refused request makes no code), and the deposit and its code are then written together.
+/// A bank that cannot make a code leaves nothing behind.
+pub async fn start_deposit(
+    pool: &PgPool,
+    pay_into: &PayInto,
+    bank: Option<&dyn Bank>,
+    new: NewDeposit,
+    method: DepositMethod,
+) -> DomainResult<(Payment, Option<SbpQrCode>)> {
+    let bank = match (method, bank) {
+        (DepositMethod::Transfer, _) => None,
+        (DepositMethod::Sbp, None) => return Err(DomainError::unavailable("SBP is not configured")),
+        (DepositMethod::Sbp, Some(bank)) => Some(bank),
+    };
+    let id: i64 =
+        sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('payments', 'id'))").fetch_one(pool).await?;
+    let qr = match bank {
+        None => None,
+        Some(bank) => {
+            let mut dry_run = pool.begin().await?;
+            create_deposit_as(&mut dry_run, pay_into, new.clone(), id).await?;
+            dry_run.rollback().await?;
+            let qr = bank
+                .generate_sbp_qrcode(new.amount, &purpose(&order_code(id)))
+                .await
+                .map_err(|e| DomainError::unavailable(format!("the bank could not make an SBP QR code: {e}")))?;
+            Some(qr)
+        }
+    };
+    let mut tx = pool.begin().await?;
+    let mut deposit = create_deposit_as(&mut tx, pay_into, new, id).await?;
+    if let Some(qr) = &qr {
+        record_sbp_qrcode(&mut tx, deposit.id, qr).await?;
+        deposit.confirmation_url = qr.url.clone();
+    }
+    tx.commit().await?;
+    Ok((deposit, qr))
 }
 
 /// Creates a pending deposit for `new.user_id` (who must exist and be active).
 pub async fn create_deposit(conn: &mut PgConnection, pay_into: &PayInto, new: NewDeposit) -> DomainResult<Payment> {
+    let id: i64 =
+        sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('payments', 'id'))").fetch_one(&mut *conn).await?;
+    create_deposit_as(conn, pay_into, new, id).await
+}
+
+/// [`create_deposit`] under an id taken beforehand.
+async fn create_deposit_as(
+    conn: &mut PgConnection,
+    pay_into: &PayInto,
+    new: NewDeposit,
+    id: i64,
+) -> DomainResult<Payment> {
     if !new.amount.is_positive() {
         return Err(DomainError::invalid("amount", "a deposit must be more than 0.00"));
     }
@@ -108,13 +168,14 @@ pub async fn create_deposit(conn: &mut PgConnection, pay_into: &PayInto, new: Ne
     record_inn(conn, new.user_id, new.inn.as_deref()).await?;
     let description = new.description.unwrap_or_else(|| format!("Deposit {} RUB", new.amount));
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO payments (user_id, payment_type, amount, status, provider, description)
-         VALUES ($1, 'deposit', $2, 'pending', $3, $4) RETURNING id",
+        "INSERT INTO payments (id, user_id, payment_type, amount, status, provider, description)
+         VALUES ($5, $1, 'deposit', $2, 'pending', $3, $4) RETURNING id",
     )
     .bind(new.user_id)
     .bind(new.amount)
     .bind(if pay_into.payment_page.is_some() { "sandbox" } else { "tochka" })
     .bind(&description)
+    .bind(id)
     .fetch_one(&mut *conn)
     .await?;
     let code = order_code(id);

@@ -14,12 +14,15 @@ mod model;
 pub mod operations;
 mod platform;
 pub mod reconcile;
+mod webhooks;
 mod withdrawal;
 
 pub use accounts::virtual_account_of;
 pub use deposit::{
-    NewDeposit, PayInto, Requisites, attach_sbp_qrcode, create_deposit, order_code, parse_order_code, requisites,
+    DepositMethod, NewDeposit, PayInto, Requisites, create_deposit, order_code, parse_order_code, requisites,
+    start_deposit,
 };
 pub use model::{Payment, PaymentFilter, get, list};
 pub use platform::{configure_operator, platform_account, sandbox_operator};
-pub use withdrawal::{NewWithdrawal, create_withdrawal};
+pub use webhooks::{Recorded, record_webhook};
+pub use withdrawal::{NewWithdrawal, create_withdrawal, withdraw};

@@ -35,6 +35,14 @@ fn validate(r: &BankRequisites) -> DomainResult<()> {
     Ok(())
 }
 
+/// Starts a withdrawal in a transaction of its own.
+pub async fn withdraw(pool: &sqlx::PgPool, new: NewWithdrawal) -> DomainResult<Payment> {
+    let mut tx = pool.begin().await?;
+    let payment = create_withdrawal(&mut tx, new).await?;
+    tx.commit().await?;
+    Ok(payment)
+}
+
 pub async fn create_withdrawal(conn: &mut PgConnection, new: NewWithdrawal) -> DomainResult<Payment> {
     if !new.amount.is_positive() {
         return Err(DomainError::invalid("amount", "a withdrawal must be more than 0.00"));

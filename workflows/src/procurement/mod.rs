@@ -1,6 +1,7 @@
 //! Procurements: what organizers open and buyers join.
 
 mod deadlines;
+mod edit;
 mod join;
 mod lifecycle;
 mod model;
@@ -9,6 +10,7 @@ mod settlement;
 mod status;
 mod store;
 
+pub use edit::{edit, may_chat};
 pub use join::{JoinRequest, join, leave};
 pub use lifecycle::{change_status, reach_deadline};
 pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};

@@ -1,10 +1,12 @@
 //! People: accounts, their messenger identities, roles and staff logins.
 
+mod balance;
 pub mod inn;
 mod model;
 mod password;
 mod store;
 
+pub use balance::{Adjusted, adjust_balance};
 pub use model::{NewUser, Platform, Role, User, UserPatch};
 pub use password::{hash_password, verify_password};
 pub use store::{

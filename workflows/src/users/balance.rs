@@ -1,0 +1,40 @@
+//! Staff adjust a balance by hand, through the ledger like every movement of money.
+
+use crate::error::{DomainError, DomainResult};
+use crate::ledger::{self, Account, Movement, TransactionType};
+use crate::money::Money;
+use sqlx::PgPool;
+
+/// The balance before and after an adjustment.
+pub struct Adjusted {
+    pub old: Money,
+    pub new: Money,
+}
+
+/// Adds `amount` to user `user_id`'s balance (a bonus), or takes it away when negative (never
+/// below zero). `key` makes a repeat of the same adjustment a refusal rather than a second one.
+pub async fn adjust_balance(
+    pool: &PgPool,
+    user_id: i64,
+    amount: Money,
+    key: String,
+    description: &str,
+) -> DomainResult<Adjusted> {
+    if amount.kopecks() == 0 {
+        return Err(DomainError::invalid("amount", "must not be zero"));
+    }
+    let (kind, from, to, value) = if amount.is_positive() {
+        (TransactionType::Bonus, Account::BankClearing, Account::UserBalance(user_id), amount)
+    } else {
+        (TransactionType::Withdrawal, Account::UserBalance(user_id), Account::BankClearing, -amount)
+    };
+    let description =
+        if description.trim().is_empty() { "Корректировка баланса" } else { description.trim() };
+    let mut tx = pool.begin().await?;
+    super::get(&mut tx, user_id).await?;
+    let old = ledger::balance_of(&mut tx, user_id).await?;
+    ledger::post(&mut tx, &Movement::transfer(key, kind, from, to, value).with_description(description)).await?;
+    let new = ledger::balance_of(&mut tx, user_id).await?;
+    tx.commit().await?;
+    Ok(Adjusted { old, new })
+}
