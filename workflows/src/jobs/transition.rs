@@ -8,7 +8,7 @@ use crate::fanout;
 use crate::notify::{self, Notice, NotificationType};
 use crate::participant::{self, Participant, ParticipantStatus};
 use crate::procurement::{self, Procurement, ProcurementStatus};
-use crate::queue::{FanoutKind, StopReason, TransitionData};
+use crate::queue::{CancelledOrder, FanoutKind, StopReason, TransitionData};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 
@@ -55,7 +55,7 @@ pub async fn on_transition(
             let organizer = json!({ "below_target": below_target, "current_amount": current });
             tell.organizer(&mut tx, NotificationType::ProcurementUpdate, "procurement_cancelled_organizer", organizer)
                 .await?;
-            for (part, paid) in cancelled_with(&mut tx, p.id).await? {
+            for (part, paid) in cancelled_with(&mut tx, &data.cancelled_orders).await? {
                 let data = json!({ "amount": part.amount, "paid": paid });
                 tell.user(&mut tx, part.user_id, NotificationType::ProcurementUpdate, "procurement_cancelled", data)
                     .await?;
@@ -169,18 +169,11 @@ fn base(p: &Procurement, extra: Value) -> Value {
     data
 }
 
-/// The orders the procurement's cancellation cancelled, and whether each had been paid.
-async fn cancelled_with(conn: &mut PgConnection, procurement_id: i64) -> sqlx::Result<Vec<(Participant, bool)>> {
-    let rows: Vec<(i64, bool)> = sqlx::query_as(
-        "SELECT entity_id, COALESCE((data->>'refunded')::boolean, false) FROM event_log
-         WHERE entity_type = 'participant' AND event = 'procurement_cancel'
-           AND (data->>'procurement_id')::bigint = $1",
-    )
-    .bind(procurement_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
-    let paid: std::collections::HashMap<i64, bool> = rows.into_iter().collect();
+/// The orders the procurement's cancellation cancelled (as its job says), and whether each had
+/// been paid.
+async fn cancelled_with(conn: &mut PgConnection, orders: &[CancelledOrder]) -> sqlx::Result<Vec<(Participant, bool)>> {
+    let ids: Vec<i64> = orders.iter().map(|o| o.participant_id).collect();
+    let paid: std::collections::HashMap<i64, bool> = orders.iter().map(|o| (o.participant_id, o.paid)).collect();
     let parts = participant::many(conn, &ids).await?;
     Ok(parts
         .into_iter()

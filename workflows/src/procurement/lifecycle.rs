@@ -9,7 +9,7 @@ use crate::events::{self, Transition};
 use crate::fanout;
 use crate::outbox;
 use crate::participant::{self, ParticipantStatus};
-use crate::queue::{FanoutKind, Job, StopReason, TransitionData};
+use crate::queue::{CancelledOrder, FanoutKind, Job, StopReason, TransitionData};
 use crate::transition::StateMachine;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -79,7 +79,8 @@ async fn apply(
     data: TransitionData,
 ) -> DomainResult<()> {
     let event = procurement.status.transition_to(target)?;
-    settle_participants(conn, procurement, event, actor).await?;
+    let mut data = data;
+    data.cancelled_orders = settle_participants(conn, procurement, event, actor).await?;
     sqlx::query("UPDATE procurements SET status = $2, updated_at = now() WHERE id = $1")
         .bind(procurement.id)
         .bind(target)
@@ -102,9 +103,10 @@ async fn settle_participants(
     procurement: &Procurement,
     event: ProcurementEvent,
     actor: Actor,
-) -> DomainResult<()> {
+) -> DomainResult<Vec<CancelledOrder>> {
+    let mut cancelled = Vec::new();
     if !matches!(event, ProcurementEvent::Complete | ProcurementEvent::Cancel) {
-        return Ok(());
+        return Ok(cancelled);
     }
     let mut captures = Vec::new();
     for part in participant::active_of_procurement(conn, procurement.id).await? {
@@ -118,13 +120,16 @@ async fn settle_participants(
                     format!("participant {} already received the goods; complete the procurement instead", part.id),
                 ));
             }
-            _ => participant::cancel(conn, procurement, &part, actor, &format!("procurement_{}", event.name())).await?,
+            _ => {
+                participant::cancel(conn, procurement, &part, actor, &format!("procurement_{}", event.name())).await?;
+                cancelled.push(CancelledOrder { participant_id: part.id, paid });
+            }
         }
     }
     if event == ProcurementEvent::Complete {
         fanout::start(conn, FanoutKind::Captures, procurement.id, &captures).await?;
     }
-    Ok(())
+    Ok(cancelled)
 }
 
 /// Records a procurement transition (whose row update the caller made) in the event log, and

@@ -63,6 +63,18 @@ pub struct TransitionData {
     pub current_amount: Option<Money>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_amount: Option<Money>,
+    /// The orders a cancellation cancelled, so the job tells those people (and not those who
+    /// had left before) without reading the event log back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cancelled_orders: Vec<CancelledOrder>,
+}
+
+/// An order a procurement's cancellation cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelledOrder {
+    pub participant_id: i64,
+    /// Whether it had been paid (its money is being refunded).
+    pub paid: bool,
 }
 
 impl TransitionData {

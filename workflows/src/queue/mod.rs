@@ -8,6 +8,6 @@ mod names;
 mod retry;
 
 pub use cron::CronSchedule;
-pub use job::{FanoutKind, Job, StopReason, TransitionData};
+pub use job::{CancelledOrder, FanoutKind, Job, StopReason, TransitionData};
 pub use names::{Queue, UnknownQueue};
 pub use retry::{JobError, retries_before, retry_task_id};
