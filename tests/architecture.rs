@@ -3,6 +3,7 @@
 //! - adapters in `api/` run no SQL and open no transactions (use cases in `workflows` do);
 //! - only the binary's configuration module reads the environment;
 //! - no two files of `workflows` import each other, directly or round a longer cycle;
+//! - each table is written by one module of `workflows` (the event log by `events` alone);
 //! - comments name only files that exist.
 //!
 //! Each reads the source as text: crude, but it needs no tool, and a false alarm costs a rename.
@@ -198,6 +199,39 @@ fn workflows_files_import_each_other_in_no_cycle() {
             panic!("an import cycle in workflows: {}", names.join(" → "));
         }
     }
+}
+
+/// The top-level module of a `workflows` file (`payments` for `workflows/src/payments/operations/carry.rs`).
+fn top_module(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap();
+    let first = rel.iter().next().unwrap().to_string_lossy().to_string();
+    first.trim_end_matches(".rs").to_string()
+}
+
+#[test]
+fn each_table_has_one_writing_module() {
+    let src = Path::new(ROOT).join("workflows/src");
+    let mut writers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in rust_files(&src) {
+        let code = code_of(&std::fs::read_to_string(&file).unwrap());
+        for verb in ["UPDATE ", "INSERT INTO ", "DELETE FROM "] {
+            for (at, _) in code.match_indices(verb) {
+                let table: String =
+                    code[at + verb.len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                // Tables are lower case; `DO UPDATE SET`, `FOR UPDATE OF`, `FOR UPDATE SKIP` are not.
+                if table.starts_with(|c: char| c.is_ascii_lowercase()) {
+                    writers.entry(table).or_default().insert(top_module(&src, &file));
+                }
+            }
+        }
+    }
+    let shared: Vec<String> = writers
+        .iter()
+        .filter(|(_, modules)| modules.len() > 1)
+        .map(|(table, modules)| format!("{table}: {modules:?}"))
+        .collect();
+    assert!(shared.is_empty(), "tables written by more than one module: {shared:#?}");
+    assert_eq!(writers.get("event_log").map(|m| m.iter().cloned().collect::<Vec<_>>()), Some(vec!["events".into()]));
 }
 
 #[test]

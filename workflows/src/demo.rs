@@ -94,11 +94,7 @@ pub async fn seed(pool: &PgPool) -> DomainResult<i64> {
     // Made-up INNs with valid check digits, so the demo people can deposit and be paid out
     // through the (sandbox) bank.
     for (user, first_ten) in [(organizer, 7_701_000_001), (buyer, 7_701_000_002)] {
-        sqlx::query("UPDATE users SET inn = $2 WHERE id = $1 AND inn = ''")
-            .bind(user)
-            .bind(crate::users::inn::with_check_digits(first_ten))
-            .execute(&mut *conn)
-            .await?;
+        crate::users::record_inn(&mut conn, user, &crate::users::inn::with_check_digits(first_ten)).await?;
     }
     let welcome = Movement::transfer(
         "demo:welcome-bonus",

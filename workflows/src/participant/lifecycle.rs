@@ -121,15 +121,7 @@ pub async fn cancel(
     if !store::set_status(conn, part.id, part.status, to).await? {
         return Err(DomainError::conflict("concurrent_change", "the participant changed meanwhile; try again"));
     }
-    sqlx::query(
-        "UPDATE procurements SET current_amount = current_amount - $2, participant_count = participant_count - 1,
-             updated_at = now()
-         WHERE id = $1",
-    )
-    .bind(procurement.id)
-    .bind(part.amount)
-    .execute(&mut *conn)
-    .await?;
+    crate::procurement::remove_order(conn, procurement.id, part.amount).await?;
     events::record(
         conn,
         Transition {

@@ -207,7 +207,7 @@ async fn record_inn(conn: &mut PgConnection, user_id: i64, given: Option<&str>) 
             Err(DomainError::invalid("inn", "not a valid INN of a person: 12 digits with correct check digits"))
         }
         Some(inn) if on_file.is_empty() => {
-            sqlx::query("UPDATE users SET inn = $2 WHERE id = $1").bind(user_id).bind(inn).execute(conn).await?;
+            crate::users::record_inn(conn, user_id, inn).await?;
             Ok(())
         }
         Some(inn) if inn == on_file => Ok(()),

@@ -9,6 +9,7 @@
 mod accounts;
 mod bank_lock;
 mod deposit;
+pub(crate) mod escrow;
 mod matching;
 mod model;
 pub mod operations;

@@ -14,8 +14,9 @@ use super::status::{ProcurementEvent, ProcurementStatus};
 use super::store;
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
+use crate::events::{self, Transition};
 use crate::money::{Money, Quantity};
-use crate::participant::{self, Participant};
+use crate::participant::{self, Participant, ParticipantStatus};
 use crate::queue::{StopReason, TransitionData};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -68,23 +69,16 @@ pub async fn join(
     let participant =
         participant::insert(&mut tx, procurement_id, request.user_id, quantity, amount, request.notes.trim()).await?;
     let stops = procurement.stop_at_amount.is_some_and(|stop| new_total >= stop);
-    // One round trip: the totals move and the join is logged together.
-    sqlx::query(
-        "WITH totals AS (
-            UPDATE procurements SET current_amount = current_amount + $2, participant_count = participant_count + 1,
-                   status = CASE WHEN $3 THEN 'stopped' ELSE status END, updated_at = now()
-            WHERE id = $1)
-         INSERT INTO event_log (entity_type, entity_id, from_state, to_state, event, actor_user_id, data)
-         VALUES ('participant', $4, NULL, 'pending', 'join', $5, $6)",
-    )
-    .bind(procurement_id)
-    .bind(amount)
-    .bind(stops)
-    .bind(participant.id)
-    .bind(actor.user_id())
-    .bind(serde_json::json!({ "procurement_id": procurement_id, "amount": amount, "quantity": quantity }))
-    .execute(&mut *tx)
-    .await?;
+    store::add_order(&mut tx, procurement_id, amount, stops).await?;
+    let logged = Transition {
+        entity_id: participant.id,
+        from: None,
+        to: ParticipantStatus::Pending,
+        event: "join",
+        actor_user_id: actor.user_id(),
+        data: serde_json::json!({ "procurement_id": procurement_id, "amount": amount, "quantity": quantity }),
+    };
+    events::record(&mut tx, logged).await?;
     if stops {
         let reason = TransitionData::because(StopReason::StopAmountReached).with_amounts(new_total, None);
         super::lifecycle::record_transition(

@@ -17,6 +17,7 @@ pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};
 pub use payment_deadline::{PaymentDeadlineOutcome, reach_payment_deadline};
 pub use settlement::{capture_participant, commission_split, pay_participant, refund_participant};
 pub use status::{ProcurementEvent, ProcurementStatus};
+pub(crate) use store::remove_order;
 pub use store::{
     DraftVisibility, Ordering, ProcurementFilter, UserProcurements, create, get, list, lock, update, user_procurements,
 };

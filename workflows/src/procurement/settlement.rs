@@ -9,6 +9,7 @@ use crate::error::DomainResult;
 use crate::ledger::{self, Account, Leg, Movement, Posted, TransactionType};
 use crate::money::Money;
 use crate::participant::Participant;
+use crate::payments::escrow;
 use sqlx::PgConnection;
 
 /// The buyer's share moves from their balance into the procurement's escrow.
@@ -22,18 +23,8 @@ pub async fn pay_participant(conn: &mut PgConnection, p: &Procurement, part: &Pa
     )
     .with_procurement(p.id)
     .with_description(format!("Оплата участия в закупке «{}»", p.title));
-    let payment_id: i64 = sqlx::query_scalar(
-        "INSERT INTO payments (user_id, payment_type, amount, status, provider, procurement_id, participant_id, description)
-         VALUES ($1, 'procurement_payment', $2, 'waiting_for_capture', 'tochka', $3, $4, $5)
-         RETURNING id",
-    )
-    .bind(part.user_id)
-    .bind(part.amount)
-    .bind(p.id)
-    .bind(part.id)
-    .bind(&movement.description)
-    .fetch_one(&mut *conn)
-    .await?;
+    let payment_id =
+        escrow::record_share(conn, part.user_id, p.id, part.id, part.amount, &movement.description).await?;
     let posted = ledger::post(conn, &movement.with_payment(payment_id)).await?;
     Ok(posted)
 }
@@ -50,7 +41,7 @@ pub async fn refund_participant(conn: &mut PgConnection, p: &Procurement, part: 
     .with_procurement(p.id)
     .with_description(format!("Возврат за закупку «{}»", p.title));
     let posted = ledger::post(conn, &movement).await?;
-    settle_payment(conn, part.id, "refunded").await?;
+    escrow::settle_share(conn, part.id, "refunded").await?;
     Ok(posted)
 }
 
@@ -77,18 +68,6 @@ pub async fn capture_participant(conn: &mut PgConnection, p: &Procurement, part:
         description: format!("Выплата организатору по закупке «{}»", p.title),
     };
     let posted = ledger::post(conn, &movement).await?;
-    settle_payment(conn, part.id, "succeeded").await?;
+    escrow::settle_share(conn, part.id, "succeeded").await?;
     Ok(posted)
-}
-
-async fn settle_payment(conn: &mut PgConnection, participant_id: i64, status: &str) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE payments SET status = $2, paid_at = COALESCE(paid_at, now()), updated_at = now()
-         WHERE participant_id = $1 AND payment_type = 'procurement_payment' AND status = 'waiting_for_capture'",
-    )
-    .bind(participant_id)
-    .bind(status)
-    .execute(conn)
-    .await?;
-    Ok(())
 }

@@ -273,3 +273,33 @@ pub async fn user_procurements(conn: &mut PgConnection, user_id: i64) -> DomainR
         .collect();
     Ok(UserProcurements { organized, participating })
 }
+
+/// An order leaves the procurement's totals (the participant was cancelled).
+pub(crate) async fn remove_order(conn: &mut PgConnection, id: i64, amount: Money) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE procurements SET current_amount = current_amount - $2, participant_count = participant_count - 1,
+             updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(amount)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An order joins the procurement's totals; `stops` moves it to `stopped` in the same statement
+/// (the join landed on the stop amount).
+pub(crate) async fn add_order(conn: &mut PgConnection, id: i64, amount: Money, stops: bool) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE procurements SET current_amount = current_amount + $2, participant_count = participant_count + 1,
+               status = CASE WHEN $3 THEN 'stopped' ELSE status END, updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(amount)
+    .bind(stops)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -10,6 +10,6 @@ pub use balance::{Adjusted, adjust_balance};
 pub use model::{NewUser, Platform, Role, User, UserPatch};
 pub use password::{hash_password, verify_password};
 pub use store::{
-    UserFilter, by_platform, create_staff, ensure_active, exists_on_platform, get, link_identity, list, register,
-    require_active, update,
+    UserFilter, by_platform, create_staff, ensure_active, exists_on_platform, get, link_identity, list, record_inn,
+    register, require_active, update,
 };

@@ -202,3 +202,10 @@ pub async fn create_staff(conn: &mut PgConnection, username: &str, password: &st
     .await?;
     get(conn, id).await
 }
+
+/// Records a person's INN when none is on file yet; whether it was recorded.
+pub async fn record_inn(conn: &mut PgConnection, id: i64, inn: &str) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("UPDATE users SET inn = $2 WHERE id = $1 AND inn = ''").bind(id).bind(inn).execute(conn).await?;
+    Ok(done.rows_affected() == 1)
+}
