@@ -64,8 +64,19 @@ fn adapters_in_api_run_no_sql_and_open_no_transactions() {
 #[test]
 fn only_the_binarys_configuration_reads_the_environment() {
     let mut offenders = Vec::new();
-    for dir in ["workflows", "api", "workers", "scheduler", "bots", "sandbox", "wasm-utils", "admin-ui", "money", "src"]
-    {
+    for dir in [
+        "workflows",
+        "cyclops",
+        "api",
+        "workers",
+        "scheduler",
+        "bots",
+        "sandbox",
+        "wasm-utils",
+        "admin-ui",
+        "money",
+        "src",
+    ] {
         for file in rust_files(&Path::new(ROOT).join(dir)) {
             let name = relative(&file);
             if name == "src/config.rs" || name.contains("/tests/") || name.contains("/benches/") {
@@ -232,6 +243,18 @@ fn each_table_has_one_writing_module() {
         .collect();
     assert!(shared.is_empty(), "tables written by more than one module: {shared:#?}");
     assert_eq!(writers.get("event_log").map(|m| m.iter().cloned().collect::<Vec<_>>()), Some(vec!["events".into()]));
+}
+
+/// The domain knows no HTTP client and the sandbox bank no domain: each crate's manifest says so.
+#[test]
+fn the_domain_has_no_http_client_and_the_sandbox_no_domain() {
+    let manifest = |krate: &str| std::fs::read_to_string(Path::new(ROOT).join(krate).join("Cargo.toml")).unwrap();
+    let normal = |text: String| text.split("[dev-dependencies]").next().unwrap_or("").to_string();
+    let workflows = normal(manifest("workflows"));
+    for http in ["reqwest", "poem", "teloxide"] {
+        assert!(!workflows.contains(http), "workflows depends on {http}");
+    }
+    assert!(!normal(manifest("sandbox")).contains("workflows"), "the sandbox bank depends on the domain");
 }
 
 #[test]

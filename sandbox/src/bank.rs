@@ -4,11 +4,11 @@ use crate::books::Books;
 use crate::config::SandboxConfig;
 use crate::faults::{Fault, Faults};
 use crate::methods::{dispatch, payments::Arrival};
+use cyclops::wire::{RpcError, RpcRequest, RpcResponse};
+use cyclops::{Service, Verifier};
+use money::Money;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-use workflows::Money;
-use workflows::bank::cyclops::wire::{RpcError, RpcRequest, RpcResponse};
-use workflows::bank::cyclops::{Service, Verifier};
 
 /// The sandbox bank's state. Cheap to clone (shared).
 #[derive(Clone)]
@@ -86,7 +86,7 @@ impl SandboxBank {
     /// Pays an SBP QR code made by `generate_sbp_qrcode`.
     pub fn pay_qrcode(&self, qrc_id: &str) -> Result<(), RpcError> {
         let amount = self.books().qrcodes.get(qrc_id).map(|q| q.amount).unwrap_or_default();
-        let params = json!({"qrc_id": qrc_id, "amount": workflows::bank::cyclops::rubles::to_rubles(amount)});
+        let params = json!({"qrc_id": qrc_id, "amount": cyclops::rubles::to_rubles(amount)});
         dispatch(self, Service::TenderHelpers, "send_c2b_credit_transfer_request", params).map(drop)
     }
 

@@ -1,14 +1,14 @@
 //! The sandbox bank's books: everything it knows, behind one mutex, stored in wire shapes so
 //! answers are the records themselves.
 
+use cyclops::deals::DealWire;
+use cyclops::ledger_lists::VirtualTransactionWire;
+use cyclops::payments::{Party, PaymentWire};
+use cyclops::payouts::RefundVirtualAccountParams;
+use cyclops::wire::{RpcError, codes};
+use money::Money;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use workflows::Money;
-use workflows::bank::cyclops::deals::DealWire;
-use workflows::bank::cyclops::ledger_lists::VirtualTransactionWire;
-use workflows::bank::cyclops::payments::{Party, PaymentWire};
-use workflows::bank::cyclops::payouts::RefundVirtualAccountParams;
-use workflows::bank::cyclops::wire::{RpcError, codes};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Beneficiary {

@@ -1,6 +1,6 @@
 //! Who the sandbox trusts and which nominal account it plays.
 
-use workflows::bank::cyclops::Signer;
+use cyclops::Signer;
 
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {

@@ -3,6 +3,8 @@
 use crate::bank::{HttpAnswer, SandboxBank};
 use crate::faults::FaultSpec;
 use crate::page;
+use cyclops::Service;
+use money::Money;
 use poem::http::StatusCode;
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::web::{Data, Json};
@@ -12,8 +14,6 @@ use serde_json::{Value, json};
 use std::net::SocketAddr;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use workflows::Money;
-use workflows::bank::cyclops::Service;
 
 /// The sandbox's routes (see the crate docs).
 pub fn app(bank: SandboxBank) -> impl Endpoint {

@@ -7,11 +7,11 @@
 //!   "Pay by SBP" button (`POST /pay/qr/{qrc_id}`).
 
 use crate::bank::SandboxBank;
+use money::Money;
 use poem::handler;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Html, Path, Query};
 use serde::Deserialize;
-use workflows::Money;
 
 #[derive(Deserialize)]
 pub struct PayRequest {

@@ -1,11 +1,11 @@
 //! The real Cyclops client against the sandbox bank over real HTTP on an ephemeral port.
 
+use cyclops::{CyclopsClient, CyclopsConfig, Signer};
 use sandbox::{Fault, SandboxBank, SandboxConfig, SandboxServer, serve};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use workflows::Money;
-use workflows::bank::cyclops::{CyclopsClient, CyclopsConfig, Signer};
 use workflows::bank::{
     AccountAmount, Bank, BankError, BankRequisites, LegalEntityBeneficiary, NewBeneficiary, NewDeal, Payout,
     PersonBeneficiary, RecipientPayout,

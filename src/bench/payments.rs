@@ -12,12 +12,12 @@
 use crate::config::Settings;
 use anyhow::{Context, bail};
 use chrono::{Duration as ChronoDuration, Utc};
+use cyclops::{CyclopsClient, CyclopsConfig, Signer};
 use futures_util::{StreamExt, TryStreamExt};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use workflows::bank::Bank;
-use workflows::bank::cyclops::{CyclopsClient, CyclopsConfig, Signer};
 use workflows::participant::{self, ParticipantStatus};
 use workflows::procurement::{self, JoinRequest, NewProcurement, ProcurementStatus};
 use workflows::{Actor, Money, Quantity, payments};

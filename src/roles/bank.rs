@@ -4,11 +4,11 @@
 
 use crate::config::{BankSettings, Settings};
 use anyhow::Context;
+use cyclops::{CyclopsClient, CyclopsConfig, Signer};
 use sandbox::{SandboxBank, SandboxConfig, SandboxServer};
 use std::path::PathBuf;
 use std::sync::Arc;
 use workflows::bank::Bank;
-use workflows::bank::cyclops::{CyclopsClient, CyclopsConfig, Signer};
 
 /// Where the development key lives when no `TOCHKA_PRIVATE_KEY_PATH` is given.
 const DEV_KEY_PATH: &str = ".groupbuy/sandbox-key.pem";

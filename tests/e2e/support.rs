@@ -131,7 +131,7 @@ pub fn pay_into(payment_page: Option<String>) -> workflows::payments::PayInto {
 }
 
 async fn start_sandbox() -> (sandbox::SandboxServer, Arc<dyn workflows::bank::Bank>) {
-    use workflows::bank::cyclops::{CyclopsClient, CyclopsConfig, Signer};
+    use cyclops::{CyclopsClient, CyclopsConfig, Signer};
     let signer = Signer::from_pem(&std::fs::read_to_string(PLATFORM_KEY_PATH).unwrap()).unwrap();
     let bank = sandbox::SandboxBank::new(sandbox::SandboxConfig::trusting(&signer, BANK_SYSTEM)).unwrap();
     let server = sandbox::serve("127.0.0.1:0", bank).await.unwrap();

@@ -5,14 +5,14 @@ use crate::books::{
 };
 use crate::config::SandboxConfig;
 use crate::methods::journal::Cause;
-use serde_json::{Value, json};
-use workflows::bank::cyclops::accounts::{
+use cyclops::accounts::{
     CreateBeneficiaryParams, CreateBeneficiaryUlParams, CreateVirtualAccountParams, VirtualAccountParams,
     VirtualAccountWire,
 };
-use workflows::bank::cyclops::payments::PaymentWire;
-use workflows::bank::cyclops::payouts::{RefundVirtualAccountParams, TransferParams};
-use workflows::bank::cyclops::wire::{RpcError, codes};
+use cyclops::payments::PaymentWire;
+use cyclops::payouts::{RefundVirtualAccountParams, TransferParams};
+use cyclops::wire::{RpcError, codes};
+use serde_json::{Value, json};
 
 fn digits(text: &str, lengths: &[usize]) -> bool {
     lengths.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
@@ -147,7 +147,7 @@ impl Books {
 }
 
 /// `cash - amount` after `check_funds` made sure it cannot go below zero.
-pub fn sub(cash: workflows::Money, amount: workflows::Money) -> workflows::Money {
+pub fn sub(cash: money::Money, amount: money::Money) -> money::Money {
     cash.checked_sub(amount).expect("funds were checked")
 }
 

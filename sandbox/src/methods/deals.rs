@@ -5,13 +5,13 @@ use super::accounts::sub;
 use crate::books::{Answer, Books, fail, invalid, new_payment_id, now, party, positive, sum};
 use crate::config::SandboxConfig;
 use crate::methods::journal::Cause;
-use serde_json::{Value, json};
-use std::collections::HashSet;
-use workflows::bank::cyclops::deals::{
+use cyclops::deals::{
     CreateDealParams, DealIdParams, DealPayerWire, DealPaymentWire, DealRecipientWire, DealWire, RecipientKindWire,
 };
-use workflows::bank::cyclops::payments::{Party, PaymentWire};
-use workflows::bank::cyclops::wire::{RpcError, codes};
+use cyclops::payments::{Party, PaymentWire};
+use cyclops::wire::{RpcError, codes};
+use serde_json::{Value, json};
+use std::collections::HashSet;
 
 impl Books {
     pub fn create_deal(&mut self, p: CreateDealParams) -> Answer<Value> {

@@ -2,12 +2,10 @@
 //! answers: what the platform reads to learn whether a call whose answer it lost took effect.
 
 use crate::books::{Answer, Books, now, sum};
+use cyclops::ledger_lists::{ListVirtualAccountParams, ListVirtualTransactionParams, PER_PAGE, VirtualTransactionWire};
+use cyclops::rubles::to_rubles;
+use money::Money;
 use serde_json::{Value, json};
-use workflows::Money;
-use workflows::bank::cyclops::ledger_lists::{
-    ListVirtualAccountParams, ListVirtualTransactionParams, PER_PAGE, VirtualTransactionWire,
-};
-use workflows::bank::cyclops::rubles::to_rubles;
 
 /// What a movement belongs to.
 #[derive(Debug, Clone, Default)]

@@ -8,10 +8,10 @@ mod sbp;
 
 use crate::bank::SandboxBank;
 use crate::books::{Answer, Books};
+use cyclops::Service;
+use cyclops::wire::{RpcError, codes};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use workflows::bank::cyclops::Service;
-use workflows::bank::cyclops::wire::{RpcError, codes};
 
 /// Runs `method` with `params` on the books (under the lock, so each call is atomic).
 pub fn dispatch(bank: &SandboxBank, service: Service, method: &str, params: Value) -> Answer<Value> {

@@ -3,12 +3,10 @@
 use crate::books::{Answer, Books, fail, invalid, new_payment_id, now, party, positive, sum};
 use crate::config::SandboxConfig;
 use crate::methods::journal::Cause;
+use cyclops::payments::{IdentificationPaymentParams, ListPaymentsParams, PaymentIdParams, PaymentWire};
+use cyclops::wire::{RpcError, codes};
+use money::Money;
 use serde_json::{Value, json};
-use workflows::Money;
-use workflows::bank::cyclops::payments::{
-    IdentificationPaymentParams, ListPaymentsParams, PaymentIdParams, PaymentWire,
-};
-use workflows::bank::cyclops::wire::{RpcError, codes};
 
 /// Money arriving to the nominal account.
 #[derive(Debug, Clone)]
@@ -113,8 +111,7 @@ impl Books {
                 .cash
                 .checked_add(owner.amount)
                 .ok_or_else(|| RpcError::new(codes::INVALID_REQUEST, "too large"))?;
-            balances
-                .push(json!({"code": account.code, "cash": workflows::bank::cyclops::rubles::to_rubles(account.cash)}));
+            balances.push(json!({"code": account.code, "cash": cyclops::rubles::to_rubles(account.cash)}));
             let cause = Cause { payment_id: Some(p.payment_id.clone()), ..Cause::default() };
             self.journal(&owner.virtual_account, owner.amount, "cash_add", cause);
         }

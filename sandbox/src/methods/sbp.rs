@@ -3,9 +3,9 @@
 use super::payments::Arrival;
 use crate::books::{Answer, Books, QrCode, fail, invalid, positive};
 use crate::config::SandboxConfig;
+use cyclops::sbp::{C2bTransferParams, GenerateSbpQrcodeParams, TransferMoneyParams};
+use cyclops::wire::codes;
 use serde_json::{Value, json};
-use workflows::bank::cyclops::sbp::{C2bTransferParams, GenerateSbpQrcodeParams, TransferMoneyParams};
-use workflows::bank::cyclops::wire::codes;
 
 /// A 1×1 transparent PNG: the sandbox's stand-in for a QR code picture.
 const PLACEHOLDER_PNG: &str =

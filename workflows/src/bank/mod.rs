@@ -5,10 +5,9 @@
 //! payment onto a user's virtual account within minutes. Money leaves through deals (escrow to
 //! organizers, suppliers and the platform's commission) or payouts to bank details.
 //!
-//! [`cyclops::CyclopsClient`] implements the port over the real wire protocol; the `sandbox` crate
-//! serves the same protocol locally.
+//! The `cyclops` crate's client implements the port over the real wire protocol; the `sandbox`
+//! crate serves the same protocol locally.
 
-pub mod cyclops;
 mod error;
 mod types;
 

@@ -1,11 +1,14 @@
 //! Money moved out of a virtual account without a deal: to another virtual account, or paid out
 //! to bank details.
 
-use super::client::Service;
-use super::{CyclopsClient, rubles};
-use crate::Money;
-use crate::bank::{BankRequisites, BankResult, Payout};
+#[cfg(feature = "client")]
+use crate::CyclopsClient;
+use crate::rubles;
+use crate::wire::Service;
+use money::Money;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "client")]
+use workflows::bank::{BankRequisites, BankResult, Payout};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TransferParams {
@@ -50,6 +53,7 @@ pub struct RefundVirtualAccountResult {
     pub payment_id: String,
 }
 
+#[cfg(feature = "client")]
 impl PayoutRecipientWire {
     pub fn new(amount: Money, requisites: &BankRequisites) -> Self {
         Self {
@@ -63,6 +67,7 @@ impl PayoutRecipientWire {
     }
 }
 
+#[cfg(feature = "client")]
 impl CyclopsClient {
     pub(super) async fn transfer_between_virtual_accounts(
         &self,

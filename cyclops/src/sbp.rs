@@ -1,11 +1,16 @@
 //! SBP QR codes for top-ups, and the sandbox-only `tender-helpers` service that simulates money
 //! arriving (a bank transfer with a purpose, or an SBP payment of a QR code).
 
-use super::client::{Service, Transport};
-use super::{CyclopsClient, rubles};
-use crate::Money;
-use crate::bank::{BankResult, SbpQrCode};
+#[cfg(feature = "client")]
+use crate::CyclopsClient;
+#[cfg(feature = "client")]
+use crate::client::Transport;
+use crate::rubles;
+use crate::wire::Service;
+use money::Money;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "client")]
+use workflows::bank::{BankResult, SbpQrCode};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GenerateSbpQrcodeParams {
@@ -88,6 +93,7 @@ pub struct C2bTransferResult {
     pub transaction_id: String,
 }
 
+#[cfg(feature = "client")]
 impl CyclopsClient {
     pub(super) async fn generate_sbp_qrcode(&self, amount: Money, purpose: &str) -> BankResult<SbpQrCode> {
         let config = self.rpc.config();
@@ -115,12 +121,15 @@ impl CyclopsClient {
     }
 }
 
+/// (With the `client` feature.)
 /// The sandbox layer's helper service: makes money arrive. Not available in production.
 #[derive(Clone)]
+#[cfg(feature = "client")]
 pub struct TenderHelpers {
     rpc: Transport,
 }
 
+#[cfg(feature = "client")]
 impl TenderHelpers {
     pub(super) fn new(rpc: Transport) -> Self {
         Self { rpc }

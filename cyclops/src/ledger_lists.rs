@@ -5,12 +5,15 @@
 //! The reference marks the movement list's item shape as uncertain, so every field but the amount
 //! is optional here and matching code treats a missing field as "cannot tell".
 
-use super::client::Service;
-use super::{CyclopsClient, rubles};
-use crate::Money;
-use crate::bank::{BankResult, VirtualTransaction};
+#[cfg(feature = "client")]
+use crate::CyclopsClient;
+use crate::rubles;
+use crate::wire::Service;
 use chrono::{DateTime, FixedOffset, Utc};
+use money::Money;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "client")]
+use workflows::bank::{BankResult, VirtualTransaction};
 
 /// Cyclops lists at most this many items a page.
 pub const PER_PAGE: u32 = 1000;
@@ -103,6 +106,7 @@ fn per_page() -> u32 {
     PER_PAGE
 }
 
+#[cfg(feature = "client")]
 impl From<VirtualTransactionWire> for VirtualTransaction {
     fn from(w: VirtualTransactionWire) -> Self {
         Self {
@@ -118,6 +122,7 @@ impl From<VirtualTransactionWire> for VirtualTransaction {
     }
 }
 
+#[cfg(feature = "client")]
 impl CyclopsClient {
     pub(super) async fn list_virtual_transactions(
         &self,

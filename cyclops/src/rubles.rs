@@ -12,7 +12,7 @@
 //!
 //! Integers and decimal strings are accepted on the way in too, to be tolerant.
 
-use crate::{FixedParseError, Money};
+use money::{Money, ParseError as FixedParseError};
 use serde::Serializer;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;

@@ -1,10 +1,13 @@
 //! Beneficiaries and their virtual accounts: who owns money inside the nominal account.
 
-use super::client::Service;
-use super::{CyclopsClient, rubles};
-use crate::Money;
-use crate::bank::{BankError, BankResult, NewBeneficiary, VirtualAccountBalance};
+#[cfg(feature = "client")]
+use crate::CyclopsClient;
+use crate::rubles;
+use crate::wire::Service;
+use money::Money;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "client")]
+use workflows::bank::{BankError, BankResult, NewBeneficiary, VirtualAccountBalance};
 
 /// v2 `create_beneficiary_ul`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -109,6 +112,7 @@ pub struct EchoParams {
     pub text: String,
 }
 
+#[cfg(feature = "client")]
 impl CyclopsClient {
     pub(super) async fn create_beneficiary(&self, beneficiary: &NewBeneficiary) -> BankResult<String> {
         let created: CreateBeneficiaryResult = match beneficiary {

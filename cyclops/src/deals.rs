@@ -1,14 +1,17 @@
 //! Deals: money blocked on payers' virtual accounts, then paid out to recipients (organizers,
 //! suppliers, the platform's commission) when executed.
 
-use super::client::Service;
 use super::payments::Owner;
-use super::{CyclopsClient, rubles};
-use crate::Money;
-use crate::bank::{BankError, BankResult, Deal, DealRecipientState, NewDeal, RecipientPayout};
+#[cfg(feature = "client")]
+use crate::CyclopsClient;
+use crate::rubles;
+use crate::wire::Service;
+use money::Money;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+#[cfg(feature = "client")]
+use workflows::bank::{BankError, BankResult, Deal, DealRecipientState, NewDeal, RecipientPayout};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateDealParams {
@@ -68,6 +71,7 @@ impl RecipientKindWire {
     }
 }
 
+#[cfg(feature = "client")]
 impl From<&RecipientPayout> for RecipientKindWire {
     fn from(payout: &RecipientPayout) -> Self {
         match payout.clone() {
@@ -167,6 +171,7 @@ pub struct DealPaymentWire {
     pub status: Option<String>,
 }
 
+#[cfg(feature = "client")]
 impl From<DealWire> for Deal {
     fn from(d: DealWire) -> Self {
         let recipients = d
@@ -185,6 +190,7 @@ impl From<DealWire> for Deal {
     }
 }
 
+#[cfg(feature = "client")]
 impl CyclopsClient {
     pub(super) async fn create_deal(&self, deal: &NewDeal) -> BankResult<String> {
         let total = deal

@@ -130,8 +130,8 @@ impl Verifier {
 mod tests {
     use super::*;
 
-    const TEST_KEY: &str = include_str!("../../../../sandbox/tests/fixtures/platform-key.pem");
-    const OTHER_KEY: &str = include_str!("../../../../sandbox/tests/fixtures/impostor-key.pem");
+    const TEST_KEY: &str = include_str!("../../sandbox/tests/fixtures/platform-key.pem");
+    const OTHER_KEY: &str = include_str!("../../sandbox/tests/fixtures/impostor-key.pem");
 
     #[test]
     fn a_signature_verifies_with_the_public_key_over_the_same_bytes_only() {

@@ -3,9 +3,10 @@
 //! Business errors come inside HTTP 200 bodies (`{"error":{"code":4418,"message":…,"meta":…}}`);
 //! HTTP statuses only report transport and authentication trouble.
 
-use crate::bank::BankError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+#[cfg(feature = "client")]
+use workflows::bank::BankError;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct RpcRequest<P> {
@@ -66,11 +67,13 @@ impl RpcError {
     }
 
     /// The v3 validation sub-errors, `data.errors[].code`, with their `meta`.
+    #[cfg(feature = "client")]
     fn sub_errors(&self) -> impl Iterator<Item = (&str, Option<&Value>)> {
         let errors = self.data.as_ref().and_then(|d| d.get("errors")).and_then(Value::as_array);
         errors.into_iter().flatten().filter_map(|e| Some((e.get("code")?.as_str()?, e.get("meta"))))
     }
 
+    #[cfg(feature = "client")]
     fn meta_str(&self, field: &str) -> Option<String> {
         match &self.meta {
             Some(Value::String(s)) if field.is_empty() => Some(s.clone()),
@@ -101,6 +104,7 @@ pub mod codes {
     pub const BENEFICIARY_EXISTS: &str = "the_beneficiary_is_already_exists";
 }
 
+#[cfg(feature = "client")]
 impl From<RpcError> for BankError {
     fn from(e: RpcError) -> Self {
         if let Some((_, meta)) = e.sub_errors().find(|(code, _)| *code == codes::BENEFICIARY_EXISTS) {
@@ -121,6 +125,26 @@ impl From<RpcError> for BankError {
             codes::DEAL_EXISTS => BankError::DealExists { deal_id: e.meta_str("deal_id") },
             codes::IN_PROGRESS => BankError::InProgress,
             code => BankError::Unknown { code, message: e.message },
+        }
+    }
+}
+
+/// Which JSON-RPC service a method lives on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    CyclopsV2,
+    /// `echo` and the natural-person beneficiary methods.
+    CyclopsV3,
+    /// The sandbox-only helpers that simulate incoming money.
+    TenderHelpers,
+}
+
+impl Service {
+    pub fn path(self) -> &'static str {
+        match self {
+            Service::CyclopsV2 => "/cyclops/v2/jsonrpc",
+            Service::CyclopsV3 => "/cyclops/v3/jsonrpc",
+            Service::TenderHelpers => "/tender-helpers/jsonrpc",
         }
     }
 }

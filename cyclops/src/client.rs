@@ -2,12 +2,12 @@
 //! and answers checked against the request id.
 
 use super::signer::Signer;
-use super::wire::{RpcRequest, RpcResponse};
-use crate::bank::{BankError, BankResult};
+use crate::wire::{RpcRequest, RpcResponse, Service};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use std::time::Duration;
+use workflows::bank::{BankError, BankResult};
 
 /// Where and as whom to talk to Cyclops.
 #[derive(Debug, Clone)]
@@ -48,26 +48,6 @@ impl CyclopsConfig {
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
-    }
-}
-
-/// Which JSON-RPC service a method lives on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Service {
-    CyclopsV2,
-    /// `echo` and the natural-person beneficiary methods.
-    CyclopsV3,
-    /// The sandbox-only helpers that simulate incoming money.
-    TenderHelpers,
-}
-
-impl Service {
-    pub fn path(self) -> &'static str {
-        match self {
-            Service::CyclopsV2 => "/cyclops/v2/jsonrpc",
-            Service::CyclopsV3 => "/cyclops/v3/jsonrpc",
-            Service::TenderHelpers => "/tender-helpers/jsonrpc",
-        }
     }
 }
 

@@ -1,13 +1,13 @@
 //! The bank port over Cyclops: each method is its wire call (see the method modules).
 
 use super::CyclopsClient;
-use crate::Money;
-use crate::bank::{
+use chrono::{DateTime, Utc};
+use money::Money;
+use std::time::Duration;
+use workflows::bank::{
     AccountAmount, Bank, BankResult, Deal, IncomingPayment, NewBeneficiary, NewDeal, Payout, SbpQrCode,
     VirtualAccountBalance, VirtualTransaction,
 };
-use chrono::{DateTime, Utc};
-use std::time::Duration;
 
 #[async_trait::async_trait]
 impl Bank for CyclopsClient {

@@ -1,12 +1,15 @@
 //! Incoming money on the nominal account: listing, reading, identifying onto virtual accounts,
 //! and returning what cannot be identified.
 
-use super::client::Service;
-use super::{CyclopsClient, rubles};
-use crate::Money;
-use crate::bank::{AccountAmount, BankResult, IncomingPayment};
+#[cfg(feature = "client")]
+use crate::CyclopsClient;
+use crate::rubles;
+use crate::wire::Service;
+use money::Money;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "client")]
+use workflows::bank::{AccountAmount, BankResult, IncomingPayment};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ListPaymentsParams {
@@ -96,6 +99,7 @@ pub struct Party {
     pub tax_reason_code: Option<String>,
 }
 
+#[cfg(feature = "client")]
 impl From<PaymentWire> for IncomingPayment {
     fn from(p: PaymentWire) -> Self {
         let payer = p.payer.unwrap_or_default();
@@ -149,6 +153,7 @@ pub struct AccountCash {
     pub cash: Money,
 }
 
+#[cfg(feature = "client")]
 impl CyclopsClient {
     pub(super) async fn list_incoming_payments(&self, only_unidentified: bool) -> BankResult<Vec<String>> {
         let filters =
