@@ -17,7 +17,7 @@ impl RedisCourier {
     }
 
     pub fn channel(namespace: &str, user_id: i64) -> String {
-        format!("{namespace}:notify:{user_id}")
+        workflows::notify::channel(namespace, user_id)
     }
 }
 
