@@ -15,6 +15,8 @@ pub enum Command {
     All,
     /// Only the HTTP API.
     Api,
+    /// Only the chat WebSockets (`/ws/procurement/{id}/`, `/ws/notifications/`).
+    Chat,
     /// Worker pools for the given queues.
     Worker(WorkerArgs),
     /// Deadline sweeps and cron schedules.

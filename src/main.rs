@@ -16,6 +16,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::All) {
         Command::All => roles::serve::all(&settings).await,
         Command::Api => roles::serve::api(&settings).await,
+        Command::Chat => roles::serve::chat(&settings).await,
         Command::Worker(args) => roles::worker::run(&settings, &args).await,
         Command::Scheduler => roles::scheduler::run(&settings).await,
         Command::Bot(args) => anyhow::bail!(

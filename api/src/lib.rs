@@ -3,10 +3,12 @@
 
 pub mod auth;
 mod body_limit;
+pub mod chat;
 pub mod error;
 pub mod routes;
 pub mod state;
 pub mod wire;
+mod ws;
 
 use poem::middleware::{NormalizePath, TrailingSlash};
 use poem::{EndpointExt, Route, get};
@@ -34,10 +36,26 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
         .at("/health", get(routes::health::health))
         .at("/ready", get(routes::health::ready))
         .at("/metrics", get(routes::metrics::metrics))
+        .nest("/ws", sockets())
         // The original clients call paths with a trailing slash (`/api/users/`); both work.
         .with(NormalizePath::new(TrailingSlash::Trim))
         .with(auth::Authenticate(state.auth.clone()))
         .with(body_limit::BodyLimit(MAX_BODY_BYTES))
+        .data(state)
+        .catch_all_error(error::to_json_response)
+}
+
+/// The WebSocket routes under `/ws`.
+fn sockets() -> Route {
+    Route::new().at("/procurement/:id", get(ws::room_socket)).at("/notifications", get(ws::notifications_socket))
+}
+
+/// The WebSockets alone (`groupbuy chat`, the original's separate chat server), with `/health`.
+pub fn chat_app(state: AppState) -> impl poem::Endpoint {
+    Route::new()
+        .nest("/ws", sockets())
+        .at("/health", get(routes::health::health))
+        .with(NormalizePath::new(TrailingSlash::Trim))
         .data(state)
         .catch_all_error(error::to_json_response)
 }
