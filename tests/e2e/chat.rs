@@ -8,6 +8,7 @@ use jsonwebtoken::{EncodingKey, Header, encode};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 #[tokio::test]
@@ -218,4 +219,74 @@ async fn chat_two_nodes_deliver_every_message_once_in_order() {
         silent_about(ws, "message", Duration::from_millis(500)).await;
     }
     assert_eq!(stored(&app, procurement).await, 2 * EACH);
+}
+
+#[tokio::test]
+async fn chat_a_silent_client_is_reaped_and_one_that_answers_pings_stays() {
+    let app = TestApp::spawn().await;
+    let (procurement, organizer, buyer) = room(&app).await;
+    let config = api::chat::ChatConfig {
+        ping_interval: Duration::from_millis(200),
+        idle_timeout: Duration::from_millis(800),
+        ..Default::default()
+    };
+    let node = app.another_node_with(config).await;
+    let (mut silent, _) = join_room(&app, &node, procurement, buyer, None).await;
+    let (mut alive, _) = join_room(&app, &node, procurement, organizer, None).await;
+    // Reading is what answers pings (the client library pongs as it reads); the room hears
+    // that the silent one was let go.
+    // (Its `joined` may come first: the organizer subscribed while it was on its way.)
+    let mut notice = next_of(&mut alive, "system").await;
+    if notice["event"] == "joined" {
+        notice = next_of(&mut alive, "system").await;
+    }
+    assert_eq!((notice["event"].as_str(), notice["user_id"].as_i64()), (Some("left"), Some(buyer)));
+    silent_about(&mut alive, "message", Duration::from_millis(1500)).await;
+    // The silent client finds a close (1001) or, pongs it owed failing to send, a dead socket.
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), futures_util::StreamExt::next(&mut silent)).await {
+            Ok(Some(Ok(Message::Close(frame)))) => break assert_eq!(frame.map(|f| f.code), Some(CloseCode::Away)),
+            Ok(Some(Ok(_))) => continue,
+            Ok(Some(Err(_)) | None) => break,
+            Err(_) => panic!("the silent client was not disconnected"),
+        }
+    }
+    say(&mut alive, "ещё здесь").await;
+    assert_eq!(next_of(&mut alive, "message").await["text"], "ещё здесь");
+}
+
+#[tokio::test]
+async fn chat_a_client_too_slow_for_its_queue_is_disconnected_with_a_reason() {
+    let app = TestApp::spawn().await;
+    let (procurement, organizer, buyer) = room(&app).await;
+    let node = app.another_node_with(api::chat::ChatConfig { send_queue: 8, ..Default::default() }).await;
+    let mut slow = open_with_small_window(&app, &node, procurement, buyer).await;
+    // Large messages (16 KB), never read: the socket's buffers fill, then its queue.
+    let text = "😀".repeat(4000);
+    for _ in 0..40 {
+        let batch = (0..8).map(|_| post(&app, procurement, organizer, &text));
+        futures_util::future::join_all(batch).await;
+    }
+    let close = loop {
+        match next_frame(&mut slow, Duration::from_secs(15)).await {
+            Some(Message::Close(frame)) => break frame,
+            Some(_) => continue,
+            None => panic!("the slow client was not disconnected"),
+        }
+    };
+    let close = close.expect("a close frame with a reason");
+    assert_eq!(close.code, CloseCode::Again);
+    assert!(close.reason.contains("too slow"), "{}", close.reason);
+}
+
+/// A room socket whose TCP receive window is small, so that what it does not read backs up on
+/// the server quickly.
+async fn open_with_small_window(app: &TestApp, base: &str, procurement: i64, user: i64) -> Ws {
+    let addr: std::net::SocketAddr = base.trim_start_matches("http://").parse().unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let stream = socket.connect(addr).await.unwrap();
+    let url = format!("ws://{addr}/ws/procurement/{procurement}/?token={}", app.user_token(user));
+    let (ws, _) = tokio_tungstenite::client_async(url, tokio_tungstenite::MaybeTlsStream::Plain(stream)).await.unwrap();
+    ws
 }

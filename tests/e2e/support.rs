@@ -161,8 +161,13 @@ impl TestApp {
     /// A second API node of the same installation (same database, same Redis namespace) with
     /// its own fan-out subscriber, as a second `groupbuy api` process would have; its base URL.
     pub async fn another_node(&self) -> String {
+        self.another_node_with(api::chat::ChatConfig::default()).await
+    }
+
+    /// [`TestApp::another_node`] with socket limits and timings of the test's choosing.
+    pub async fn another_node_with(&self, config: api::chat::ChatConfig) -> String {
         let mut state = self.state.clone();
-        state.chat = chat_node(&self.namespace).await;
+        state.chat = api::chat::Chat::start(REDIS_URL, &self.namespace, config).await.expect("redis url");
         serve(state).await
     }
 
