@@ -7,6 +7,7 @@ mod bad_input;
 mod bank_at_most_once;
 mod chat;
 mod chat_notifications;
+mod chat_processes;
 mod chat_rest;
 mod concurrency;
 mod contract_misc;
