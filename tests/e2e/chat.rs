@@ -203,20 +203,9 @@ async fn chat_two_nodes_deliver_every_message_once_in_order() {
     let (mut buy_b, _) = join_room(&app, &other, procurement, buyer, None).await;
     // Under the per-person burst of 20, so nothing is refused.
     const EACH: i64 = 15;
-    let writers = async {
-        for i in 0..EACH {
-            say(&mut org_a, &format!("a{i}")).await;
-            say(&mut buy_b, &format!("b{i}")).await;
-        }
-    };
-    writers.await;
+    interleave(&mut org_a, &mut buy_b, EACH).await;
     for ws in &mut listeners {
-        let mut seqs = Vec::new();
-        for _ in 0..2 * EACH {
-            seqs.push(next_of(ws, "message").await["seq"].as_i64().unwrap());
-        }
-        assert_eq!(seqs, (1..=2 * EACH).collect::<Vec<_>>());
-        silent_about(ws, "message", Duration::from_millis(500)).await;
+        assert_each_once_in_order(ws, 2 * EACH).await;
     }
     assert_eq!(stored(&app, procurement).await, 2 * EACH);
 }

@@ -71,17 +71,9 @@ async fn chat_processes_two_api_processes_deliver_once_in_order_and_a_restart_lo
     let (mut org_a, _) = join_room(&app, &first.base, procurement, organizer, None).await;
     let (mut buy_b, _) = join_room(&app, &second.base, procurement, buyer, None).await;
     const EACH: i64 = 15;
-    for i in 0..EACH {
-        say(&mut org_a, &format!("a{i}")).await;
-        say(&mut buy_b, &format!("b{i}")).await;
-    }
+    interleave(&mut org_a, &mut buy_b, EACH).await;
     for ws in listeners.iter_mut().chain([&mut org_a, &mut buy_b]) {
-        let mut seqs = Vec::new();
-        for _ in 0..2 * EACH {
-            seqs.push(next_of(ws, "message").await["seq"].as_i64().unwrap());
-        }
-        assert_eq!(seqs, (1..=2 * EACH).collect::<Vec<_>>());
-        silent_about(ws, "message", Duration::from_millis(300)).await;
+        assert_each_once_in_order(ws, 2 * EACH).await;
     }
     assert_eq!(stored(&app, procurement).await, 2 * EACH);
 

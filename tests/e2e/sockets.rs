@@ -126,3 +126,21 @@ pub async fn stored(app: &TestApp, procurement: i64) -> i64 {
         .await
         .unwrap()
 }
+
+/// `count` messages from each writer, taking turns.
+pub async fn interleave(a: &mut Ws, b: &mut Ws, count: i64) {
+    for i in 0..count {
+        say(a, &format!("a{i}")).await;
+        say(b, &format!("b{i}")).await;
+    }
+}
+
+/// The room's first `count` messages arrive on `ws` in sequence order, each once, and no more.
+pub async fn assert_each_once_in_order(ws: &mut Ws, count: i64) {
+    let mut seqs = Vec::new();
+    for _ in 0..count {
+        seqs.push(next_of(ws, "message").await["seq"].as_i64().unwrap());
+    }
+    assert_eq!(seqs, (1..=count).collect::<Vec<_>>());
+    silent_about(ws, "message", Duration::from_millis(300)).await;
+}
