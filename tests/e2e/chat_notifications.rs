@@ -86,3 +86,28 @@ async fn chat_notifications_socket_receives_each_once_with_the_badge() {
     workflows::notify::deliver(&jobs.pool, jobs.courier.as_ref(), sent["id"].as_i64().unwrap()).await.unwrap();
     silent_about(&mut ws, "notification", std::time::Duration::from_millis(700)).await;
 }
+
+#[tokio::test]
+async fn chat_notifications_new_messages_reach_people_not_in_the_room_once_per_batch() {
+    let app = TestApp::spawn().await;
+    let (procurement, organizer, buyer) = room(&app).await;
+    let away = app.register("buyer").await;
+    assert_eq!(app.join(procurement, away, "1").await.0, StatusCode::CREATED);
+    let (_in_room, _) = join_room(&app, &app.base, procurement, organizer, None).await;
+    for text in ["раз", "два", "три"] {
+        post(&app, procurement, buyer, text).await;
+    }
+    assert_eq!(new_messages(&app, away).await, 1, "one per batch, not one per message");
+    assert_eq!(new_messages(&app, organizer).await, 0, "in the room: sees them live");
+    assert_eq!(new_messages(&app, buyer).await, 0, "the author");
+    let mut ws = open(&app.base, &format!("/ws/notifications/?token={}", app.user_token(away))).await.unwrap();
+    next(&mut ws).await;
+    send_notification(&app, away, "ещё").await;
+    app.drain().await;
+    assert_eq!(next(&mut ws).await["unread_count"], 2);
+}
+
+async fn new_messages(app: &TestApp, user: i64) -> usize {
+    let (_, list) = send(app.as_user(user, Method::GET, "/api/chat/notifications/")).await;
+    list["results"].as_array().unwrap().iter().filter(|n| n["notification_type"] == "new_message").count()
+}

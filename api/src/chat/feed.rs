@@ -23,6 +23,46 @@ impl RedisFeed {
     }
 }
 
+impl RedisFeed {
+    /// Records that `user_id` has a socket on the room until `for_how_long` from now (refreshed
+    /// while the socket lives; a dead node's sockets drop out when their time runs out).
+    pub async fn here(&self, procurement_id: i64, user_id: i64, for_how_long: Duration) {
+        let until = now_ms() + i64::try_from(for_how_long.as_millis()).unwrap_or(i64::MAX / 2);
+        let key = presence_key(&self.namespace, procurement_id);
+        let mut conn = self.conn.clone();
+        let written: redis::RedisResult<()> = redis::pipe()
+            .zadd(&key, user_id, until)
+            .ignore()
+            .zrembyscore(&key, "-inf", now_ms())
+            .ignore()
+            .pexpire(&key, 3_600_000)
+            .ignore()
+            .query_async(&mut conn)
+            .await;
+        if let Err(e) = written {
+            tracing::warn!(error = %e, procurement_id, "chat presence not recorded");
+        }
+    }
+
+    /// Records that `user_id`'s socket on the room closed.
+    pub async fn gone(&self, procurement_id: i64, user_id: i64) {
+        let mut conn = self.conn.clone();
+        let removed: redis::RedisResult<()> = conn.zrem(presence_key(&self.namespace, procurement_id), user_id).await;
+        if let Err(e) = removed {
+            tracing::warn!(error = %e, procurement_id, "chat presence not cleared");
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Who has a socket on the room: a sorted set of user ids scored by when that stops being true.
+fn presence_key(namespace: &str, procurement_id: i64) -> String {
+    format!("{namespace}:chat:present:{procurement_id}")
+}
+
 /// The room's channel.
 pub fn room_channel(namespace: &str, procurement_id: i64) -> String {
     format!("{namespace}:chat:room:{procurement_id}")
@@ -41,5 +81,14 @@ impl Feed for RedisFeed {
             // Stored messages are not lost: sockets fill the gap by sequence number.
             tracing::warn!(error = %e, procurement_id, "chat event not published");
         }
+    }
+
+    async fn present(&self, procurement_id: i64) -> Vec<i64> {
+        let mut conn = self.conn.clone();
+        let key = presence_key(&self.namespace, procurement_id);
+        conn.zrangebyscore(key, now_ms(), "+inf").await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, procurement_id, "chat presence unknown");
+            Vec::new()
+        })
     }
 }

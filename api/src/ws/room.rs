@@ -45,8 +45,10 @@ impl Session {
         let mut socket = Socket::new(socket, &chat.config);
         let reason = match self.greet(&mut socket).await {
             Ok(mut last_seq) => {
+                chat.feed.here(self.procurement_id, self.user_id, self.presence_ttl()).await;
                 chat::announce(&chat.feed, self.procurement_id, self.user_id, true).await;
                 let reason = self.serve(&mut socket, &mut live, &mut last_seq).await;
+                chat.feed.gone(self.procurement_id, self.user_id).await;
                 chat::announce(&chat.feed, self.procurement_id, self.user_id, false).await;
                 reason
             }
@@ -75,14 +77,25 @@ impl Session {
         Ok(last_seq)
     }
 
+    /// How long a presence mark lasts: refreshed at half of it while the socket lives.
+    fn presence_ttl(&self) -> std::time::Duration {
+        self.state.chat.config.idle_timeout * 2
+    }
+
     async fn serve(
         &self,
         socket: &mut Socket,
         live: &mut tokio::sync::broadcast::Receiver<Arc<crate::chat::Publication>>,
         last_seq: &mut i64,
     ) -> Reason {
+        let mut presence = tokio::time::interval(self.presence_ttl() / 2);
+        presence.tick().await; // the first tick is now: already recorded
         loop {
             let outcome = tokio::select! {
+                _ = presence.tick() => {
+                    self.state.chat.feed.here(self.procurement_id, self.user_id, self.presence_ttl()).await;
+                    Ok(())
+                },
                 input = socket.recv() => match input {
                     Input::Text(text) => self.on_frame(socket, &text).await,
                     Input::Nothing => Ok(()),

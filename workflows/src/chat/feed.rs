@@ -32,6 +32,10 @@ impl RoomEvent {
 #[async_trait::async_trait]
 pub trait Feed: Send + Sync {
     async fn publish(&self, procurement_id: i64, event: &RoomEvent);
+
+    /// The people with a socket open on the room now, on any node: they see new messages live
+    /// and get no `new_message` notification. Unknown (the feed is down) is nobody.
+    async fn present(&self, procurement_id: i64) -> Vec<i64>;
 }
 
 /// A feed for processes without sockets (jobs, tools): events go nowhere.
@@ -40,4 +44,8 @@ pub struct NoFeed;
 #[async_trait::async_trait]
 impl Feed for NoFeed {
     async fn publish(&self, _: i64, _: &RoomEvent) {}
+
+    async fn present(&self, _: i64) -> Vec<i64> {
+        Vec::new()
+    }
 }

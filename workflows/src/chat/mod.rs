@@ -5,6 +5,7 @@
 //! publication catches up by sequence number.
 
 mod access;
+mod alerts;
 mod change;
 mod feed;
 mod history;

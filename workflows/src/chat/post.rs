@@ -31,12 +31,14 @@ pub async fn post_message(pool: &PgPool, feed: &dyn Feed, actor: Actor, new: New
     if new.attachment_url.chars().count() > 500 {
         return Err(DomainError::invalid("attachment_url", "at most 500 characters"));
     }
+    let present = feed.present(new.procurement_id).await;
     let mut tx = pool.begin().await?;
     // The author must belong in the room whoever posts for them.
     room_for(&mut tx, new.procurement_id, Actor::User(new.user_id)).await?;
     let message =
         store::insert(&mut tx, new.procurement_id, Some(new.user_id), new.message_type, &text, &new.attachment_url)
             .await?;
+    super::alerts::notify_absent(&mut tx, new.procurement_id, new.user_id, &present, message.created_at).await?;
     tx.commit().await?;
     feed.publish(message.procurement_id, &RoomEvent::Message(message.clone())).await;
     Ok(message)
