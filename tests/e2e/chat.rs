@@ -279,3 +279,23 @@ async fn open_with_small_window(app: &TestApp, base: &str, procurement: i64, use
     let (ws, _) = tokio_tungstenite::client_async(url, tokio_tungstenite::MaybeTlsStream::Plain(stream)).await.unwrap();
     ws
 }
+
+#[tokio::test]
+async fn chat_someone_who_leaves_the_procurement_leaves_its_chat() {
+    let app = TestApp::spawn().await;
+    let (procurement, organizer, buyer) = room(&app).await;
+    let config = api::chat::ChatConfig { idle_timeout: Duration::from_millis(400), ..Default::default() };
+    let node = app.another_node_with(config).await;
+    let (mut leaving, _) = join_room(&app, &node, procurement, buyer, None).await;
+    let (status, _) = send(
+        app.service(Method::POST, &format!("/api/procurements/{procurement}/leave/"))
+            .json(&json!({ "user_id": buyer })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    say(&mut leaving, "можно?").await;
+    assert_eq!(next_of(&mut leaving, "error").await["code"], "forbidden");
+    assert_eq!(close_code(&mut leaving).await, Some(CloseCode::Policy));
+    post(&app, procurement, organizer, "после ухода").await;
+    assert_eq!(stored(&app, procurement).await, 1);
+}

@@ -93,6 +93,12 @@ impl Session {
         loop {
             let outcome = tokio::select! {
                 _ = presence.tick() => {
+                    // Someone who left the procurement (or was removed) leaves its chat too.
+                    if let Err(DomainError::Forbidden { .. } | DomainError::NotFound { .. }) =
+                        chat::enter_room(&self.state.pool, self.procurement_id, self.user_id).await
+                    {
+                        return Some((CloseCode::Policy, "no longer in this procurement".into()));
+                    }
                     self.state.chat.feed.here(self.procurement_id, self.user_id, self.presence_ttl()).await;
                     Ok(())
                 },
