@@ -299,3 +299,25 @@ async fn chat_someone_who_leaves_the_procurement_leaves_its_chat() {
     post(&app, procurement, organizer, "после ухода").await;
     assert_eq!(stored(&app, procurement).await, 1);
 }
+
+#[tokio::test]
+async fn chat_sockets_catch_up_on_what_was_posted_while_the_fan_out_redis_was_down() {
+    let app = TestApp::spawn().await;
+    let (procurement, _, buyer) = room(&app).await;
+    let mut redis = crate::support::OwnRedis::start().await;
+    let node = app.another_node_on(&redis.url(), Default::default()).await;
+    let (mut ws, _) = join_room(&app, &node, procurement, buyer, None).await;
+    redis.kill();
+    // Stored, but nobody hears of it: the publication fails.
+    let (status, body) = send(
+        reqwest::Client::new()
+            .post(format!("{node}/api/chat/messages/"))
+            .bearer_auth(app.user_token(buyer))
+            .json(&json!({ "procurement_id": procurement, "text": "пока Redis лежал" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    redis.restart().await;
+    let message = next_of(&mut ws, "message").await;
+    assert_eq!((message["text"].as_str(), message["seq"].as_i64()), (Some("пока Redis лежал"), Some(1)));
+}

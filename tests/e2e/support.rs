@@ -166,8 +166,13 @@ impl TestApp {
 
     /// [`TestApp::another_node`] with socket limits and timings of the test's choosing.
     pub async fn another_node_with(&self, config: api::chat::ChatConfig) -> String {
+        self.another_node_on(REDIS_URL, config).await
+    }
+
+    /// [`TestApp::another_node_with`] whose fan-out goes through the Redis at `redis_url`.
+    pub async fn another_node_on(&self, redis_url: &str, config: api::chat::ChatConfig) -> String {
         let mut state = self.state.clone();
-        state.chat = api::chat::Chat::start(REDIS_URL, &self.namespace, config).await.expect("redis url");
+        state.chat = api::chat::Chat::start(redis_url, &self.namespace, config).await.expect("redis url");
         serve(state).await
     }
 

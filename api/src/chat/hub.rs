@@ -20,6 +20,9 @@ pub struct Publication {
     pub seq: Option<i64>,
     /// The person the event is about when only the others should get it (typing, joined).
     pub not_for: Option<i64>,
+    /// No frame: the subscription was lost and is back, so publications may have been missed;
+    /// sockets catch up from the database.
+    pub resync: bool,
 }
 
 pub struct Hub {
@@ -80,6 +83,7 @@ impl Hub {
         let publication = if channel.contains(":chat:room:") {
             match serde_json::from_str::<RoomEvent>(&payload) {
                 Ok(event) => Publication {
+                    resync: false,
                     seq: match &event {
                         RoomEvent::Message(message) => Some(message.seq),
                         _ => None,
@@ -94,10 +98,19 @@ impl Hub {
                 Err(e) => return tracing::warn!(error = %e, channel, "unreadable chat publication"),
             }
         } else {
-            Publication { frame: payload, seq: None, not_for: None }
+            Publication { frame: payload, seq: None, not_for: None, resync: false }
         };
         // No receivers left is fine: the last socket just went away.
         let _ = sender.send(Arc::new(publication));
+    }
+
+    /// Tells every socket on this node that publications may have been missed.
+    fn resync_all(&self) {
+        let channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+        let resync = Arc::new(Publication { frame: String::new(), seq: None, not_for: None, resync: true });
+        for sender in channels.values() {
+            let _ = sender.send(resync.clone());
+        }
     }
 
     /// Subscribes and dispatches until the process ends, reconnecting after a lost connection.
@@ -107,8 +120,11 @@ impl Hub {
         loop {
             match subscribe(&client, &patterns).await {
                 Ok(pubsub) => {
-                    if let Some(ready) = ready.take() {
-                        let _ = ready.send(());
+                    match ready.take() {
+                        Some(ready) => {
+                            let _ = ready.send(());
+                        }
+                        None => self.resync_all(),
                     }
                     let mut messages = pubsub.into_on_message();
                     while let Some(message) = messages.next().await {

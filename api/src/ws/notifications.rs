@@ -51,6 +51,12 @@ impl Session {
                     Input::Close(reason) => return reason,
                 },
                 publication = live.recv() => match publication {
+                    Ok(publication) if publication.resync => {
+                        // Notifications published meanwhile are in the list; the badge counts them.
+                        let count = self.badge().await.ok()?;
+                        let frame = serde_json::json!({ "type": "unread_count", "unread_count": count });
+                        socket.send_text(frame.to_string()).await.ok()?;
+                    }
                     Ok(publication) => {
                         let Ok(Delivered { id }) = serde_json::from_str(&publication.frame) else { continue };
                         if seen.contains(&id) {

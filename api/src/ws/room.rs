@@ -169,6 +169,9 @@ impl Session {
         publication: &crate::chat::Publication,
         last_seq: &mut i64,
     ) -> Result<(), ()> {
+        if publication.resync {
+            return self.fill_gap(socket, last_seq, i64::MAX).await;
+        }
         if publication.not_for == Some(self.user_id) {
             return Ok(());
         }
@@ -180,15 +183,22 @@ impl Session {
         }
         if seq > *last_seq + 1 {
             // Something published earlier has not arrived (yet): send what the database has.
-            if let Ok(missed) = chat::since(&self.state.pool, self.procurement_id, *last_seq).await {
-                for message in missed.into_iter().filter(|m| m.seq < seq) {
-                    *last_seq = message.seq;
-                    socket.send_text(message_frame(message)).await?;
-                }
-            }
+            self.fill_gap(socket, last_seq, seq).await?;
         }
         *last_seq = seq;
         socket.send_text(publication.frame.clone()).await
+    }
+
+    /// Sends the stored messages after `last_seq` and before `below`.
+    async fn fill_gap(&self, socket: &mut Socket, last_seq: &mut i64, below: i64) -> Result<(), ()> {
+        let Ok(missed) = chat::since(&self.state.pool, self.procurement_id, *last_seq).await else {
+            return Ok(()); // the next message tries again
+        };
+        for message in missed.into_iter().filter(|m| m.seq < below) {
+            *last_seq = message.seq;
+            socket.send_text(message_frame(message)).await?;
+        }
+        Ok(())
     }
 }
 
