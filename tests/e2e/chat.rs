@@ -321,3 +321,20 @@ async fn chat_sockets_catch_up_on_what_was_posted_while_the_fan_out_redis_was_do
     let message = next_of(&mut ws, "message").await;
     assert_eq!((message["text"].as_str(), message["seq"].as_i64()), (Some("пока Redis лежал"), Some(1)));
 }
+
+#[tokio::test]
+async fn chat_a_status_change_reaches_the_room_as_a_system_frame() {
+    let app = TestApp::spawn().await;
+    let (procurement, organizer, _) = room(&app).await;
+    let (mut ws, _) = join_room(&app, &app.base, procurement, organizer, None).await;
+    app.set_status(procurement, "stopped").await;
+    app.drain().await;
+    // (The earlier change to `active`, drained now too, may come first.)
+    let frame = loop {
+        let frame = next_of(&mut ws, "system").await;
+        if frame["event"] == "status_changed" && frame["text"].as_str().unwrap().contains("stopped") {
+            break frame;
+        }
+    };
+    assert_eq!((frame["procurement_id"].as_i64(), frame["user_id"].is_null()), (Some(procurement), true));
+}

@@ -356,7 +356,12 @@ impl TestApp {
         // A connection per call: each test runs on its own runtime, which a shared one would outlive.
         let conn = workers::storage::connect(REDIS_URL).await.expect("connect to Redis");
         let courier = Arc::new(workers::courier::RedisCourier::new(conn, self.namespace.clone()));
-        workflows::jobs::JobContext { pool: self.pool.clone(), courier, bank: self.bank.clone() }
+        workflows::jobs::JobContext {
+            pool: self.pool.clone(),
+            courier: courier.clone(),
+            bank: self.bank.clone(),
+            feed: courier,
+        }
     }
 
     /// What a `groupbuy` process needs to reach this test's sandbox bank.

@@ -5,7 +5,7 @@
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::time::Duration;
-use workflows::chat::{Feed, RoomEvent};
+use workflows::chat::{Feed, RoomEvent, room_channel};
 
 pub struct RedisFeed {
     conn: ConnectionManager,
@@ -61,11 +61,6 @@ fn now_ms() -> i64 {
 /// Who has a socket on the room: a sorted set of user ids scored by when that stops being true.
 fn presence_key(namespace: &str, procurement_id: i64) -> String {
     format!("{namespace}:chat:present:{procurement_id}")
-}
-
-/// The room's channel.
-pub fn room_channel(namespace: &str, procurement_id: i64) -> String {
-    format!("{namespace}:chat:room:{procurement_id}")
 }
 
 #[async_trait::async_trait]

@@ -44,7 +44,7 @@ impl Hub {
     }
 
     pub fn room_channel(&self, procurement_id: i64) -> String {
-        super::feed::room_channel(&self.namespace, procurement_id)
+        workflows::chat::room_channel(&self.namespace, procurement_id)
     }
 
     pub fn notify_channel(&self, user_id: i64) -> String {

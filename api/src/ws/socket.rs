@@ -9,6 +9,8 @@ use tokio::time::Instant;
 
 /// A send that takes longer than this means a dead or stuck client.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a closing client has to answer our close frame.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub fn protocol_config(max_message_bytes: usize) -> WebSocketConfig {
     WebSocketConfig::default().max_message_size(Some(max_message_bytes)).max_frame_size(Some(max_message_bytes))
@@ -103,7 +105,18 @@ impl Socket {
             Some((code, text)) => Message::close_with(code, text),
             None => Message::close(),
         };
-        let _ = self.send(frame).await;
+        if self.send(frame).await.is_ok() {
+            // Wait for the client's answer: dropping the connection with its frames unread
+            // would reset it, and the client could lose our close frame and its reason.
+            let answered = async {
+                while let Some(Ok(message)) = self.stream.next().await {
+                    if message.is_close() {
+                        break;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(CLOSE_TIMEOUT, answered).await;
+        }
         let _ = tokio::time::timeout(Duration::from_secs(1), self.sink.close()).await;
     }
 }

@@ -26,6 +26,11 @@ impl RoomEvent {
     }
 }
 
+/// The room's Redis channel, which every publisher writes to and every node subscribes to.
+pub fn room_channel(namespace: &str, procurement_id: i64) -> String {
+    format!("{namespace}:chat:room:{procurement_id}")
+}
+
 /// Carries events to every socket of the room, on every node. Publishing happens after the
 /// commit and must not fail the use case: the row is stored, and sockets that missed the event
 /// find the message by sequence number.

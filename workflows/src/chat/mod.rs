@@ -16,10 +16,10 @@ mod store;
 
 pub use access::{Room, enter_room};
 pub use change::{delete_message, edit_message};
-pub use feed::{Feed, NoFeed, RoomEvent};
+pub use feed::{Feed, NoFeed, RoomEvent, room_channel};
 pub use history::{CatchUp, MAX_CATCH_UP, RECENT, catch_up, list, since};
 pub use message::{Message, MessageType};
-pub use post::{NewMessage, announce, post_message, typing};
+pub use post::{NewMessage, announce, post_message, status_changed, typing};
 pub use reads::{RoomUnread, mark_read, unread_count, unread_counts};
 
 /// Longest message text, in characters.

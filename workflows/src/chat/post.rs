@@ -50,6 +50,18 @@ pub async fn typing(feed: &dyn Feed, procurement_id: i64, user_id: i64, is_typin
     feed.publish(procurement_id, &event).await;
 }
 
+/// Tells the room that its procurement moved to `status` (a job's follow-up of the change).
+pub async fn status_changed(feed: &dyn Feed, procurement_id: i64, status: &str) {
+    let event = RoomEvent::System {
+        procurement_id,
+        event: "status_changed".to_string(),
+        text: format!("The procurement is now {status}"),
+        user_id: None,
+        timestamp: chrono::Utc::now().to_rfc3339(),
+    };
+    feed.publish(procurement_id, &event).await;
+}
+
 /// Tells the others that `user_id` joined (`joined: true`) or left the room's chat.
 pub async fn announce(feed: &dyn Feed, procurement_id: i64, user_id: i64, joined: bool) {
     let (event, verb) = if joined { ("joined", "joined") } else { ("left", "left") };
