@@ -111,3 +111,20 @@ async fn new_messages(app: &TestApp, user: i64) -> usize {
     let (_, list) = send(app.as_user(user, Method::GET, "/api/chat/notifications/")).await;
     list["results"].as_array().unwrap().iter().filter(|n| n["notification_type"] == "new_message").count()
 }
+
+#[tokio::test]
+async fn chat_notifications_socket_badge_follows_marks_made_elsewhere() {
+    let app = TestApp::spawn().await;
+    let alice = app.register("buyer").await;
+    let first = send_notification(&app, alice, "одно").await;
+    send_notification(&app, alice, "другое").await;
+    let mut ws = open(&app.base, &format!("/ws/notifications/?token={}", app.user_token(alice))).await.unwrap();
+    assert_eq!(next(&mut ws).await["unread_count"], 2);
+    let path = format!("/api/chat/notifications/{}/mark_read/", first["id"]);
+    assert_eq!(send(app.as_user(alice, Method::POST, &path)).await.0, StatusCode::OK);
+    let badge = next(&mut ws).await;
+    assert_eq!((badge["type"].as_str(), badge["unread_count"].as_i64()), (Some("unread_count"), Some(1)));
+    let all = app.as_user(alice, Method::POST, "/api/chat/notifications/mark_all_read/").json(&json!({}));
+    assert_eq!(send(all).await.0, StatusCode::OK);
+    assert_eq!(next(&mut ws).await["unread_count"], 0);
+}

@@ -87,3 +87,16 @@ impl Feed for RedisFeed {
         })
     }
 }
+
+/// A badge change is published on the person's notification channel; their sockets recount.
+#[async_trait::async_trait]
+impl workflows::notify::Badges for RedisFeed {
+    async fn changed(&self, user_id: i64) {
+        let mut conn = self.conn.clone();
+        let channel = workflows::notify::channel(&self.namespace, user_id);
+        let sent: Result<u64, _> = conn.publish(channel, r#"{"type":"badge"}"#).await;
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, user_id, "badge change not published");
+        }
+    }
+}

@@ -38,14 +38,14 @@ impl NotificationsApi {
     #[oai(path = "/chat/notifications/:id/mark_read", method = "post")]
     async fn mark_read(&self, auth: Auth, id: Path<i64>) -> ApiResult<Json<NotificationOut>> {
         let actor = auth.caller().actor()?;
-        Ok(Json(notify::mark_read(&self.0.pool, actor, id.0).await?.into()))
+        Ok(Json(notify::mark_read(&self.0.pool, &self.0.chat.feed, actor, id.0).await?.into()))
     }
 
     /// Marks all of a person's notifications read.
     #[oai(path = "/chat/notifications/mark_all_read", method = "post")]
     async fn mark_all_read(&self, auth: Auth, body: Json<MarkAllRead>) -> ApiResult<Json<MarkedAll>> {
         let (actor, user_id) = auth.caller().person(body.user_id)?;
-        let count = notify::mark_all_read(&self.0.pool, actor, user_id).await?;
+        let count = notify::mark_all_read(&self.0.pool, &self.0.chat.feed, actor, user_id).await?;
         Ok(Json(MarkedAll { message: format!("Marked {count} notifications as read"), count }))
     }
 

@@ -17,9 +17,20 @@ pub struct Session {
 /// Ids remembered to drop a repeated publication (a delivery job that ran twice).
 const REMEMBERED: usize = 64;
 
+/// What the person's channel carries: a delivered notification (with its `id`), or
+/// `{"type": "badge"}` when marks made elsewhere changed the count.
 #[derive(serde::Deserialize)]
 struct Delivered {
-    id: i64,
+    id: Option<i64>,
+}
+
+impl Delivered {
+    fn of(publication: &crate::chat::Publication) -> Option<i64> {
+        match serde_json::from_str(&publication.frame) {
+            Ok(Delivered { id }) if !publication.resync => id,
+            _ => None,
+        }
+    }
 }
 
 impl Session {
@@ -51,14 +62,14 @@ impl Session {
                     Input::Close(reason) => return reason,
                 },
                 publication = live.recv() => match publication {
-                    Ok(publication) if publication.resync => {
-                        // Notifications published meanwhile are in the list; the badge counts them.
+                    // Lost publications (a resync) or marks made elsewhere: a fresh badge.
+                    Ok(publication) if Delivered::of(&publication).is_none() => {
                         let count = self.badge().await.ok()?;
                         let frame = serde_json::json!({ "type": "unread_count", "unread_count": count });
                         socket.send_text(frame.to_string()).await.ok()?;
                     }
                     Ok(publication) => {
-                        let Ok(Delivered { id }) = serde_json::from_str(&publication.frame) else { continue };
+                        let Some(id) = Delivered::of(&publication) else { continue };
                         if seen.contains(&id) {
                             continue;
                         }

@@ -54,19 +54,31 @@ async fn get(conn: &mut PgConnection, id: i64) -> DomainResult<Notification> {
         .ok_or_else(|| DomainError::not_found("notification", id))
 }
 
+/// Tells a person's open notification sockets that their unread count changed.
+#[async_trait::async_trait]
+pub trait Badges: Send + Sync {
+    async fn changed(&self, user_id: i64);
+}
+
 /// Marks one of the actor's notifications read and returns it.
-pub async fn mark_read(pool: &PgPool, actor: Actor, id: i64) -> DomainResult<Notification> {
+pub async fn mark_read(pool: &PgPool, badges: &dyn Badges, actor: Actor, id: i64) -> DomainResult<Notification> {
     let mut conn = pool.acquire().await?;
     let notification = get(&mut conn, id).await?;
     if !actor.may_act_for(notification.user_id) {
         return Err(DomainError::forbidden("you may mark only your own notifications"));
     }
-    sqlx::query("UPDATE notifications SET is_read = TRUE WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    let marked = sqlx::query("UPDATE notifications SET is_read = TRUE WHERE id = $1 AND NOT is_read")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    if marked.rows_affected() > 0 {
+        badges.changed(notification.user_id).await;
+    }
     get(&mut conn, id).await
 }
 
 /// Marks all of a person's notifications read; returns how many were unread.
-pub async fn mark_all_read(pool: &PgPool, actor: Actor, user_id: i64) -> DomainResult<u64> {
+pub async fn mark_all_read(pool: &PgPool, badges: &dyn Badges, actor: Actor, user_id: i64) -> DomainResult<u64> {
     if !actor.may_act_for(user_id) {
         return Err(DomainError::forbidden(format!("you may mark only your own notifications, not user {user_id}'s")));
     }
@@ -74,6 +86,9 @@ pub async fn mark_all_read(pool: &PgPool, actor: Actor, user_id: i64) -> DomainR
         .bind(user_id)
         .execute(pool)
         .await?;
+    if done.rows_affected() > 0 {
+        badges.changed(user_id).await;
+    }
     Ok(done.rows_affected())
 }
 

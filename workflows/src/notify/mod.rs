@@ -6,7 +6,7 @@ mod inbox;
 mod templates;
 
 pub use delivery::{Courier, Delivery, channel, deliver};
-pub use inbox::{NewNotification, Notification, list, mark_all_read, mark_read, send, unread_count};
+pub use inbox::{Badges, NewNotification, Notification, list, mark_all_read, mark_read, send, unread_count};
 pub use templates::{Lang, render};
 
 use crate::error::{DomainError, DomainResult};
