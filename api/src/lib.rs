@@ -5,6 +5,7 @@ pub mod auth;
 mod body_limit;
 pub mod chat;
 pub mod error;
+pub mod media;
 pub mod routes;
 pub mod state;
 pub mod wire;
@@ -16,6 +17,8 @@ pub use state::AppState;
 
 /// Largest request body accepted; bigger ones get a 413.
 const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest upload request: the largest attachment and room for the form around it.
+const MAX_UPLOAD_BYTES: usize = workflows::chat::MAX_ATTACHMENT_BYTES + 64 * 1024;
 
 /// Every route of the HTTP server.
 pub fn app(state: AppState) -> impl poem::Endpoint {
@@ -23,6 +26,10 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     let mut route = Route::new();
+    if let Some(dir) = &state.media_dir {
+        // Attachments, under names nobody can guess.
+        route = route.nest("/media", poem::endpoint::StaticFilesEndpoint::new(dir));
+    }
     if let Some(dir) = state.admin_ui_dir.as_ref().filter(|d| d.join("index.html").is_file()) {
         route = route.nest(
             "/admin-panel",
@@ -40,7 +47,7 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
         // The original clients call paths with a trailing slash (`/api/users/`); both work.
         .with(NormalizePath::new(TrailingSlash::Trim))
         .with(auth::Authenticate(state.auth.clone()))
-        .with(body_limit::BodyLimit(MAX_BODY_BYTES))
+        .with(body_limit::BodyLimit { max: MAX_BODY_BYTES, larger: ("/api/chat/upload", MAX_UPLOAD_BYTES) })
         .data(state)
         .catch_all_error(error::to_json_response)
 }

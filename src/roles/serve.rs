@@ -83,6 +83,7 @@ async fn app_state(
             settings.queue_namespace.clone(),
         ))),
         admin_ui_dir: Some(settings.admin_ui_dir.clone()),
+        media_dir: Some(settings.media_dir.clone()),
         pay_into: super::bank::pay_into(settings, sandbox),
         bank: Some(bank),
         webhook_key: match &settings.bank.webhook_public_key_path {

@@ -145,3 +145,44 @@ async fn chat_rest_unread_counts_other_peoples_messages_until_mark_read() {
     let other = app.as_user(organizer, Method::GET, &format!("/api/chat/messages/unread_count/?user_id={buyer}"));
     assert_error(&send(other).await, StatusCode::FORBIDDEN, "forbidden");
 }
+
+#[tokio::test]
+async fn chat_rest_uploads_images_and_pdfs_for_members_and_serves_them_back() {
+    let app = TestApp::spawn().await;
+    let (procurement, _, buyer) = room(&app).await;
+    let stranger = app.register("buyer").await;
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-not-really-an-image".to_vec();
+    let upload = |user: i64, bytes: Vec<u8>, name: &str| {
+        let boundary = "gbtest-boundary-7d1f";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"procurement_id\"\r\n\r\n{procurement}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(&bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        app.as_user(user, Method::POST, "/api/chat/upload/")
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+    };
+    let (status, stored) = send(upload(buyer, png.clone(), "photo.png")).await;
+    assert_eq!(status, StatusCode::CREATED, "{stored}");
+    assert_eq!((stored["message_type"].as_str(), stored["content_type"].as_str()), (Some("image"), Some("image/png")));
+    let url = stored["attachment_url"].as_str().unwrap();
+    let served = reqwest::get(format!("{}{url}", app.base)).await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.bytes().await.unwrap().to_vec(), png);
+    let (status, message) = send(app.as_user(buyer, Method::POST, "/api/chat/messages/").json(&json!({
+        "procurement_id": procurement, "text": "фото", "message_type": "image", "attachment_url": url
+    })))
+    .await;
+    assert_eq!((status, message["attachment_url"].as_str()), (StatusCode::CREATED, Some(url)), "{message}");
+
+    assert_error(&send(upload(stranger, png.clone(), "photo.png")).await, StatusCode::FORBIDDEN, "forbidden");
+    let script = b"<script>alert(1)</script>".to_vec();
+    assert_error(&send(upload(buyer, script, "photo.png")).await, StatusCode::BAD_REQUEST, "validation_error");
+    let huge = [png.as_slice(), &vec![0u8; 6 * 1024 * 1024]].concat();
+    let (status, _) = send(upload(buyer, huge, "big.png")).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}

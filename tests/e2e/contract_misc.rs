@@ -680,6 +680,7 @@ async fn openapi_document_lists_every_operation() {
         "PATCH /chat/messages/{id}",
         "DELETE /chat/messages/{id}",
         "POST /chat/messages/mark_read",
+        "POST /chat/upload",
         "GET /chat/messages/unread_count",
         "GET /chat/notifications",
         "POST /chat/notifications/{id}/mark_read",

@@ -203,6 +203,7 @@ impl TestApp {
                 namespace.clone(),
             ))),
             admin_ui_dir: None,
+            media_dir: Some(std::env::temp_dir().join(format!("gbtest-media-{}", uuid::Uuid::new_v4().simple()))),
             pay_into: pay_into(Some(format!("{}/pay", sandbox.url()))),
             bank: Some(bank.clone()),
             webhook_key: Some(Arc::new(

@@ -6,7 +6,9 @@ use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::wire::Paginated;
-use crate::wire::chat::{Done, MarkRead, MessageEdit, MessageIn, MessageOut, RoomUnreadOut, UnreadOut};
+use crate::wire::chat::{
+    AttachmentOut, Done, MarkRead, MessageEdit, MessageIn, MessageOut, RoomUnreadOut, UnreadOut, UploadForm,
+};
 use poem::Request;
 use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
@@ -74,6 +76,28 @@ impl ChatApi {
         let (actor, user_id) = auth.caller().person(body.user_id)?;
         chat::mark_read(&self.0.pool, actor, user_id, body.procurement_id, body.message_id).await?;
         Ok(Json(Done { message: "Marked as read".into() }))
+    }
+
+    /// Uploads a file for a message (organizer, participants, service keys): PNG, JPEG, GIF,
+    /// WebP or PDF, recognised by its content, up to 5 MiB. Served back at the returned URL.
+    #[oai(path = "/chat/upload", method = "post")]
+    async fn upload(&self, auth: Auth, form: UploadForm) -> ApiResult<Created<AttachmentOut>> {
+        let actor = auth.caller().actor()?;
+        let dir = self.0.media_dir.clone().ok_or_else(|| {
+            ApiError::Unavailable(poem_openapi::payload::Json(crate::error::ErrorBody {
+                error: "uploads are not configured here".into(),
+                code: "media_not_configured".into(),
+            }))
+        })?;
+        let bytes = form.file.into_vec().await.map_err(|e| ApiError::bad_request(e.to_string(), "bad_request"))?;
+        let stored =
+            chat::attach(&self.0.pool, &crate::media::MediaFolder(dir), actor, form.procurement_id, &bytes).await?;
+        Ok(Created::Created(Json(AttachmentOut {
+            attachment_url: stored.attachment_url,
+            message_type: stored.message_type.into(),
+            content_type: stored.content_type.into(),
+            size: stored.size as u64,
+        })))
     }
 
     /// Other people's unread messages: in one chat, or in all of the person's chats when

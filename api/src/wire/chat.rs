@@ -2,7 +2,8 @@
 
 use super::enums::MessageTypeName;
 use chrono::{DateTime, Utc};
-use poem_openapi::Object;
+use poem_openapi::types::multipart::Upload;
+use poem_openapi::{Multipart, Object};
 use workflows::chat::{Message, RoomUnread};
 
 #[derive(Debug, Object)]
@@ -96,4 +97,20 @@ pub struct UnreadOut {
 #[derive(Debug, Object)]
 pub struct Done {
     pub message: String,
+}
+
+/// A file for a chat message: PNG, JPEG, GIF, WebP or PDF, up to 5 MiB.
+#[derive(Debug, Multipart)]
+pub struct UploadForm {
+    pub procurement_id: i64,
+    pub file: Upload,
+}
+
+/// Where the file is served; post a message with this `attachment_url` and `message_type`.
+#[derive(Debug, Object)]
+pub struct AttachmentOut {
+    pub attachment_url: String,
+    pub message_type: MessageTypeName,
+    pub content_type: String,
+    pub size: u64,
 }

@@ -6,6 +6,7 @@
 
 mod access;
 mod alerts;
+mod attachment;
 mod change;
 mod feed;
 mod history;
@@ -15,6 +16,7 @@ mod reads;
 mod store;
 
 pub use access::{Room, enter_room};
+pub use attachment::{Attachment, AttachmentStore, MAX_ATTACHMENT_BYTES, attach};
 pub use change::{delete_message, edit_message};
 pub use feed::{Feed, NoFeed, RoomEvent, room_channel};
 pub use history::{CatchUp, MAX_CATCH_UP, RECENT, catch_up, list, since};
