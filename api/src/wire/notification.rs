@@ -20,16 +20,17 @@ pub struct NotificationOut {
 
 impl From<Notification> for NotificationOut {
     fn from(n: Notification) -> Self {
+        let d = n.delivery;
         Self {
-            id: n.id,
-            user: n.user_id,
-            notification_type: n.notification_type,
-            title: n.title,
-            message: n.message,
-            procurement: n.procurement_id,
+            id: d.id,
+            user: d.user_id,
+            notification_type: d.notification_type,
+            title: d.title,
+            message: d.message,
+            procurement: d.procurement_id,
             procurement_title: n.procurement_title,
             is_read: n.is_read,
-            created_at: n.created_at,
+            created_at: d.created_at,
         }
     }
 }

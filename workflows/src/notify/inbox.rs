@@ -1,25 +1,20 @@
 //! A person's notifications as they read them: their list, read marks and the unread badge,
 //! and notifications staff and services send by hand. User tokens reach only their own rows.
 
-use super::NotificationType;
+use super::{Delivery, NotificationType};
 use crate::Actor;
 use crate::error::{DomainError, DomainResult};
 use crate::jobs::Job;
 use crate::page::{Page, PageRequest, fetch_counted};
-use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool, QueryBuilder};
 
+/// A notification as its person reads it: what was delivered, plus its state.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Notification {
-    pub id: i64,
-    pub user_id: i64,
-    pub notification_type: String,
-    pub title: String,
-    pub message: String,
-    pub procurement_id: Option<i64>,
+    #[sqlx(flatten)]
+    pub delivery: Delivery,
     pub procurement_title: Option<String>,
     pub is_read: bool,
-    pub created_at: DateTime<Utc>,
 }
 
 const SELECT: &str = "SELECT n.id, n.user_id, n.notification_type, n.title, n.message, n.procurement_id,
@@ -64,7 +59,7 @@ pub trait Badges: Send + Sync {
 pub async fn mark_read(pool: &PgPool, badges: &dyn Badges, actor: Actor, id: i64) -> DomainResult<Notification> {
     let mut conn = pool.acquire().await?;
     let notification = get(&mut conn, id).await?;
-    if !actor.may_act_for(notification.user_id) {
+    if !actor.may_act_for(notification.delivery.user_id) {
         return Err(DomainError::forbidden("you may mark only your own notifications"));
     }
     let marked = sqlx::query("UPDATE notifications SET is_read = TRUE WHERE id = $1 AND NOT is_read")
@@ -72,7 +67,7 @@ pub async fn mark_read(pool: &PgPool, badges: &dyn Badges, actor: Actor, id: i64
         .execute(&mut *conn)
         .await?;
     if marked.rows_affected() > 0 {
-        badges.changed(notification.user_id).await;
+        badges.changed(notification.delivery.user_id).await;
     }
     get(&mut conn, id).await
 }
