@@ -62,8 +62,15 @@ pub async fn status_changed(feed: &dyn Feed, procurement_id: i64, status: &str) 
     feed.publish(procurement_id, &event).await;
 }
 
+/// Past this many people with the room open, joining and leaving are not announced: every
+/// arrival would send a frame to everyone (n² frames while a big room connects).
+pub const ANNOUNCE_UP_TO: usize = 100;
+
 /// Tells the others that `user_id` joined (`joined: true`) or left the room's chat.
 pub async fn announce(feed: &dyn Feed, procurement_id: i64, user_id: i64, joined: bool) {
+    if feed.present(procurement_id).await.len() > ANNOUNCE_UP_TO {
+        return;
+    }
     let (event, verb) = if joined { ("joined", "joined") } else { ("left", "left") };
     let event = RoomEvent::System {
         procurement_id,
