@@ -15,6 +15,8 @@ pub enum Command {
     All,
     /// Only the HTTP API.
     Api,
+    /// Only the chat WebSockets (`/ws/procurement/{id}/`, `/ws/notifications/`).
+    Chat,
     /// Worker pools for the given queues.
     Worker(WorkerArgs),
     /// Deadline sweeps and cron schedules.
@@ -101,6 +103,8 @@ pub enum JobsCommand {
 pub enum BenchCommand {
     /// Drive the running API over loopback and report requests/s and latency.
     Api(crate::bench::ApiBenchArgs),
+    /// WebSocket clients in one chat room: delivery latency, server CPU per delivery, memory.
+    Chat(crate::bench::ChatBenchArgs),
     /// Enqueue and process jobs through Redis with 1, 2, 4 workers; jobs/s and start latency.
     Jobs(crate::bench::JobsBenchArgs),
     /// Reconciliation throughput and capture fan-out time against an in-process sandbox bank.

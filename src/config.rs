@@ -21,6 +21,8 @@ pub struct Settings {
     pub job_max_attempts: usize,
     /// Where the built admin app lives, served at `/admin-panel/`.
     pub admin_ui_dir: PathBuf,
+    /// Where chat attachments are stored, served at `/media/`.
+    pub media_dir: PathBuf,
     /// Tochka Cyclops, or the built-in sandbox bank when `TOCHKA_API_URL` is unset.
     pub bank: BankSettings,
     /// `GROUPBUY_CRON_<NAME>`: cron expressions overriding the sweeps' defaults.
@@ -128,6 +130,7 @@ impl Settings {
                 None => 8,
             },
             admin_ui_dir: var("ADMIN_UI_DIR").map(PathBuf::from).unwrap_or_else(|| "admin-ui/dist".into()),
+            media_dir: var("MEDIA_DIR").map(PathBuf::from).unwrap_or_else(|| ".groupbuy/media".into()),
             bank: BankSettings::from_env(),
             cron: CronSchedule::ALL
                 .into_iter()

@@ -20,6 +20,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::All) {
         Command::All => roles::serve::all(&settings).await,
         Command::Api => roles::serve::api(&settings).await,
+        Command::Chat => roles::serve::chat(&settings).await,
         Command::Worker(args) => roles::worker::run(&settings, &args).await,
         Command::Scheduler => roles::scheduler::run(&settings).await,
         Command::Bot(args) => anyhow::bail!(
@@ -32,6 +33,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Token(args) => roles::admin::token(&settings, &args).await,
         Command::Jobs(command) => roles::jobs::run(&settings, command).await,
         Command::Bench(BenchCommand::Api(args)) => bench::api(&settings, args).await,
+        Command::Bench(BenchCommand::Chat(args)) => bench::chat(&settings, args).await,
         Command::Bench(BenchCommand::Jobs(args)) => bench::jobs(&settings, args).await,
         Command::Bench(BenchCommand::Payments(args)) => bench::payments(&settings, args).await,
         Command::SandboxBank => roles::sandbox_bank::run(&settings).await,

@@ -4,11 +4,14 @@
 mod allow;
 pub mod auth;
 mod body_limit;
+pub mod chat;
 pub mod error;
+pub mod media;
 pub mod routes;
 mod spec;
 pub mod state;
 pub mod wire;
+mod ws;
 
 use poem::middleware::{NormalizePath, TrailingSlash};
 use poem::{EndpointExt, Route, get};
@@ -16,6 +19,8 @@ pub use state::AppState;
 
 /// Largest request body accepted; bigger ones get a 413.
 const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest upload request: the largest attachment and room for the form around it.
+const MAX_UPLOAD_BYTES: usize = workflows::chat::MAX_ATTACHMENT_BYTES + 64 * 1024;
 
 /// Every route of the HTTP server.
 pub fn app(state: AppState) -> impl poem::Endpoint {
@@ -29,6 +34,10 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
         poem::Response::builder().content_type("application/json").body(document.clone())
     });
     let mut route = Route::new();
+    if let Some(dir) = &state.media_dir {
+        // Attachments, under names nobody can guess.
+        route = route.nest("/media", poem::endpoint::StaticFilesEndpoint::new(dir));
+    }
     if let Some(dir) = state.admin_ui_dir.as_ref().filter(|d| d.join("index.html").is_file()) {
         route = route.nest(
             "/admin-panel",
@@ -42,10 +51,26 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
         .at("/health", get(routes::health::health))
         .at("/ready", get(routes::health::ready))
         .at("/metrics", get(routes::metrics::metrics))
+        .nest("/ws", sockets())
         // The original clients call paths with a trailing slash (`/api/users/`); both work.
         .with(NormalizePath::new(TrailingSlash::Trim))
         .with(auth::Authenticate(state.auth.clone()))
-        .with(body_limit::BodyLimit(MAX_BODY_BYTES))
+        .with(body_limit::BodyLimit { max: MAX_BODY_BYTES, larger: ("/api/chat/upload", MAX_UPLOAD_BYTES) })
+        .data(state)
+        .catch_all_error(error::to_json_response)
+}
+
+/// The WebSocket routes under `/ws`.
+fn sockets() -> Route {
+    Route::new().at("/procurement/:id", get(ws::room_socket)).at("/notifications", get(ws::notifications_socket))
+}
+
+/// The WebSockets alone (`groupbuy chat`, the original's separate chat server), with `/health`.
+pub fn chat_app(state: AppState) -> impl poem::Endpoint {
+    Route::new()
+        .nest("/ws", sockets())
+        .at("/health", get(routes::health::health))
+        .with(NormalizePath::new(TrailingSlash::Trim))
         .data(state)
         .catch_all_error(error::to_json_response)
 }

@@ -19,4 +19,8 @@ pub struct AppState {
     /// Tochka's public key that signs its webhooks (`TOCHKA_WEBHOOK_PUBLIC_KEY_PATH`); without
     /// it `POST /api/payments/webhook/tochka/` answers 503.
     pub webhook_key: Option<std::sync::Arc<jsonwebtoken::DecodingKey>>,
+    /// Where chat attachments are kept and served from (`/media/`); without it uploads answer 503.
+    pub media_dir: Option<std::path::PathBuf>,
+    /// The chat fan-out and socket limits of this node.
+    pub chat: std::sync::Arc<crate::chat::Chat>,
 }

@@ -141,7 +141,7 @@ pub async fn run(settings: &Settings, args: ApiBenchArgs) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn first_key(settings: &Settings) -> Option<String> {
+pub(super) fn first_key(settings: &Settings) -> Option<String> {
     let mut keys: Vec<&String> = settings.service_api_keys.iter().collect();
     keys.sort();
     keys.first().map(|k| (*k).clone())
@@ -162,13 +162,13 @@ struct BenchData {
 }
 
 /// JSON calls for setup, with the service key.
-struct SetupClient {
+pub(super) struct SetupClient {
     http: Client,
     base: Url,
 }
 
 impl SetupClient {
-    fn new(base: &Url, key: &str) -> anyhow::Result<Self> {
+    pub(super) fn new(base: &Url, key: &str) -> anyhow::Result<Self> {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {key}"))?);
         let http = Client::builder().default_headers(headers).http1_only().timeout(Duration::from_secs(30)).build()?;
@@ -201,7 +201,7 @@ impl SetupClient {
         self.call(self.http.post(self.url(path)).json(body), path).await
     }
 
-    async fn post_ok(&self, path: &str, body: &Value) -> anyhow::Result<Value> {
+    pub(super) async fn post_ok(&self, path: &str, body: &Value) -> anyhow::Result<Value> {
         let (status, answer) = self.post(path, body).await?;
         if !status.is_success() {
             bail!("POST {path}: {status} {answer}");
@@ -210,7 +210,7 @@ impl SetupClient {
     }
 
     /// A service-only endpoint answers 401/403 to a wrong key.
-    async fn check_key(&self) -> anyhow::Result<()> {
+    pub(super) async fn check_key(&self) -> anyhow::Result<()> {
         let (status, body) = self
             .call(
                 self.http.get(self.url("/api/users/check_exists")).query(&[("platform_user_id", "bench-probe")]),
@@ -238,7 +238,7 @@ async fn prepare(api: &SetupClient, want: usize, connections: usize, join: bool)
         stream::iter(have..want)
             .map(|i| create_procurement(api, organizer, i, &deadline))
             .buffer_unordered(SETUP_CONCURRENCY)
-            .try_collect::<Vec<()>>()
+            .try_collect::<Vec<i64>>()
             .await?;
     }
 
@@ -296,7 +296,7 @@ fn count_of(page: &Value) -> anyhow::Result<i64> {
 }
 
 /// The bench organizer, registered once and found again on later runs.
-async fn organizer(api: &SetupClient) -> anyhow::Result<i64> {
+pub(super) async fn organizer(api: &SetupClient) -> anyhow::Result<i64> {
     const ID: &str = "groupbuy-bench-organizer";
     let body = json!({
         "platform": "telegram",
@@ -320,7 +320,13 @@ async fn organizer(api: &SetupClient) -> anyhow::Result<i64> {
     user["id"].as_i64().ok_or_else(|| anyhow!("a user without id: {user}"))
 }
 
-async fn create_procurement(api: &SetupClient, organizer: i64, i: usize, deadline: &str) -> anyhow::Result<()> {
+/// Opens and publishes a procurement; its id.
+pub(super) async fn create_procurement(
+    api: &SetupClient,
+    organizer: i64,
+    i: usize,
+    deadline: &str,
+) -> anyhow::Result<i64> {
     let product = PRODUCTS[i % PRODUCTS.len()];
     let city = CITIES[(i / PRODUCTS.len()) % CITIES.len()];
     let body = json!({
@@ -337,11 +343,11 @@ async fn create_procurement(api: &SetupClient, organizer: i64, i: usize, deadlin
     let created = api.post_ok("/api/procurements/", &body).await?;
     let id = created["id"].as_i64().ok_or_else(|| anyhow!("a created procurement without id: {created}"))?;
     api.post_ok(&format!("/api/procurements/{id}/update_status/"), &json!({ "status": "active" })).await?;
-    Ok(())
+    Ok(id)
 }
 
 /// Fresh buyers for this run: a buyer takes part in at most one procurement at a time.
-async fn register_buyers(api: &SetupClient, n: usize) -> anyhow::Result<Vec<i64>> {
+pub(super) async fn register_buyers(api: &SetupClient, n: usize) -> anyhow::Result<Vec<i64>> {
     let run = uuid::Uuid::new_v4().simple().to_string();
     stream::iter(0..n)
         .map(|i| {
@@ -655,7 +661,7 @@ fn table(results: &[(Scenario, Outcome)], connections: usize) -> String {
 // ---------------------------------------------------------------------------------------------
 // The server's memory, found by its listening port (Linux /proc; best effort).
 
-fn pid_listening_on(port: u16) -> Option<u32> {
+pub(super) fn pid_listening_on(port: u16) -> Option<u32> {
     let mut inodes = Vec::new();
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
         let Ok(text) = std::fs::read_to_string(table) else { continue };
@@ -691,7 +697,7 @@ fn pid_listening_on(port: u16) -> Option<u32> {
     None
 }
 
-fn rss_kib(pid: u32) -> Option<u64> {
+pub(super) fn rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     line.split_whitespace().nth(1)?.parse().ok()

@@ -18,6 +18,16 @@ pub async fn api(settings: &Settings) -> anyhow::Result<()> {
     serve(settings, app_state(settings, pool, bank, None).await?).await
 }
 
+/// The chat WebSockets alone (`/ws/…` and `/health`), for a deployment that runs them apart
+/// from the REST API; any number of them share the fan-out through Redis.
+pub async fn chat(settings: &Settings) -> anyhow::Result<()> {
+    let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
+    let bank = super::bank::bank_client(settings).await?;
+    let state = app_state(settings, pool, bank, None).await?;
+    tracing::info!(addr = %settings.http_addr, "chat sockets listening at /ws/");
+    listen(settings, api::chat_app(state)).await
+}
+
 /// Everything in one process: migrations, demo data (unless `DEMO_DATA=false`), the scheduler's
 /// cron schedules, the outbox relay with worker pools for every queue, and the API.
 pub async fn all(settings: &Settings) -> anyhow::Result<()> {
@@ -73,6 +83,7 @@ async fn app_state(
             settings.queue_namespace.clone(),
         ))),
         admin_ui_dir: Some(settings.admin_ui_dir.clone()),
+        media_dir: Some(settings.media_dir.clone()),
         pay_into: super::bank::pay_into(settings, sandbox),
         bank: Some(bank),
         webhook_key: match &settings.bank.webhook_public_key_path {
@@ -82,13 +93,19 @@ async fn app_state(
             )),
             None => None,
         },
+        chat: api::chat::Chat::start(&settings.redis_url, &settings.queue_namespace, api::chat::ChatConfig::default())
+            .await?,
     })
 }
 
 async fn serve(settings: &Settings, state: AppState) -> anyhow::Result<()> {
     tracing::info!(addr = %settings.http_addr, "API listening; docs at /api/docs/");
+    listen(settings, api::app(state)).await
+}
+
+async fn listen(settings: &Settings, endpoint: impl poem::Endpoint + 'static) -> anyhow::Result<()> {
     Server::new(TcpListener::bind(settings.http_addr.clone()))
-        .run_with_graceful_shutdown(api::app(state), super::shutdown_signal(), Some(Duration::from_secs(10)))
+        .run_with_graceful_shutdown(endpoint, super::shutdown_signal(), Some(Duration::from_secs(10)))
         .await?;
     Ok(())
 }

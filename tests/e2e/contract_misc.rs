@@ -675,6 +675,17 @@ async fn openapi_document_lists_every_operation() {
         "GET /admin/jobs/stats",
         "GET /admin/jobs/dead",
         "POST /admin/jobs/retry",
+        "GET /chat/messages",
+        "POST /chat/messages",
+        "PATCH /chat/messages/{id}",
+        "DELETE /chat/messages/{id}",
+        "POST /chat/messages/mark_read",
+        "POST /chat/upload",
+        "GET /chat/messages/unread_count",
+        "GET /chat/notifications",
+        "POST /chat/notifications/{id}/mark_read",
+        "POST /chat/notifications/mark_all_read",
+        "POST /chat/notifications/send",
     ]
     .into_iter()
     .map(String::from)

@@ -104,6 +104,8 @@ pub async fn fresh_database() -> (PgPool, String) {
 
 pub struct TestApp {
     pub base: String,
+    /// What the server was given (another node of the same installation starts from it).
+    pub state: AppState,
     pub pool: PgPool,
     /// For processes the test starts (`groupbuy worker`).
     pub database_url: String,
@@ -142,7 +144,38 @@ async fn start_sandbox() -> (sandbox::SandboxServer, Arc<dyn workflows::bank::Ba
     (server, Arc::new(client))
 }
 
+/// Serves `state` on a free loopback port; returns its base URL.
+async fn serve(state: AppState) -> String {
+    let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
+    let addr = acceptor.local_addr()[0].as_socket_addr().copied().expect("tcp address");
+    tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(api::app(state)));
+    format!("http://{addr}")
+}
+
+/// A node's chat fan-out on the shared Redis, under the test's namespace.
+async fn chat_node(namespace: &str) -> Arc<api::chat::Chat> {
+    api::chat::Chat::start(REDIS_URL, namespace, api::chat::ChatConfig::default()).await.expect("redis url")
+}
+
 impl TestApp {
+    /// A second API node of the same installation (same database, same Redis namespace) with
+    /// its own fan-out subscriber, as a second `groupbuy api` process would have; its base URL.
+    pub async fn another_node(&self) -> String {
+        self.another_node_with(api::chat::ChatConfig::default()).await
+    }
+
+    /// [`TestApp::another_node`] with socket limits and timings of the test's choosing.
+    pub async fn another_node_with(&self, config: api::chat::ChatConfig) -> String {
+        self.another_node_on(REDIS_URL, config).await
+    }
+
+    /// [`TestApp::another_node_with`] whose fan-out goes through the Redis at `redis_url`.
+    pub async fn another_node_on(&self, redis_url: &str, config: api::chat::ChatConfig) -> String {
+        let mut state = self.state.clone();
+        state.chat = api::chat::Chat::start(redis_url, &self.namespace, config).await.expect("redis url");
+        serve(state).await
+    }
+
     /// On the shared Redis; `/ready` does not check it.
     pub async fn spawn() -> Self {
         Self::spawn_on(REDIS_URL, None).await
@@ -170,6 +203,7 @@ impl TestApp {
                 namespace.clone(),
             ))),
             admin_ui_dir: None,
+            media_dir: Some(std::env::temp_dir().join(format!("gbtest-media-{}", uuid::Uuid::new_v4().simple()))),
             pay_into: pay_into(Some(format!("{}/pay", sandbox.url()))),
             bank: Some(bank.clone()),
             webhook_key: Some(Arc::new(
@@ -178,19 +212,10 @@ impl TestApp {
                 )
                 .unwrap(),
             )),
+            chat: chat_node(&namespace).await,
         };
-        let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
-        let addr = acceptor.local_addr()[0].as_socket_addr().copied().expect("tcp address");
-        tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(api::app(state)));
-        Self {
-            base: format!("http://{addr}"),
-            pool,
-            database_url,
-            namespace,
-            sandbox,
-            bank,
-            http: reqwest::Client::new(),
-        }
+        let base = serve(state.clone()).await;
+        Self { state, base, pool, database_url, namespace, sandbox, bank, http: reqwest::Client::new() }
     }
 
     pub fn user_token(&self, user_id: i64) -> String {
@@ -332,7 +357,12 @@ impl TestApp {
         // A connection per call: each test runs on its own runtime, which a shared one would outlive.
         let conn = workers::storage::connect(REDIS_URL).await.expect("connect to Redis");
         let courier = Arc::new(workers::courier::RedisCourier::new(conn, self.namespace.clone()));
-        workflows::jobs::JobContext { pool: self.pool.clone(), courier, bank: self.bank.clone() }
+        workflows::jobs::JobContext {
+            pool: self.pool.clone(),
+            courier: courier.clone(),
+            bank: self.bank.clone(),
+            feed: courier,
+        }
     }
 
     /// What a `groupbuy` process needs to reach this test's sandbox bank.

@@ -190,9 +190,17 @@ async fn without_a_configured_key_the_endpoint_refuses_everything_with_503() {
         redis: None,
         queues: None,
         admin_ui_dir: None,
+        media_dir: None,
         pay_into: pay_into(None),
         bank: None,
         webhook_key: None,
+        chat: api::chat::Chat::start(
+            REDIS_URL,
+            &format!("gbtest:{}", uuid::Uuid::new_v4().simple()),
+            Default::default(),
+        )
+        .await
+        .unwrap(),
     };
     let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
     let addr = acceptor.local_addr()[0].as_socket_addr().copied().expect("tcp address");

@@ -4,6 +4,7 @@
 
 use apalis_redis::ConnectionManager;
 use redis::AsyncCommands;
+use workflows::chat::{Feed, RoomEvent, room_channel};
 use workflows::notify::{Courier, Delivery};
 
 pub struct RedisCourier {
@@ -17,7 +18,25 @@ impl RedisCourier {
     }
 
     pub fn channel(namespace: &str, user_id: i64) -> String {
-        format!("{namespace}:notify:{user_id}")
+        workflows::notify::channel(namespace, user_id)
+    }
+}
+
+/// Workers publish room events (status changes) on the room's channel; they have no sockets,
+/// so nobody is present as far as they know.
+#[async_trait::async_trait]
+impl Feed for RedisCourier {
+    async fn publish(&self, procurement_id: i64, event: &RoomEvent) {
+        let Ok(payload) = serde_json::to_string(event) else { return };
+        let mut conn = self.conn.clone();
+        let sent: Result<u64, _> = conn.publish(room_channel(&self.namespace, procurement_id), payload).await;
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, procurement_id, "room event not published");
+        }
+    }
+
+    async fn present(&self, _: i64) -> Vec<i64> {
+        Vec::new()
     }
 }
 

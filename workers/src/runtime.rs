@@ -36,8 +36,14 @@ pub async fn run(
     let metrics = Recorder::default();
     let flusher = tokio::spawn(metrics.clone().flush_forever(conn.clone(), config.namespace.clone()));
     let courier = Arc::new(RedisCourier::new(conn.clone(), config.namespace.clone()));
-    let result =
-        pool::run(JobContext { pool, courier, bank }, conn.clone(), config.clone(), metrics.clone(), shutdown).await;
+    let result = pool::run(
+        JobContext { pool, courier: courier.clone(), bank, feed: courier },
+        conn.clone(),
+        config.clone(),
+        metrics.clone(),
+        shutdown,
+    )
+    .await;
     // What the last second's jobs added, before the process goes.
     flusher.abort();
     let _ = metrics.flush(&mut conn.clone(), &config.namespace).await;

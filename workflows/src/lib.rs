@@ -16,6 +16,7 @@ macro_rules! sql {
 pub mod actor;
 pub mod bank;
 pub mod catalog;
+pub mod chat;
 pub mod db;
 pub mod demo;
 pub mod doctor;

@@ -55,6 +55,18 @@ impl Caller {
         Ok(actor)
     }
 
+    /// The person an action is for: `user_id` when given (which a user may name only as
+    /// themselves), otherwise the calling user; service clients must name one (400).
+    pub fn person(self, user_id: Option<i64>) -> Result<(Actor, i64), ApiError> {
+        match (self.actor()?, user_id) {
+            (_, Some(id)) => Ok((self.acting_for(id)?, id)),
+            (Actor::User(me), None) => Ok((Actor::User(me), me)),
+            (Actor::System, None) => {
+                Err(ApiError::bad_request("user_id is required with a service key", "validation_error"))
+            }
+        }
+    }
+
     /// The user a list of `what` is limited to: any (or all) for service clients, the caller for
     /// users, who may name only themselves (403 otherwise).
     pub fn own_list(self, user_id: Option<i64>, what: &str) -> Result<Option<i64>, ApiError> {

@@ -1,20 +1,14 @@
-use super::{Created, Tag};
+use super::{Created, Deleted, Tag};
 use crate::auth::Authenticated;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use crate::wire::category::{CategoryIn, CategoryOut};
+use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, OpenApi};
 use workflows::catalog;
 
 pub struct CategoriesApi(pub AppState);
-
-#[derive(ApiResponse)]
-enum Deleted {
-    #[oai(status = 204)]
-    NoContent,
-}
 
 #[OpenApi(tag = "Tag::Categories")]
 impl CategoriesApi {

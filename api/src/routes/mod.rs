@@ -2,9 +2,11 @@
 
 mod auth;
 mod categories;
+mod chat;
 pub mod health;
 pub(crate) mod jobs;
 pub mod metrics;
+mod notifications;
 mod participants;
 mod payments;
 mod procurements;
@@ -34,6 +36,10 @@ pub enum Tag {
     Auth,
     /// Staff view of the job queues (service key).
     Jobs,
+    /// Each procurement's chat: messages, read marks, unread counts (live at `/ws/procurement/{id}/`).
+    Chat,
+    /// People's notifications (live at `/ws/notifications/`).
+    Notifications,
 }
 
 /// A 201 with the created resource (which always includes its `id`).
@@ -41,6 +47,13 @@ pub enum Tag {
 pub enum Created<T: ToJSON> {
     #[oai(status = 201)]
     Created(Json<T>),
+}
+
+/// A 204: the resource is gone.
+#[derive(ApiResponse)]
+pub enum Deleted {
+    #[oai(status = 204)]
+    NoContent,
 }
 
 /// The OpenAPI service with every operation.
@@ -56,6 +69,8 @@ pub fn service(state: &AppState) -> OpenApiService<impl poem_openapi::OpenApi, (
             auth::AuthApi(state.clone()),
             jobs::JobsApi(state.clone()),
             webhook::WebhookApi(state.clone()),
+            chat::ChatApi(state.clone()),
+            notifications::NotificationsApi(state.clone()),
         ),
         "GroupBuy API",
         env!("CARGO_PKG_VERSION"),

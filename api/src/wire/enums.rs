@@ -1,7 +1,9 @@
 //! The closed sets of names the API accepts; anything else is a 400 naming the valid values.
 
 use poem_openapi::Enum;
+use workflows::chat::MessageType;
 use workflows::ledger::TransactionType;
+use workflows::notify::NotificationType;
 use workflows::participant::ParticipantStatus;
 use workflows::procurement::ProcurementStatus;
 use workflows::users::{Platform, Role};
@@ -42,4 +44,14 @@ wire_enum!(RoleName => Role { Buyer, Organizer, Supplier });
 wire_enum!(PlatformName => Platform { Telegram, Whatsapp, Websocket, Vk });
 wire_enum!(
     TransactionTypeName => TransactionType { Deposit, Withdrawal, ProcurementJoin, ProcurementRefund, Transfer, Bonus }
+);
+wire_enum!(
+    /// What a chat message carries: `system` messages are written by the platform and staff.
+    MessageTypeName => MessageType { Text, Image, File, System }
+);
+wire_enum!(
+    /// What a notification is about.
+    NotificationTypeName => NotificationType {
+        NewMessage, ProcurementUpdate, PaymentRequired, PaymentReceived, ProcurementCompleted, System
+    }
 );

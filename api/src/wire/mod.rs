@@ -1,8 +1,10 @@
 //! Request and response bodies, with the original API's field names.
 
 pub mod category;
+pub mod chat;
 pub mod enums;
 mod fixed;
+pub mod notification;
 mod page;
 pub mod participant;
 pub mod payment;

@@ -19,6 +19,8 @@ pub struct JobContext {
     pub pool: sqlx::PgPool,
     pub courier: Arc<dyn Courier>,
     pub bank: Arc<dyn crate::bank::Bank>,
+    /// The chat rooms' fan-out, for system frames about the procurement.
+    pub feed: Arc<dyn crate::chat::Feed>,
 }
 
 /// Most items one sweep handles; the rest wait for the next tick.
@@ -63,7 +65,10 @@ pub async fn run(ctx: &JobContext, job: &Job) -> Result<(), JobError> {
     }
     match job {
         Job::ProcurementTransition { procurement_id, to, data, .. } => {
-            transition::on_transition(pool, *procurement_id, *to, data).await
+            transition::on_transition(pool, *procurement_id, *to, data).await?;
+            // After the notifications: a second run repeats at most this frame.
+            crate::chat::status_changed(ctx.feed.as_ref(), *procurement_id, &to.to_string()).await;
+            Ok(())
         }
         Job::DeadlineReached { procurement_id, .. } => {
             crate::procurement::reach_deadline(pool, *procurement_id, chrono::Utc::now()).await?;

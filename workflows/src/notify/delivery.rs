@@ -27,6 +27,11 @@ pub trait Courier: Send + Sync {
     async fn deliver(&self, delivery: &Delivery) -> Result<Vec<String>, String>;
 }
 
+/// The person's Redis channel, which the courier publishes on and their sockets listen to.
+pub fn channel(namespace: &str, user_id: i64) -> String {
+    format!("{namespace}:notify:{user_id}")
+}
+
 pub async fn deliver(pool: &PgPool, courier: &dyn Courier, notification_id: i64) -> Result<(), DomainError> {
     let delivery: Option<Delivery> = sqlx::query_as(
         "SELECT id, user_id, notification_type, title, message, procurement_id, created_at

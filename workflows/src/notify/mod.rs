@@ -2,9 +2,11 @@
 //! it runs. Delivery channels (WebSocket, Telegram, VK) read these rows in their own issues.
 
 mod delivery;
+mod inbox;
 mod templates;
 
-pub use delivery::{Courier, Delivery, deliver};
+pub use delivery::{Courier, Delivery, channel, deliver};
+pub use inbox::{Badges, NewNotification, Notification, list, mark_all_read, mark_read, send, unread_count};
 pub use templates::{Lang, render};
 
 use crate::error::{DomainError, DomainResult};
@@ -13,24 +15,24 @@ use sqlx::PgConnection;
 use std::collections::HashMap;
 
 /// What a notification is about, as stored (`notifications.notification_type`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotificationType {
+    NewMessage,
     ProcurementUpdate,
     PaymentRequired,
     PaymentReceived,
     ProcurementCompleted,
+    System,
 }
 
-impl NotificationType {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::ProcurementUpdate => "procurement_update",
-            Self::PaymentRequired => "payment_required",
-            Self::PaymentReceived => "payment_received",
-            Self::ProcurementCompleted => "procurement_completed",
-        }
-    }
-}
+crate::transition::named_enum!(NotificationType, "notification_type" {
+    NewMessage => "new_message",
+    ProcurementUpdate => "procurement_update",
+    PaymentRequired => "payment_required",
+    PaymentReceived => "payment_received",
+    ProcurementCompleted => "procurement_completed",
+    System => "system",
+});
 
 /// One notification to write.
 pub struct Notice<'a> {
@@ -76,7 +78,7 @@ pub async fn notify_all(conn: &mut PgConnection, notices: &[Notice<'_>]) -> Doma
          ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
     )
     .bind(notices.iter().map(|n| n.user_id).collect::<Vec<_>>())
-    .bind(notices.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>())
+    .bind(notices.iter().map(|n| crate::StateName::as_str(n.kind)).collect::<Vec<_>>())
     .bind(&titles)
     .bind(&messages)
     .bind(notices.iter().map(|n| n.procurement_id).collect::<Vec<_>>())

@@ -1,0 +1,96 @@
+//! The chat across real `groupbuy api` processes sharing one database and one Redis: every
+//! message reaches every socket once, in order, and a client reconnecting with `since` to a
+//! restarted process gets exactly what it missed.
+
+use crate::sockets::*;
+use crate::support::{SERVICE_KEY, TestApp, eventually, jwt_secret};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A `groupbuy api` (or `groupbuy chat`) process of the test's installation; killed on drop.
+struct Node {
+    child: Child,
+    base: String,
+}
+
+impl Node {
+    async fn start(app: &TestApp, role: &str, port: Option<u16>) -> Self {
+        let port =
+            port.unwrap_or_else(|| std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port());
+        let child = Command::new(env!("CARGO_BIN_EXE_groupbuy"))
+            .arg(role)
+            .env("DATABASE_URL", &app.database_url)
+            .env("REDIS_URL", crate::support::REDIS_URL)
+            .env("QUEUE_NAMESPACE", &app.namespace)
+            .env("HTTP_ADDR", format!("127.0.0.1:{port}"))
+            .env("JWT_SECRET", std::str::from_utf8(jwt_secret()).unwrap())
+            .env("SERVICE_API_KEYS", SERVICE_KEY)
+            .envs(app.bank_env())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start groupbuy");
+        let base = format!("http://127.0.0.1:{port}");
+        let health = format!("{base}/health");
+        eventually("the process to answer /health", Duration::from_secs(60), || {
+            let health = health.clone();
+            async move { reqwest::get(health).await.is_ok_and(|r| r.status().is_success()) }
+        })
+        .await;
+        Self { child, base }
+    }
+
+    fn port(&self) -> u16 {
+        self.base.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[tokio::test]
+async fn chat_processes_two_api_processes_deliver_once_in_order_and_a_restart_loses_nothing() {
+    let app = TestApp::spawn().await;
+    let (procurement, organizer, buyer) = room(&app).await;
+    let mut first = Node::start(&app, "api", None).await;
+    let second = Node::start(&app, "chat", None).await;
+
+    let mut listeners = Vec::new();
+    for base in [&first.base, &second.base] {
+        listeners.push(join_room(&app, base, procurement, buyer, None).await.0);
+    }
+    let (mut org_a, _) = join_room(&app, &first.base, procurement, organizer, None).await;
+    let (mut buy_b, _) = join_room(&app, &second.base, procurement, buyer, None).await;
+    const EACH: i64 = 15;
+    interleave(&mut org_a, &mut buy_b, EACH).await;
+    for ws in listeners.iter_mut().chain([&mut org_a, &mut buy_b]) {
+        assert_each_once_in_order(ws, 2 * EACH).await;
+    }
+    assert_eq!(stored(&app, procurement).await, 2 * EACH);
+
+    // The first process dies; messages go on through the second; the client comes back to a
+    // restarted first process with the last seq it saw.
+    let (mut away, history) = join_room(&app, &first.base, procurement, buyer, None).await;
+    let seen = history["last_seq"].as_i64().unwrap();
+    let port = first.port();
+    first.kill();
+    // Killed, it says no goodbye: the connection is simply gone.
+    let end = tokio::time::timeout(Duration::from_secs(5), futures_util::StreamExt::next(&mut away)).await;
+    assert!(matches!(end, Ok(None | Some(Err(_)))), "{end:?}");
+    for text in ["x", "y"] {
+        say(&mut buy_b, text).await;
+    }
+    let restarted = Node::start(&app, "api", Some(port)).await;
+    let (_, history) = join_room(&app, &restarted.base, procurement, buyer, Some(seen)).await;
+    let missed: Vec<_> = history["messages"].as_array().unwrap().iter().map(|m| m["text"].clone()).collect();
+    assert_eq!(missed, [serde_json::json!("x"), serde_json::json!("y")]);
+}

@@ -1,0 +1,43 @@
+//! Changing a message after the fact: its author edits it; its author, the room's organizer or
+//! staff delete it (softly: the row stays, lists leave it out).
+
+use super::access::room_for;
+use super::feed::{Feed, RoomEvent};
+use super::message::{Message, valid_text};
+use super::store;
+use crate::Actor;
+use crate::error::{DomainError, DomainResult};
+use sqlx::PgPool;
+
+pub async fn edit_message(pool: &PgPool, feed: &dyn Feed, actor: Actor, id: i64, text: &str) -> DomainResult<Message> {
+    let text = valid_text(text)?;
+    let mut tx = pool.begin().await?;
+    let message = store::lock_live(&mut tx, id).await?;
+    if !message.user_id.is_some_and(|author| actor.may_act_for(author)) {
+        return Err(DomainError::forbidden("only the author may edit a message"));
+    }
+    let edited = store::set_text(&mut tx, id, &text).await?;
+    tx.commit().await?;
+    feed.publish(edited.procurement_id, &RoomEvent::Edited(edited.clone())).await;
+    Ok(edited)
+}
+
+pub async fn delete_message(pool: &PgPool, feed: &dyn Feed, actor: Actor, id: i64) -> DomainResult<()> {
+    let mut tx = pool.begin().await?;
+    let message = store::lock_live(&mut tx, id).await?;
+    let organizer = room_for(&mut tx, message.procurement_id, Actor::System).await?.organizer_id;
+    let author = message.user_id.is_some_and(|author| actor.may_act_for(author));
+    if !author && !actor.may_act_for(organizer) {
+        return Err(DomainError::forbidden("only the author, the organizer or staff may delete a message"));
+    }
+    store::mark_deleted(&mut tx, id).await?;
+    tx.commit().await?;
+    let event = RoomEvent::Deleted {
+        id,
+        seq: message.seq,
+        procurement_id: message.procurement_id,
+        deleted_by: actor.user_id(),
+    };
+    feed.publish(message.procurement_id, &event).await;
+    Ok(())
+}
