@@ -210,7 +210,7 @@ impl ProcurementsApi {
     async fn check_access(&self, auth: Authenticated, id: Path<i64>, body: Json<UserRef>) -> ApiResult<AccessResponse> {
         auth.caller().acting_for(body.user_id)?;
         // A draft exists only for its organizer (nobody else can have joined it).
-        let allowed = match procurement::may_chat(&self.0.pool, id.0, body.user_id).await {
+        let allowed = match workflows::chat::may_enter(&self.0.pool, id.0, body.user_id).await {
             Ok(allowed) => Some(allowed),
             Err(DomainError::NotFound { .. }) => None,
             Err(e) => return Err(e.into()),

@@ -15,7 +15,7 @@ mod post;
 mod reads;
 mod store;
 
-pub use access::{Room, enter_room};
+pub use access::{Room, enter_room, may_enter};
 pub use attachment::{Attachment, AttachmentStore, MAX_ATTACHMENT_BYTES, attach};
 pub use change::{delete_message, edit_message};
 pub use feed::{Feed, NoFeed, RoomEvent, room_channel};

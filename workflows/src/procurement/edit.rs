@@ -1,4 +1,4 @@
-//! An organizer (or staff) changes a procurement's details; and who may enter its chat.
+//! An organizer (or staff) changes a procurement's details.
 
 use super::model::{Procurement, ProcurementPatch};
 use super::store;
@@ -32,18 +32,4 @@ pub async fn edit(
     let updated = store::get(&mut tx, id).await?;
     tx.commit().await?;
     Ok(updated)
-}
-
-/// Whether `user_id` may enter procurement `id`'s chat: its organizer or an active participant.
-/// Not found when the procurement is a draft of someone else's.
-pub async fn may_chat(pool: &PgPool, id: i64, user_id: i64) -> DomainResult<bool> {
-    let mut conn = pool.acquire().await?;
-    let p = store::get(&mut conn, id).await?;
-    if p.hidden_from(Actor::User(user_id)) {
-        return Err(DomainError::not_found("procurement", id));
-    }
-    if p.organizer_id == user_id {
-        return Ok(true);
-    }
-    Ok(crate::participant::active_of_procurement(&mut conn, id).await?.iter().any(|part| part.user_id == user_id))
 }

@@ -10,7 +10,7 @@ mod settlement;
 mod status;
 mod store;
 
-pub use edit::{edit, may_chat};
+pub use edit::edit;
 pub use join::{JoinRequest, join, leave};
 pub use lifecycle::{change_status, reach_deadline};
 pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};
