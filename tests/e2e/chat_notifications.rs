@@ -128,3 +128,24 @@ async fn chat_notifications_socket_badge_follows_marks_made_elsewhere() {
     assert_eq!(send(all).await.0, StatusCode::OK);
     assert_eq!(next(&mut ws).await["unread_count"], 0);
 }
+
+/// Money the person did not move themselves (staff adjusting a balance) reaches them as a
+/// `system` notice, once per adjustment.
+#[tokio::test]
+async fn a_balance_adjustment_is_a_system_notification() {
+    let app = TestApp::spawn().await;
+    let buyer = app.register("buyer").await;
+    let body = json!({ "amount": "150.00", "description": "Компенсация доставки", "idempotency_key": "comp-1" });
+    let path = format!("/api/users/{buyer}/update_balance/");
+    let (status, adjusted) = send(app.service(Method::POST, &path).json(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{adjusted}");
+    // The same adjustment again (its idempotency key) moves nothing and tells nobody twice.
+    let (status, again) = send(app.service(Method::POST, &path).json(&body)).await;
+    assert_eq!((status, &again["new_balance"]), (StatusCode::OK, &json!("150.00")), "{again}");
+    let (_, list) = send(app.as_user(buyer, Method::GET, "/api/chat/notifications/")).await;
+    let system: Vec<&serde_json::Value> =
+        list["results"].as_array().unwrap().iter().filter(|n| n["notification_type"] == "system").collect();
+    assert_eq!(system.len(), 1, "{list}");
+    let text = system[0]["message"].as_str().unwrap();
+    assert!(text.contains("150") && text.contains("Компенсация доставки"), "{text}");
+}

@@ -3,6 +3,8 @@
 use crate::error::{DomainError, DomainResult};
 use crate::ledger::{self, Account, Movement, TransactionType};
 use crate::money::Money;
+use crate::notify::{self, Notice, NotificationType};
+use serde_json::json;
 use sqlx::PgPool;
 
 /// The balance before and after an adjustment.
@@ -33,8 +35,19 @@ pub async fn adjust_balance(
     let mut tx = pool.begin().await?;
     super::get(&mut tx, user_id).await?;
     let old = ledger::balance_of(&mut tx, user_id).await?;
-    ledger::post(&mut tx, &Movement::transfer(key, kind, from, to, value).with_description(description)).await?;
+    ledger::post(&mut tx, &Movement::transfer(key.clone(), kind, from, to, value).with_description(description))
+        .await?;
     let new = ledger::balance_of(&mut tx, user_id).await?;
+    // The person hears of it: money they did not move themselves is a system notice.
+    let notice = Notice {
+        user_id,
+        kind: NotificationType::System,
+        template: "balance_adjusted",
+        data: json!({ "credited": amount.is_positive(), "amount": value, "reason": description, "balance": new }),
+        procurement_id: None,
+        dedupe_key: format!("balance_adjusted:{key}"),
+    };
+    notify::notify(&mut tx, notice).await?;
     tx.commit().await?;
     Ok(Adjusted { old, new })
 }
