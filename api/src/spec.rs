@@ -34,6 +34,7 @@ const FIELD_PATTERNS: &[(&str, &str, &str)] = &[
     ("RecipientIn", "inn", r"^(\d{10}|\d{12})$"),
     ("CreateProcurement", "image_url", HTTP_URL),
     ("UpdateProcurement", "image_url", HTTP_URL),
+    ("MessageEdit", "text", NOT_BLANK),
 ];
 
 /// Query parameters: (path, parameter, extra schema keywords); `required` makes it required.
@@ -44,6 +45,7 @@ fn parameter_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("/users/by_platform", "platform_user_id", json!({ "required": true, "minLength": 1, "maxLength": 100 })),
         ("/users/check_exists", "platform_user_id", json!({ "required": true, "minLength": 1, "maxLength": 100 })),
         ("/payments/transactions/summary", "user_id", json!({ "required": true })),
+        ("/chat/messages", "procurement_id", json!({ "required": true })),
     ]
 }
 

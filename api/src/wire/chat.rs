@@ -13,6 +13,7 @@ pub struct MessageOut {
     pub seq: i64,
     pub procurement: i64,
     /// The author; null for system messages.
+    #[oai(nullable)]
     pub user: Option<i64>,
     pub user_name: String,
     pub message_type: String,
@@ -47,12 +48,14 @@ impl From<Message> for MessageOut {
 pub struct MessageIn {
     pub procurement_id: i64,
     /// The author: the caller when omitted with a user token; required with a service key.
+    #[oai(nullable)]
     pub user_id: Option<i64>,
     #[oai(validator(max_length = 4000))]
     pub text: String,
     /// `text` unless given.
+    #[oai(nullable)]
     pub message_type: Option<MessageTypeName>,
-    #[oai(validator(max_length = 500))]
+    #[oai(nullable, validator(max_length = 500))]
     pub attachment_url: Option<String>,
 }
 
@@ -65,9 +68,11 @@ pub struct MessageEdit {
 #[derive(Debug, Object)]
 pub struct MarkRead {
     /// The reader: the caller when omitted with a user token.
+    #[oai(nullable)]
     pub user_id: Option<i64>,
     pub procurement_id: i64,
     /// Read up to this message; up to the latest when omitted.
+    #[oai(nullable)]
     pub message_id: Option<i64>,
 }
 
@@ -87,6 +92,7 @@ impl From<RoomUnread> for RoomUnreadOut {
 #[derive(Debug, Object)]
 pub struct UnreadOut {
     /// The chat asked about; null for all chats.
+    #[oai(nullable)]
     pub procurement_id: Option<i64>,
     pub unread_count: i64,
     /// Per chat, those with unread messages.
@@ -102,6 +108,7 @@ pub struct Done {
 /// A file for a chat message: PNG, JPEG, GIF, WebP or PDF, up to 5 MiB.
 #[derive(Debug, Multipart)]
 pub struct UploadForm {
+    #[oai(validator(minimum(value = "1")))]
     pub procurement_id: i64,
     pub file: Upload,
 }

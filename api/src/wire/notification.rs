@@ -12,7 +12,9 @@ pub struct NotificationOut {
     pub notification_type: String,
     pub title: String,
     pub message: String,
+    #[oai(nullable)]
     pub procurement: Option<i64>,
+    #[oai(nullable)]
     pub procurement_title: Option<String>,
     pub is_read: bool,
     pub created_at: DateTime<Utc>,
@@ -43,12 +45,14 @@ pub struct NotificationIn {
     pub title: String,
     #[oai(validator(min_length = 1, max_length = 4000))]
     pub message: String,
+    #[oai(nullable)]
     pub procurement_id: Option<i64>,
 }
 
 #[derive(Debug, Object)]
 pub struct MarkAllRead {
     /// The caller when omitted with a user token.
+    #[oai(nullable)]
     pub user_id: Option<i64>,
 }
 
