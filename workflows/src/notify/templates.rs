@@ -112,7 +112,7 @@ mod tests {
             "title": "Мёд", "amount": "1500.00", "current_amount": "12345.50", "target_amount": "20000.00",
             "participant_count": 3, "stop_reached": true, "paid": true, "below_target": true,
             "payment_deadline": "2026-12-01T09:00:00Z", "paid_count": 2, "paid_amount": "600.00", "cancelled_count": 1,
-            "count": 4, "captured": "1200.00",
+            "count": 4, "captured": "1200.00", "credited": true, "reason": "Компенсация", "balance": "1650.00",
         });
         let kinds: serde_json::Map<String, Value> =
             serde_json::from_str(include_str!("../../templates/ru.json")).unwrap();
