@@ -12,7 +12,8 @@ const NO_NUL: &str = r"^[^\x00]*$";
 const NOT_BLANK: &str = r"^[^\x00]*[^\s\x00][^\x00]*$";
 /// `+79991234567`: 11 to 15 digits, not starting with 0; the '+' is added when missing.
 const PHONE: &str = r"^\s*(\+?[1-9]\d{10,14})?\s*$";
-const EMAIL: &str = r"^\s*([^@\s\x00]+@[^@\s.\x00][^@\s\x00]*\.[^@\s\x00]*[^@\s.\x00])?\s*$";
+// U+0085 is whitespace to the server (Rust) but not to JSON Schema's `\s`: both are named.
+const EMAIL: &str = r"^[\s\u0085]*([^@\s\u0085\x00]+@[^@\s\u0085.\x00][^@\s\u0085\x00]*\.[^@\s\u0085\x00]*[^@\s\u0085.\x00])?[\s\u0085]*$";
 const LANGUAGE: &str = r"^\s*[0-9A-Za-z_-]{0,10}\s*$";
 /// A person's INN: 12 digits (whose check digits a pattern cannot check).
 const PERSON_INN: &str = r"^\s*(\d{12})?\s*$";

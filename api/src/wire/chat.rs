@@ -50,7 +50,7 @@ pub struct MessageIn {
     /// The author: the caller when omitted with a user token; required with a service key.
     #[oai(nullable)]
     pub user_id: Option<i64>,
-    #[oai(validator(max_length = 4000))]
+    #[oai(validator(max_length = 4000), deserialize_with = "crate::wire::strict")]
     pub text: String,
     /// `text` unless given.
     #[oai(nullable)]
@@ -61,7 +61,7 @@ pub struct MessageIn {
 
 #[derive(Debug, Object)]
 pub struct MessageEdit {
-    #[oai(validator(max_length = 4000))]
+    #[oai(validator(max_length = 4000), deserialize_with = "crate::wire::strict")]
     pub text: String,
 }
 
