@@ -13,6 +13,21 @@ use std::path::{Path, PathBuf};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
+/// Every crate's source folder (the binary's is `src`).
+const CRATES: &[&str] = &[
+    "workflows",
+    "cyclops",
+    "api",
+    "workers",
+    "scheduler",
+    "bots",
+    "sandbox",
+    "wasm-utils",
+    "admin-ui",
+    "money",
+    "src",
+];
+
 /// Files of `api/` still allowed to name sqlx, from before the rule. The list may only shrink:
 /// a file leaving it must be removed from it, and no file may join it. `error.rs` maps the
 /// database errors of the reads handlers still make through a pooled connection.
@@ -64,19 +79,7 @@ fn adapters_in_api_run_no_sql_and_open_no_transactions() {
 #[test]
 fn only_the_binarys_configuration_reads_the_environment() {
     let mut offenders = Vec::new();
-    for dir in [
-        "workflows",
-        "cyclops",
-        "api",
-        "workers",
-        "scheduler",
-        "bots",
-        "sandbox",
-        "wasm-utils",
-        "admin-ui",
-        "money",
-        "src",
-    ] {
+    for dir in CRATES {
         for file in rust_files(&Path::new(ROOT).join(dir)) {
             let name = relative(&file);
             if name == "src/config.rs" || name.contains("/tests/") || name.contains("/benches/") {
@@ -260,19 +263,7 @@ fn the_domain_has_no_http_client_and_the_sandbox_no_domain() {
 #[test]
 fn comments_name_only_files_that_exist() {
     let mut missing = Vec::new();
-    for dir in [
-        "workflows",
-        "api",
-        "workers",
-        "scheduler",
-        "bots",
-        "sandbox",
-        "wasm-utils",
-        "admin-ui",
-        "money",
-        "src",
-        "tests",
-    ] {
+    for dir in CRATES.iter().chain([&"tests"]) {
         for file in rust_files(&Path::new(ROOT).join(dir)) {
             let text = std::fs::read_to_string(&file).unwrap();
             for line in text.lines() {
