@@ -3,8 +3,9 @@
 //!
 //! Telegram and VK adapters translate their updates into [`dialog::Input`] /
 //! [`command::Command`] / [`callback::Callback`], call the API, and render
-//! [`reply::Reply`] with its platform-neutral [`keyboard::Keyboard`]. Nothing
-//! here performs I/O, so every dialog is a pure function and unit-tested.
+//! [`reply::Reply`] with its platform-neutral [`keyboard::Keyboard`]. The core
+//! (everything but `runtime` and the adapters) performs no I/O, so every dialog
+//! is a pure function and unit-tested.
 //!
 //! Conventions: money is `i64` kopecks everywhere; Russian is the default
 //! language and English is chosen by `language_code` "en".
@@ -17,6 +18,7 @@ pub mod lang;
 pub mod model;
 pub mod quantity;
 pub mod reply;
+pub mod runtime;
 pub mod texts;
 pub mod validate;
 

@@ -26,6 +26,7 @@ pub mod failpoint;
 pub mod fanout;
 pub mod jobs;
 pub mod ledger;
+pub mod messenger;
 pub mod money;
 pub mod notify;
 pub mod outbox;
