@@ -4,7 +4,10 @@
 //! Unlike the pure core around it, this part does I/O (PostgreSQL through `workflows`, Redis
 //! for dialogue state).
 
-pub use workflows::messenger::Platform;
+mod transport;
+
+pub use transport::Transport;
+pub use workflows::messenger::{Platform, SendError};
 
 use crate::reply::Reply;
 
@@ -72,6 +75,9 @@ pub struct Outgoing {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallbackAck {
     pub query_id: String,
+    /// Where the button was pressed and by whom (VK's answer names both).
+    pub chat_id: i64,
+    pub platform_user_id: String,
     pub notice: Option<String>,
 }
 
