@@ -4,16 +4,25 @@
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use poem::web::websocket::{CloseCode, Message, WebSocketConfig, WebSocketStream};
+use std::task::Poll;
 use std::time::Duration;
-use tokio::time::Instant;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 /// A send that takes longer than this means a dead or stuck client.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a closing client has to answer our close frame.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Client frames are small and rare, so the read buffer starts at 4 KiB (tungstenite allocates
+/// 128 KiB per connection by default, which made an idle connection cost ~150 KiB); it grows for
+/// a larger frame up to the limit. Every send is flushed at once, so no write buffering either.
 pub fn protocol_config(max_message_bytes: usize) -> WebSocketConfig {
-    WebSocketConfig::default().max_message_size(Some(max_message_bytes)).max_frame_size(Some(max_message_bytes))
+    WebSocketConfig::default()
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(Some(max_message_bytes))
+        .max_frame_size(Some(max_message_bytes))
 }
 
 /// What a client frame asks of the session.
@@ -27,10 +36,10 @@ pub enum Input {
 
 pub struct Socket {
     sink: SplitSink<WebSocketStream, Message>,
-    stream: SplitStream<WebSocketStream>,
-    max_frame_bytes: usize,
-    idle_timeout: Duration,
-    heard: Instant,
+    /// Client frames, read by a task of their own: a delivery wakes only the session, which
+    /// then never polls (and zeroes the read buffer of) an idle socket.
+    inbox: mpsc::Receiver<Input>,
+    reader: JoinHandle<()>,
     ping: tokio::time::Interval,
 }
 
@@ -39,26 +48,18 @@ impl Socket {
         let (sink, stream) = socket.split();
         let mut ping = tokio::time::interval(config.ping_interval);
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        Self {
-            sink,
-            stream,
-            max_frame_bytes: config.max_frame_bytes,
-            idle_timeout: config.idle_timeout,
-            heard: Instant::now(),
-            ping,
-        }
+        let (tx, inbox) = mpsc::channel(4);
+        let reader = tokio::spawn(read_frames(stream, tx, config.max_frame_bytes, config.idle_timeout));
+        Self { sink, inbox, reader, ping }
     }
 
-    /// The next client frame. Between frames it pings the client, and gives up on one that has
-    /// been silent past the idle timeout.
+    /// The next client frame. Between frames it pings the client; the reader gives up on one
+    /// that has been silent past the idle timeout.
     pub async fn recv(&mut self) -> Input {
         loop {
             tokio::select! {
-                frame = self.stream.next() => return self.read(frame),
+                input = self.inbox.recv() => return input.unwrap_or(Input::Close(None)),
                 _ = self.ping.tick() => {
-                    if self.heard.elapsed() > self.idle_timeout {
-                        return Input::Close(Some((CloseCode::Away, "no answer to pings".into())));
-                    }
                     if self.send(Message::ping(Vec::new())).await.is_err() {
                         return Input::Close(None);
                     }
@@ -67,24 +68,14 @@ impl Socket {
         }
     }
 
-    fn read(&mut self, frame: Option<std::io::Result<Message>>) -> Input {
-        self.heard = Instant::now();
-        let too_big = || Input::Close(Some((CloseCode::Size, "frame too large".to_string())));
-        match frame {
-            None | Some(Ok(Message::Close(_))) => Input::Close(None),
-            // Past the protocol's hard limit the frame is not even read.
-            Some(Err(e)) if e.to_string().contains("too long") => too_big(),
-            Some(Err(_)) => Input::Close(None),
-            Some(Ok(Message::Text(text))) if text.len() > self.max_frame_bytes => too_big(),
-            Some(Ok(Message::Binary(data))) if data.len() > self.max_frame_bytes => too_big(),
-            Some(Ok(Message::Text(text))) => Input::Text(text),
-            Some(Ok(_)) => Input::Nothing,
-        }
-    }
-
     /// Sends a frame; an error means the client is gone or too slow to take it.
     pub async fn send(&mut self, message: Message) -> Result<(), ()> {
-        match tokio::time::timeout(SEND_TIMEOUT, self.sink.send(message)).await {
+        let mut send = self.sink.send(message);
+        // Most sends complete at once (the socket buffer has room): no timer for those.
+        if let Poll::Ready(sent) = futures_util::poll!(&mut send) {
+            return sent.map_err(drop);
+        }
+        match tokio::time::timeout(SEND_TIMEOUT, send).await {
             Ok(Ok(())) => Ok(()),
             _ => Err(()),
         }
@@ -109,8 +100,8 @@ impl Socket {
             // Wait for the client's answer: dropping the connection with its frames unread
             // would reset it, and the client could lose our close frame and its reason.
             let answered = async {
-                while let Some(Ok(message)) = self.stream.next().await {
-                    if message.is_close() {
+                while let Some(input) = self.inbox.recv().await {
+                    if matches!(input, Input::Close(_)) {
                         break;
                     }
                 }
@@ -118,5 +109,48 @@ impl Socket {
             let _ = tokio::time::timeout(CLOSE_TIMEOUT, answered).await;
         }
         let _ = tokio::time::timeout(Duration::from_secs(1), self.sink.close()).await;
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+/// Reads client frames until the client goes, sends a frame over the limit, or is silent past
+/// `idle_timeout` (pings go out more often, so a live client always answers within it).
+async fn read_frames(
+    mut stream: SplitStream<WebSocketStream>,
+    inbox: mpsc::Sender<Input>,
+    max_frame_bytes: usize,
+    idle_timeout: Duration,
+) {
+    loop {
+        let input = match tokio::time::timeout(idle_timeout, stream.next()).await {
+            Err(_) => Input::Close(Some((CloseCode::Away, "no answer to pings".into()))),
+            Ok(frame) => read(frame, max_frame_bytes),
+        };
+        if matches!(input, Input::Nothing) {
+            continue;
+        }
+        let closing = matches!(input, Input::Close(_));
+        if inbox.send(input).await.is_err() || closing {
+            return;
+        }
+    }
+}
+
+fn read(frame: Option<std::io::Result<Message>>, max_frame_bytes: usize) -> Input {
+    let too_big = || Input::Close(Some((CloseCode::Size, "frame too large".to_string())));
+    match frame {
+        None | Some(Ok(Message::Close(_))) => Input::Close(None),
+        // Past the protocol's hard limit the frame is not even read.
+        Some(Err(e)) if e.to_string().contains("too long") => too_big(),
+        Some(Err(_)) => Input::Close(None),
+        Some(Ok(Message::Text(text))) if text.len() > max_frame_bytes => too_big(),
+        Some(Ok(Message::Binary(data))) if data.len() > max_frame_bytes => too_big(),
+        Some(Ok(Message::Text(text))) => Input::Text(text),
+        Some(Ok(_)) => Input::Nothing,
     }
 }
