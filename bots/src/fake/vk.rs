@@ -12,7 +12,7 @@
 //! | `POST /fake/long_poll/fail` | `{"failed":1\|2\|3}`: the next `a_check` answers that failure (2 also expires the key) |
 //! | `GET /fake/long_poll` | `{key, ts, checks, servers_given, pending_failure}` |
 //! | `POST /fake/faults` | `{"method":"messages.send","error_code":6,"times":1}`: the next calls of a method fail |
-//! | `PUT /fake/callback` | `{"url":…,"secret":…}`: from now on events are also POSTed there, as the Callback API does |
+//! | `PUT or POST /fake/callback` | `{"url":…,"secret":…}`: from now on events are also POSTed there, as the Callback API does |
 //! | `POST /fake/callback/confirmation` | sends a `confirmation` event; answers `{status, body}` of the server's reply |
 //! | `POST /fake/callback/resend` | `{"event_id":…}` sends an event again, as VK's retry does (`X-Retry-Counter`) |
 //!
@@ -27,6 +27,7 @@ mod world;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::{Endpoint, EndpointExt, Route, get, post};
@@ -48,6 +49,8 @@ pub struct FakeVk {
     world: Arc<Mutex<World>>,
     /// The number of events so far, which waiting long-poll requests watch.
     events: watch::Sender<usize>,
+    /// Bumped when a test injects a long-poll failure, so a waiting request answers it at once.
+    failures: watch::Sender<u64>,
     http: reqwest::Client,
 }
 
@@ -56,6 +59,7 @@ impl FakeVk {
         FakeVk {
             world: Arc::new(Mutex::new(World::new(group_id))),
             events: watch::Sender::new(0),
+            failures: watch::Sender::new(0),
             http: reqwest::Client::new(),
         }
     }
@@ -83,7 +87,7 @@ pub fn app(fake: FakeVk) -> impl Endpoint {
         .at("/fake/long_poll/fail", post(control::fail))
         .at("/fake/long_poll", get(control::long_poll_state))
         .at("/fake/faults", post(control::fault))
-        .at("/fake/callback", poem::put(control::set_callback))
+        .at("/fake/callback", poem::put(control::set_callback).post(control::set_callback))
         .at("/fake/callback/confirmation", post(control::confirm_callback))
         .at("/fake/callback/resend", post(control::resend))
         .data(fake)
@@ -141,7 +145,8 @@ pub async fn serve_group(addr: &str, group_id: i64) -> std::io::Result<FakeVkSer
     let endpoint = app(fake.clone());
     let task = tokio::spawn(async move {
         poem::Server::new_with_acceptor(acceptor)
-            .run_with_graceful_shutdown(endpoint, async move { drop(stopped.await) }, None)
+            // Long-poll requests wait up to 25 s; a stopping fake does not wait for them.
+            .run_with_graceful_shutdown(endpoint, async move { drop(stopped.await) }, Some(Duration::from_millis(500)))
             .await
     });
     tracing::info!(addr = %host, "fake VK API listening");

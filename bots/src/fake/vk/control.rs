@@ -149,6 +149,7 @@ pub fn fail(Json(body): Json<Failure>, fake: Data<&FakeVk>) -> Response {
     if body.failed > 1 {
         world.rotate_key();
     }
+    fake.failures.send_modify(|n| *n += 1);
     Json(json!({ "ok": true })).into_response()
 }
 
