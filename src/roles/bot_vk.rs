@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use bots::fake::vk::{FAKE_GROUP_ID, FakeVkServer};
 use bots::vk::callback_api::CallbackConfig;
-use bots::vk::{Handler, VkClient, VkConfig};
+use bots::vk::{EventClaims, Handler, VkClient, VkConfig};
 
 use crate::config::Settings;
 
@@ -41,8 +41,13 @@ pub fn callback_config(settings: &Settings, client: &VkClient) -> Option<Callbac
         group_id: client.group_id(),
         confirmation: vk.callback_confirmation.clone()?,
         secret: vk.callback_secret.clone()?,
-        namespace: settings.queue_namespace.clone(),
     })
+}
+
+/// Where updates are claimed, so several bot processes (and VK's repeats) answer each once.
+pub async fn claims(settings: &Settings) -> anyhow::Result<EventClaims> {
+    let redis = redis::aio::ConnectionManager::new(redis::Client::open(settings.redis_url.as_str())?).await?;
+    Ok(EventClaims::new(redis, settings.queue_namespace.clone()))
 }
 
 /// Answers VK updates through `handler` until the process is asked to stop: by Bots Long Poll,
@@ -54,6 +59,7 @@ pub async fn run(settings: &Settings, client: Arc<VkClient>, handler: Arc<dyn Ha
         return Ok(());
     }
     tracing::info!(group_id = client.group_id(), "VK bot: Bots Long Poll");
-    bots::vk::run_long_poll(client, handler, super::shutdown_signal()).await?;
+    let claims = claims(settings).await?;
+    bots::vk::run_long_poll_claiming(client, handler, Some(claims), super::shutdown_signal()).await?;
     Ok(())
 }

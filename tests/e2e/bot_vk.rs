@@ -10,13 +10,13 @@ use bots::Keyboard;
 use bots::fake::vk::FakeVkServer;
 use bots::keyboard::Button;
 use bots::runtime::{Answer, CallbackAck, ChatKind, Event, Incoming, Outgoing};
-use bots::vk::{Handler, VkClient, VkConfig};
+use bots::vk::{EventClaims, Handler, VkClient, VkConfig};
 use bots::{Callback, Reply};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::support::eventually;
+use crate::support::{REDIS_URL, eventually};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -131,12 +131,22 @@ impl Bot {
     /// Starts polling and waits until the bot listens: as on VK, what was written before the
     /// bot asked for its long-poll server is not delivered to it.
     pub async fn start(fake: &FakeVkServer, handler: Arc<Echo>) -> Self {
+        Self::start_claiming(fake, handler, None).await
+    }
+
+    /// One of several processes sharing `claims`.
+    async fn start_claiming(fake: &FakeVkServer, handler: Arc<Echo>, claims: Option<EventClaims>) -> Self {
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(bots::vk::run_long_poll(client_for(fake), handler, async move {
+        let control = Control::of(fake);
+        let before = control.get("/fake/long_poll").await["servers_given"].as_u64().unwrap();
+        let task = tokio::spawn(bots::vk::run_long_poll_claiming(client_for(fake), handler, claims, async move {
             let _ = stopped.await;
         }));
-        let control = Control::of(fake);
-        eventually("the bot to poll", WAIT, || async { control.get("/fake/long_poll").await["checks"] != 0 }).await;
+        eventually("the bot to poll", WAIT, || async {
+            let state = control.get("/fake/long_poll").await;
+            state["servers_given"].as_u64().unwrap() > before && state["checks"] != 0
+        })
+        .await;
         Bot { stop, task }
     }
 
@@ -260,5 +270,31 @@ async fn failed_1_2_and_3_are_recovered_without_losing_or_repeating_updates() {
     let sent: Vec<String> = expected.iter().map(|t| format!("echo: {t}")).collect();
     assert_eq!(control.sent_texts(42).await, sent);
     bot.stop().await;
+    fake.shutdown().await;
+}
+
+#[tokio::test]
+async fn two_processes_sharing_redis_answer_each_update_once() {
+    let fake = bots::fake::vk::serve("127.0.0.1:0").await.unwrap();
+    let control = Control::of(&fake);
+    let redis = redis::aio::ConnectionManager::new(redis::Client::open(REDIS_URL).unwrap()).await.unwrap();
+    let claims = EventClaims::new(redis, format!("test-vk-{}", uuid::Uuid::new_v4()));
+    let (one, two) = (Arc::new(Echo::default()), Arc::new(Echo::default()));
+    let first = Bot::start_claiming(&fake, one.clone(), Some(claims.clone())).await;
+    let second = Bot::start_claiming(&fake, two.clone(), Some(claims)).await;
+    let texts: Vec<String> = (0..6).map(|n| format!("t{n}")).collect();
+    for (n, text) in texts.iter().enumerate() {
+        control.write(100 + n as i64, text).await;
+    }
+    for (n, text) in texts.iter().enumerate() {
+        control.await_sent(100 + n as i64, &format!("echo: {text}")).await;
+    }
+    // Both processes received every update; each was handled by one of them.
+    let mut handled = [one.texts(), two.texts()].concat();
+    handled.sort();
+    assert_eq!(handled, texts);
+    assert_eq!(fake.fake().sent().len(), texts.len());
+    first.stop().await;
+    second.stop().await;
     fake.shutdown().await;
 }

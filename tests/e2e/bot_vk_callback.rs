@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use bots::vk::EventClaims;
 use bots::vk::callback_api::{CallbackConfig, endpoint};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::{EndpointExt, Route};
@@ -22,9 +23,9 @@ async fn callback_server(fake: &bots::fake::vk::FakeVkServer, echo: Arc<Echo>, n
         group_id: bots::fake::vk::FAKE_GROUP_ID,
         confirmation: CONFIRMATION.into(),
         secret: SECRET.into(),
-        namespace: namespace.into(),
     };
-    let app = Route::new().at("/bot/vk/callback", endpoint(config, client_for(fake), echo, redis)).map_to_response();
+    let claims = EventClaims::new(redis, namespace);
+    let app = Route::new().at("/bot/vk/callback", endpoint(config, client_for(fake), echo, claims)).map_to_response();
     let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
     let addr = *acceptor.local_addr()[0].as_socket_addr().unwrap();
     tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(app));

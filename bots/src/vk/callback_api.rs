@@ -1,23 +1,20 @@
 //! The Callback API: VK POSTs each event to our server (the API process mounts [`endpoint`],
 //! e.g. at `POST /bot/vk/callback`). A `confirmation` event gets the confirmation string; every
 //! other event must carry the community's secret (else 403, nothing handled) and gets `ok` once
-//! its answer is out. VK repeats an event until it gets `ok`, so each `event_id` is claimed in
-//! Redis first and a repeat is answered `ok` without being handled again.
+//! its answer is out. VK repeats an event until it gets `ok`, so each `event_id` is claimed
+//! ([`EventClaims`]) and a repeat is answered `ok` without being handled again.
 
 use std::sync::Arc;
 
 use poem::http::StatusCode;
 use poem::web::{Data, Json};
 use poem::{Endpoint, EndpointExt, IntoResponse, Response, handler, post};
-use redis::aio::ConnectionManager;
 use serde_json::Value;
 
+use super::claims::EventClaims;
 use super::client::VkClient;
 use super::dispatch::{Dispatcher, Handler};
 use super::updates;
-
-/// How long a handled `event_id` is remembered (VK gives up retrying long before).
-const CLAIM_TTL_SECS: u64 = 24 * 60 * 60;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallbackConfig {
@@ -26,13 +23,10 @@ pub struct CallbackConfig {
     pub confirmation: String,
     /// `VK_CALLBACK_SECRET`: the secret key set there.
     pub secret: String,
-    /// The Redis key prefix (the queue namespace) for claimed events.
-    pub namespace: String,
 }
 
 struct CallbackState {
     config: CallbackConfig,
-    redis: ConnectionManager,
     dispatcher: Dispatcher,
 }
 
@@ -41,10 +35,10 @@ pub fn endpoint(
     config: CallbackConfig,
     client: Arc<VkClient>,
     handler: Arc<dyn Handler>,
-    redis: ConnectionManager,
+    claims: EventClaims,
 ) -> impl Endpoint {
-    let dispatcher = Dispatcher::start(client, handler);
-    post(callback).data(Arc::new(CallbackState { config, redis, dispatcher }))
+    let dispatcher = Dispatcher::start(client, handler, Some(claims));
+    post(callback).data(Arc::new(CallbackState { config, dispatcher }))
 }
 
 #[handler]
@@ -65,35 +59,17 @@ async fn callback(Json(event): Json<Value>, state: Data<&Arc<CallbackState>>) ->
     if secret != Some(config.secret.as_str()) {
         return refuse("wrong secret");
     }
-    let Some(event_id) = event.get("event_id").and_then(Value::as_str) else {
+    if event.get("event_id").and_then(Value::as_str).is_none() {
         return text(StatusCode::BAD_REQUEST, "an event needs its event_id");
-    };
+    }
     let Some(update) = updates::parse(&event) else {
         return ok();
     };
-    let key = format!("{}:vk:callback:{event_id}", config.namespace);
-    let mut redis = state.redis.clone();
-    match claim(&mut redis, &key).await {
-        Ok(true) => {}
-        Ok(false) => return ok(),
-        Err(error) => return unavailable(&error.to_string()),
-    }
     match state.dispatcher.submit(update).await {
         Ok(()) => ok(),
-        Err(error) => {
-            // Release the claim so VK's retry handles the event (its answer's random_ids
-            // keep any message already sent from being sent again).
-            let _: Result<(), _> = redis::cmd("DEL").arg(&key).query_async(&mut redis).await;
-            unavailable(&error.to_string())
-        }
+        // The claim was given back: VK's repeat of the event will be handled.
+        Err(error) => unavailable(&error.to_string()),
     }
-}
-
-/// `SET key 1 NX EX ttl`: true when this call is the first to see the event.
-async fn claim(redis: &mut ConnectionManager, key: &str) -> redis::RedisResult<bool> {
-    let set: Option<String> =
-        redis::cmd("SET").arg(key).arg(1).arg("NX").arg("EX").arg(CLAIM_TTL_SECS).query_async(redis).await?;
-    Ok(set.is_some())
 }
 
 fn text(status: StatusCode, body: &str) -> Response {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 
+use super::claims::EventClaims;
 use super::updates::Update;
 use crate::runtime::{Answer, Incoming, SendError, Transport};
 
@@ -34,15 +35,16 @@ pub struct Dispatcher {
 }
 
 impl Dispatcher {
-    pub fn start(transport: Arc<dyn Transport>, handler: Arc<dyn Handler>) -> Self {
+    /// With `claims`, an update another process (or an earlier delivery) claimed is skipped.
+    pub fn start(transport: Arc<dyn Transport>, handler: Arc<dyn Handler>, claims: Option<EventClaims>) -> Self {
         let mut workers = JoinSet::new();
         let lanes = (0..LANES)
             .map(|_| {
                 let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
-                let (transport, handler) = (transport.clone(), handler.clone());
+                let (transport, handler, claims) = (transport.clone(), handler.clone(), claims.clone());
                 workers.spawn(async move {
                     while let Some(job) = rx.recv().await {
-                        let outcome = answer(transport.as_ref(), handler.as_ref(), job.update).await;
+                        let outcome = once(claims.as_ref(), transport.as_ref(), handler.as_ref(), job.update).await;
                         if let Some(done) = job.done {
                             let _ = done.send(outcome);
                         }
@@ -77,6 +79,27 @@ impl Dispatcher {
         self.lanes.clear();
         while self.workers.join_next().await.is_some() {}
     }
+}
+
+/// Answers an update unless it was claimed before; a failed answer gives the claim back.
+async fn once(
+    claims: Option<&EventClaims>,
+    transport: &dyn Transport,
+    handler: &dyn Handler,
+    update: Update,
+) -> Result<(), SendError> {
+    let Some(claims) = claims else { return answer(transport, handler, update).await };
+    let event_id = update.event_id.clone();
+    match claims.claim(&event_id).await {
+        Ok(true) => {}
+        Ok(false) => return Ok(()),
+        Err(error) => return Err(SendError::Unavailable(format!("claiming a VK update in Redis: {error}"))),
+    }
+    let outcome = answer(transport, handler, update).await;
+    if outcome.is_err() {
+        claims.release(&event_id).await;
+    }
+    outcome
 }
 
 /// Handles one update and delivers its answer: the acknowledgement first (it stops the

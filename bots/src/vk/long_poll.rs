@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::claims::EventClaims;
 use super::client::{Check, LONG_POLL_WAIT_SECS, LongPollServer, VkClient};
 use super::dispatch::{Dispatcher, Handler};
 use super::error::VkError;
@@ -21,7 +22,18 @@ pub async fn run_long_poll(
     handler: Arc<dyn Handler>,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), VkError> {
-    let dispatcher = Dispatcher::start(client.clone(), handler);
+    run_long_poll_claiming(client, handler, None, shutdown).await
+}
+
+/// [`run_long_poll`] for one of several processes polling the same community: each update is
+/// answered by the process that claims it first.
+pub async fn run_long_poll_claiming(
+    client: Arc<VkClient>,
+    handler: Arc<dyn Handler>,
+    claims: Option<EventClaims>,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), VkError> {
+    let dispatcher = Dispatcher::start(client.clone(), handler, claims);
     tokio::pin!(shutdown);
     let outcome = tokio::select! {
         _ = &mut shutdown => Ok(()),

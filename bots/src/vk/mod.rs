@@ -6,6 +6,7 @@
 //! [`Transport`](crate::runtime::Transport).
 
 pub mod callback_api;
+mod claims;
 mod client;
 mod dispatch;
 mod error;
@@ -16,9 +17,10 @@ mod pace;
 mod random_id;
 pub mod updates;
 
+pub use claims::EventClaims;
 pub use client::{API_VERSION, Check, DEFAULT_API_URL, LongPollServer, VkClient, VkConfig};
 pub use dispatch::Handler;
 pub use error::VkError;
-pub use long_poll::run_long_poll;
+pub use long_poll::{run_long_poll, run_long_poll_claiming};
 pub use messages::CONTINUATION;
 pub use random_id::random_id;
