@@ -163,8 +163,12 @@ async fn long_poll_round_trip_with_keyboards_and_button_payloads() {
     let echo = Arc::new(Echo::default());
     let bot = Bot::start(&fake, echo.clone()).await;
 
-    control.write(42, "hello").await;
+    let hello = json!({ "from_id": 42, "text": "hello", "first_name": "Иван", "last_name": "Петров", "lang_id": 3 });
+    control.post("/fake/message", hello).await;
     control.await_sent(42, "echo: hello").await;
+    let person = echo.seen.lock().unwrap()[0].from.clone();
+    assert_eq!((person.first_name.as_str(), person.last_name.as_str()), ("Иван", "Петров"));
+    assert_eq!(person.language_code.as_deref(), Some("en"));
     let sent = control.get("/fake/sent?peer_id=42").await;
     let keyboard = &sent[0]["keyboard"];
     assert_eq!(keyboard["inline"], true);

@@ -3,9 +3,9 @@
 //!
 //! | route | what |
 //! | --- | --- |
-//! | `GET or POST /method/{name}` | `groups.getLongPollServer`, `messages.send`, `messages.edit`, `messages.sendMessageEventAnswer`; parameters in the query or a form body; `{"response":…}` or `{"error":{"error_code","error_msg"}}` |
+//! | `GET or POST /method/{name}` | `groups.getLongPollServer`, `messages.send`, `messages.edit`, `messages.sendMessageEventAnswer`, `users.get`; parameters in the query or a form body; `{"response":…}` or `{"error":{"error_code","error_msg"}}` |
 //! | `GET /lp?act=a_check&key=…&ts=…&wait=…` | Bots Long Poll |
-//! | `POST /fake/message` | `{"from_id":42,"text":"/start"}` (`peer_id`, `payload`, `lang_id`, names optional): a person writes |
+//! | `POST /fake/message` | `{"from_id":42,"text":"/start"}` (`peer_id`, `payload`, `lang_id`, `first_name`, `last_name` optional): a person writes |
 //! | `POST /fake/press` | `{"user_id":42,"label":"Join"}` (`peer_id` optional): presses the button with that label on the bot's latest message carrying it |
 //! | `GET /fake/sent` | what the bot sent (`?peer_id=` to filter), keyboards parsed, with each message's edits |
 //! | `GET /fake/event_answers` | the bot's `sendMessageEventAnswer` calls |

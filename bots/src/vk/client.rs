@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::error::VkError;
+use super::names::NameBook;
 use super::pace::Pace;
 
 /// The API version every request names.
@@ -54,6 +55,7 @@ pub struct VkClient {
     /// Long-poll requests hang for up to [`LONG_POLL_WAIT_SECS`], so they get their own timeout.
     long_poll_http: reqwest::Client,
     pace: Pace,
+    names: NameBook,
 }
 
 impl VkClient {
@@ -66,11 +68,16 @@ impl VkClient {
             http: build(Duration::from_secs(15)),
             long_poll_http: build(Duration::from_secs(LONG_POLL_WAIT_SECS + 10)),
             pace: Pace::community(),
+            names: NameBook::default(),
         }
     }
 
     pub fn group_id(&self) -> i64 {
         self.config.group_id
+    }
+
+    pub(super) fn names(&self) -> &NameBook {
+        &self.names
     }
 
     /// Calls `method` and returns its `response`.

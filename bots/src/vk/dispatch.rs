@@ -9,6 +9,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 
 use super::claims::EventClaims;
+use super::client::VkClient;
 use super::updates::Update;
 use crate::runtime::{Answer, Incoming, SendError, Transport};
 
@@ -36,15 +37,15 @@ pub struct Dispatcher {
 
 impl Dispatcher {
     /// With `claims`, an update another process (or an earlier delivery) claimed is skipped.
-    pub fn start(transport: Arc<dyn Transport>, handler: Arc<dyn Handler>, claims: Option<EventClaims>) -> Self {
+    pub fn start(client: Arc<VkClient>, handler: Arc<dyn Handler>, claims: Option<EventClaims>) -> Self {
         let mut workers = JoinSet::new();
         let lanes = (0..LANES)
             .map(|_| {
                 let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
-                let (transport, handler, claims) = (transport.clone(), handler.clone(), claims.clone());
+                let (client, handler, claims) = (client.clone(), handler.clone(), claims.clone());
                 workers.spawn(async move {
                     while let Some(job) = rx.recv().await {
-                        let outcome = once(claims.as_ref(), transport.as_ref(), handler.as_ref(), job.update).await;
+                        let outcome = once(claims.as_ref(), &client, handler.as_ref(), job.update).await;
                         if let Some(done) = job.done {
                             let _ = done.send(outcome);
                         }
@@ -84,18 +85,18 @@ impl Dispatcher {
 /// Answers an update unless it was claimed before; a failed answer gives the claim back.
 async fn once(
     claims: Option<&EventClaims>,
-    transport: &dyn Transport,
+    client: &VkClient,
     handler: &dyn Handler,
     update: Update,
 ) -> Result<(), SendError> {
-    let Some(claims) = claims else { return answer(transport, handler, update).await };
+    let Some(claims) = claims else { return answer(client, handler, update).await };
     let event_id = update.event_id.clone();
     match claims.claim(&event_id).await {
         Ok(true) => {}
         Ok(false) => return Ok(()),
         Err(error) => return Err(SendError::Unavailable(format!("claiming a VK update in Redis: {error}"))),
     }
-    let outcome = answer(transport, handler, update).await;
+    let outcome = answer(client, handler, update).await;
     if outcome.is_err() {
         claims.release(&event_id).await;
     }
@@ -105,17 +106,18 @@ async fn once(
 /// Handles one update and delivers its answer: the acknowledgement first (it stops the
 /// button's spinner), then the messages in order. Each message's key is the update's id and
 /// its place in the answer, so a second run of the same update sends nothing twice.
-async fn answer(transport: &dyn Transport, handler: &dyn Handler, update: Update) -> Result<(), SendError> {
+async fn answer(client: &VkClient, handler: &dyn Handler, mut update: Update) -> Result<(), SendError> {
+    client.name(&mut update.incoming.from).await;
     let answer = handler.handle(update.incoming).await;
     if let Some(ack) = &answer.ack {
         // An unanswered button only spins until VK gives up; the messages matter more.
-        if let Err(error) = persist(|| transport.acknowledge(ack)).await {
+        if let Err(error) = persist(|| client.acknowledge(ack)).await {
             tracing::warn!(%error, "VK: a button press stayed unacknowledged");
         }
     }
     for (n, message) in answer.messages.iter().enumerate() {
         let key = format!("vk:{}:{n}", update.event_id);
-        match persist(|| transport.deliver(message, &key)).await {
+        match persist(|| client.deliver(message, &key)).await {
             Ok(_) => {}
             // The person blocked the bot or VK will never take this message: nothing to retry.
             Err(SendError::Refused(why)) => tracing::warn!(chat = message.chat_id, why, "VK refused a message"),

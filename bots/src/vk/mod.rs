@@ -13,6 +13,7 @@ mod error;
 pub mod keyboard;
 mod long_poll;
 mod messages;
+mod names;
 mod pace;
 mod random_id;
 pub mod updates;

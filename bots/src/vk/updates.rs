@@ -70,7 +70,7 @@ fn incoming(peer_id: i64, user_id: i64, lang_id: Option<i64>, event: Event) -> I
         chat_kind: if peer_id >= GROUP_PEER_BASE { ChatKind::Group } else { ChatKind::Private },
         from: Person {
             platform_user_id: user_id.to_string(),
-            // VK's updates carry no names; the registration dialogue asks for them.
+            // VK's updates carry no names: the dispatcher asks `users.get` for them.
             first_name: String::new(),
             last_name: String::new(),
             username: None,

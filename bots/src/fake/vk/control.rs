@@ -56,6 +56,9 @@ pub struct PersonWrites {
     /// `client_info.lang_id`: 0 Russian (default), 3 English.
     #[serde(default)]
     lang_id: i64,
+    /// The person's names, from now on answered by `users.get`.
+    first_name: Option<String>,
+    last_name: Option<String>,
 }
 
 #[handler]
@@ -68,7 +71,13 @@ pub async fn person_writes(Json(body): Json<PersonWrites>, fake: Data<&FakeVk>) 
 
 async fn new_message(fake: &FakeVk, body: PersonWrites) -> Value {
     let peer_id = body.peer_id.unwrap_or(body.from_id);
-    let conversation_message_id = fake.world().next_conversation_id(peer_id);
+    let conversation_message_id = {
+        let mut world = fake.world();
+        if let Some(first) = body.first_name {
+            world.users.insert(body.from_id, (first, body.last_name.unwrap_or_default()));
+        }
+        world.next_conversation_id(peer_id)
+    };
     let mut message = json!({
         "date": 0, "from_id": body.from_id, "peer_id": peer_id, "text": body.text,
         "conversation_message_id": conversation_message_id,
@@ -110,8 +119,15 @@ pub async fn press(Json(body): Json<Press>, fake: Data<&FakeVk>) -> Response {
         }
         Some("text") => {
             let payload = action.get("payload").and_then(Value::as_str).map(str::to_owned);
-            let writes =
-                PersonWrites { from_id: body.user_id, peer_id: Some(peer_id), text: body.label, payload, lang_id: 0 };
+            let writes = PersonWrites {
+                from_id: body.user_id,
+                peer_id: Some(peer_id),
+                text: body.label,
+                payload,
+                lang_id: 0,
+                first_name: None,
+                last_name: None,
+            };
             Json(new_message(&fake, writes).await).into_response()
         }
         _ => bad_request("a link button opens a page; nothing reaches the bot"),

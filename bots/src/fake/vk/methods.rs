@@ -36,6 +36,7 @@ fn call(fake: &FakeVk, name: &str, params: &Params) -> Value {
         "messages.send" => send(fake, params),
         "messages.edit" => edit(fake, params),
         "messages.sendMessageEventAnswer" => event_answer(fake, params),
+        "users.get" => users(fake, params),
         _ => return error(3, "Unknown method passed"),
     };
     match answer {
@@ -133,4 +134,16 @@ fn event_answer(fake: &FakeVk, params: &Params) -> Answer {
         .event_answers
         .push(json!({ "event_id": event_id, "user_id": user_id, "peer_id": peer_id, "event_data": event_data }));
     Ok(json!(1))
+}
+
+/// People the fake was not told about are named after their id.
+fn users(fake: &FakeVk, params: &Params) -> Answer {
+    let world = fake.world();
+    let mut users = Vec::new();
+    for id in required(params, "user_ids")?.split(',') {
+        let id: i64 = id.trim().parse().map_err(|_| missing("user_ids"))?;
+        let (first, last) = world.users.get(&id).cloned().unwrap_or_else(|| ("User".into(), id.to_string()));
+        users.push(json!({ "id": id, "first_name": first, "last_name": last }));
+    }
+    Ok(Value::Array(users))
 }

@@ -55,6 +55,8 @@ pub struct World {
     pub event_answers: Vec<Value>,
     pub faults: Vec<Fault>,
     pub callback: Option<CallbackTarget>,
+    /// People's first and last names, as `users.get` answers them.
+    pub users: HashMap<i64, (String, String)>,
     next_event: u64,
 }
 
@@ -80,6 +82,7 @@ impl World {
             event_answers: Vec::new(),
             faults: Vec::new(),
             callback: None,
+            users: HashMap::new(),
             next_event: 0,
         };
         world.rotate_key();
