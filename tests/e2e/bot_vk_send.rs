@@ -45,6 +45,21 @@ async fn the_same_key_is_sent_once_and_long_keyboards_are_split() {
     assert_eq!(sent.len(), 2, "one list, split once, sent once: {sent:?}");
     assert_eq!(sent[0]["text"], "Procurements");
     assert_eq!(sent[1]["text"], CONTINUATION);
+    // A text over VK's limit: in parts, the last with the keyboard; a retry sends none again.
+    let long = Outgoing {
+        chat_id: 44,
+        reply: Reply::with_keyboard("строка\n".repeat(1000), procurement_list(&items[..1], Lang::En)),
+        edit_message_id: None,
+    };
+    let id = client.deliver(&long, "long:1").await.unwrap();
+    assert_eq!(client.deliver(&long, "long:1").await.unwrap(), id);
+    let parts = control.get("/fake/sent?peer_id=44").await;
+    let parts = parts.as_array().unwrap();
+    assert_eq!(parts.len(), 2);
+    assert!(parts[0]["keyboard"].is_null() && parts[1]["keyboard"]["inline"] == true);
+    assert_eq!(parts[1]["conversation_message_id"], id);
+    let joined: String = parts.iter().map(|m| m["text"].as_str().unwrap()).collect();
+    assert_eq!(joined, "строка\n".repeat(1000));
     let buttons: usize = sent
         .iter()
         .map(|m| {

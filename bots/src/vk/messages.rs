@@ -13,6 +13,9 @@ use crate::runtime::{CallbackAck, Outgoing, Platform, SendError, Transport};
 /// sends no message without text).
 pub const CONTINUATION: &str = "⋯";
 
+/// A message's text limit (VK answers a longer one with error 914).
+pub const TEXT_CHARS: usize = 4096;
+
 /// A snackbar's text limit.
 const SNACKBAR_CHARS: usize = 90;
 
@@ -97,17 +100,43 @@ impl VkClient {
     }
 }
 
+/// `text` in parts of at most [`TEXT_CHARS`], cut after a line where one ends close enough.
+fn text_parts(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while rest.chars().count() > TEXT_CHARS {
+        let limit = rest.char_indices().nth(TEXT_CHARS).map_or(rest.len(), |(at, _)| at);
+        let cut = match rest[..limit].rfind('\n') {
+            Some(newline) if newline >= limit / 2 => newline + 1,
+            _ => limit,
+        };
+        parts.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    parts.push(rest);
+    parts
+}
+
 #[async_trait::async_trait]
 impl Transport for VkClient {
     fn platform(&self) -> Platform {
         Platform::Vk
     }
 
-    /// Long inline keyboards continue in further messages (see [`keyboard::render`]), each with
-    /// its own `random_id` derived from `key`, so a retry resends none of them.
+    /// A text over VK's limit goes out in parts, the last one carrying the keyboard (and being
+    /// the message returned and edited); long inline keyboards continue in further messages
+    /// (see [`keyboard::render`]). Each message has its own `random_id` derived from `key`, so
+    /// a retry resends none of them.
     async fn deliver(&self, message: &Outgoing, key: &str) -> Result<i64, SendError> {
+        let mut parts = text_parts(&message.reply.text);
+        let last = parts.pop().unwrap_or_default();
+        for (n, part) in parts.iter().enumerate() {
+            self.send_message(message.chat_id, part, None, random_id(&format!("{key}#text{n}"))).await?;
+        }
+        let mut message = message.clone();
+        message.reply.text = last.to_string();
         let pages = message.reply.keyboard.as_ref().map(keyboard::render).unwrap_or_default();
-        let id = self.deliver_first(message, pages.first(), key).await?;
+        let id = self.deliver_first(&message, pages.first(), key).await?;
         for (n, page) in pages.iter().enumerate().skip(1) {
             self.send_message(message.chat_id, CONTINUATION, Some(page), random_id(&format!("{key}#{n}"))).await?;
         }
@@ -116,5 +145,22 @@ impl Transport for VkClient {
 
     async fn acknowledge(&self, ack: &CallbackAck) -> Result<(), SendError> {
         Ok(self.answer_event(ack).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_texts_are_cut_after_a_line_within_the_limit() {
+        assert_eq!(text_parts("short"), ["short"]);
+        let line = format!("{}\n", "я".repeat(99));
+        let text = line.repeat(100);
+        let parts = text_parts(&text);
+        assert!(parts.iter().all(|p| p.chars().count() <= TEXT_CHARS && p.ends_with('\n')));
+        assert_eq!(parts.concat(), text);
+        let unbroken = "x".repeat(TEXT_CHARS * 2 + 1);
+        assert_eq!(text_parts(&unbroken).iter().map(|p| p.len()).collect::<Vec<_>>(), [TEXT_CHARS, TEXT_CHARS, 1]);
     }
 }

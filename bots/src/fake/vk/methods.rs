@@ -81,6 +81,9 @@ fn keyboard(params: &Params) -> Result<Option<Value>, (i64, String)> {
 /// with `peer_id`, the message id alone.
 fn send(fake: &FakeVk, params: &Params) -> Answer {
     let text = required(params, "message").map_err(|_| (100, "Message text is empty or invalid".to_string()))?;
+    if text.chars().count() > 4096 {
+        return Err((914, "Message is too long".into()));
+    }
     let random_id = number(params, "random_id")?;
     let keyboard = keyboard(params)?;
     let mut world = fake.world();
@@ -109,9 +112,8 @@ fn edit(fake: &FakeVk, params: &Params) -> Answer {
     let message = world.message_mut(peer, id).ok_or((100, "Message not found".to_string()))?;
     let old = std::mem::replace(&mut message.text, text);
     message.edits.push(old);
-    if keyboard.is_some() {
-        message.keyboard = keyboard;
-    }
+    // As on VK, an edit without a keyboard leaves the message without one.
+    message.keyboard = keyboard;
     Ok(json!(1))
 }
 
