@@ -51,12 +51,12 @@ async fn callback(Json(event): Json<Value>, state: Data<&Arc<CallbackState>>) ->
     }
     if event.get("type").and_then(Value::as_str) == Some("confirmation") {
         // VK sends the secret with the confirmation too when one is set; a wrong one is refused.
-        if secret.is_some_and(|s| s != config.secret) {
+        if secret.is_some_and(|s| !same_secret(s, &config.secret)) {
             return refuse("wrong secret");
         }
         return text(StatusCode::OK, &config.confirmation);
     }
-    if secret != Some(config.secret.as_str()) {
+    if !secret.is_some_and(|s| same_secret(s, &config.secret)) {
         return refuse("wrong secret");
     }
     if event.get("event_id").and_then(Value::as_str).is_none() {
@@ -70,6 +70,12 @@ async fn callback(Json(event): Json<Value>, state: Data<&Arc<CallbackState>>) ->
         // The claim was given back: VK's repeat of the event will be handled.
         Err(error) => unavailable(&error.to_string()),
     }
+}
+
+/// Compares in time independent of where the strings differ, so the secret cannot be guessed
+/// byte by byte from response times.
+fn same_secret(given: &str, expected: &str) -> bool {
+    given.len() == expected.len() && given.bytes().zip(expected.bytes()).fold(0, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 fn text(status: StatusCode, body: &str) -> Response {
