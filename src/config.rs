@@ -15,6 +15,8 @@ pub struct Settings {
     pub service_api_keys: HashSet<String>,
     pub telegram_token: Option<String>,
     pub vk_token: Option<String>,
+    /// `VK_*` besides the token: the community, the API base, the Callback API's strings.
+    pub vk: VkSettings,
     /// Prefix of every Redis queue key, so installations can share a Redis.
     pub queue_namespace: String,
     /// Runs of a failing job (first run and retries with back-off) before it is dead-lettered.
@@ -33,6 +35,41 @@ pub struct Settings {
     pub demo_data: bool,
     /// `GROUPBUY_FAILPOINTS`: fault injection for tests that kill processes (never in production).
     pub failpoints: Option<String>,
+}
+
+/// The VK community bot (`VK_TOKEN` is [`Settings::vk_token`]).
+#[derive(Debug, Clone)]
+pub struct VkSettings {
+    /// `VK_GROUP_ID`: the community's id (required with `VK_TOKEN`; the fake's without it).
+    pub group_id: Option<i64>,
+    /// `VK_API_URL`: the API base up to `/method` (default VK's own).
+    pub api_url: String,
+    /// `VK_CALLBACK_CONFIRMATION` and `VK_CALLBACK_SECRET`: both set switch the Callback API on
+    /// (the API process answers VK's POSTs) instead of Bots Long Poll.
+    pub callback_confirmation: Option<String>,
+    pub callback_secret: Option<String>,
+    /// `VK_FAKE_ADDR`: where the fake VK API listens when there is no token.
+    pub fake_addr: String,
+}
+
+impl VkSettings {
+    fn from_env() -> anyhow::Result<Self> {
+        Ok(Self {
+            group_id: match var("VK_GROUP_ID") {
+                Some(id) => Some(
+                    id.parse()
+                        .ok()
+                        .filter(|id: &i64| *id > 0)
+                        .ok_or_else(|| anyhow::anyhow!("VK_GROUP_ID must be the community's numeric id, not '{id}'"))?,
+                ),
+                None => None,
+            },
+            api_url: var("VK_API_URL").unwrap_or_else(|| bots::vk::DEFAULT_API_URL.into()),
+            callback_confirmation: var("VK_CALLBACK_CONFIRMATION"),
+            callback_secret: var("VK_CALLBACK_SECRET"),
+            fake_addr: var("VK_FAKE_ADDR").unwrap_or_else(|| bots::fake::vk::DEFAULT_ADDR.into()),
+        })
+    }
 }
 
 /// The bank: Tochka's Cyclops (`TOCHKA_*`) or, without `TOCHKA_API_URL`, the sandbox bank.
@@ -120,6 +157,7 @@ impl Settings {
                 .unwrap_or_default(),
             telegram_token: var("TELEGRAM_TOKEN"),
             vk_token: var("VK_TOKEN"),
+            vk: VkSettings::from_env()?,
             queue_namespace: var("QUEUE_NAMESPACE").unwrap_or_else(|| "groupbuy".into()),
             job_max_attempts: match var("JOB_MAX_ATTEMPTS") {
                 Some(n) => n

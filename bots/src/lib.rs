@@ -13,6 +13,7 @@
 pub mod callback;
 pub mod command;
 pub mod dialog;
+pub mod fake;
 pub mod keyboard;
 pub mod lang;
 pub mod model;
@@ -21,6 +22,7 @@ pub mod reply;
 pub mod runtime;
 pub mod texts;
 pub mod validate;
+pub mod vk;
 
 pub use callback::Callback;
 pub use command::Command;

@@ -1,0 +1,154 @@
+//! A fake VK API: a real HTTP server speaking VK's wire shapes, for tests and for trying the VK
+//! bot without a community token (`groupbuy all` starts it when `VK_TOKEN` is unset).
+//!
+//! | route | what |
+//! | --- | --- |
+//! | `GET or POST /method/{name}` | `groups.getLongPollServer`, `messages.send`, `messages.edit`, `messages.sendMessageEventAnswer`, `users.get`; parameters in the query or a form body; `{"response":…}` or `{"error":{"error_code","error_msg"}}` |
+//! | `GET /lp?act=a_check&key=…&ts=…&wait=…` | Bots Long Poll |
+//! | `POST /fake/message` | `{"from_id":42,"text":"/start"}` (`peer_id`, `payload`, `lang_id`, `first_name`, `last_name` optional): a person writes |
+//! | `POST /fake/press` | `{"user_id":42,"label":"Join"}` (`peer_id` optional): presses the button with that label on the bot's latest message carrying it |
+//! | `GET /fake/sent` | what the bot sent (`?peer_id=` to filter), keyboards parsed, with each message's edits |
+//! | `GET /fake/event_answers` | the bot's `sendMessageEventAnswer` calls |
+//! | `POST /fake/long_poll/fail` | `{"failed":1\|2\|3}`: the next `a_check` answers that failure (2 also expires the key) |
+//! | `GET /fake/long_poll` | `{key, ts, checks, servers_given, pending_failure}` |
+//! | `POST /fake/faults` | `{"method":"messages.send","error_code":6,"times":1}`: the next calls of a method fail |
+//! | `PUT or POST /fake/callback` | `{"url":…,"secret":…}`: from now on events are also POSTed there, as the Callback API does |
+//! | `POST /fake/callback/confirmation` | sends a `confirmation` event; answers `{status, body}` of the server's reply |
+//! | `POST /fake/callback/resend` | `{"event_id":…}` sends an event again, as VK's retry does (`X-Retry-Counter`) |
+//!
+//! Like VK, it does not send a message twice to one peer with the same `random_id` within an
+//! hour (the first message's ids are answered again). Unlike VK, it takes any access token
+//! (a missing one is error 5), keeps everything in memory and never loses history on its own.
+
+mod control;
+mod long_poll;
+mod methods;
+mod world;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::{Endpoint, EndpointExt, Route, get, post};
+use tokio::sync::{oneshot, watch};
+use tokio::task::JoinHandle;
+
+pub use world::SentMessage;
+use world::World;
+
+/// The community the fake serves unless told otherwise.
+pub const FAKE_GROUP_ID: i64 = 1;
+
+/// Where `groupbuy all` starts the fake by default.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8082";
+
+/// The fake's state, shared by its handlers.
+#[derive(Clone)]
+pub struct FakeVk {
+    world: Arc<Mutex<World>>,
+    /// The number of events so far, which waiting long-poll requests watch.
+    events: watch::Sender<usize>,
+    /// Bumped when a test injects a long-poll failure, so a waiting request answers it at once.
+    failures: watch::Sender<u64>,
+    http: reqwest::Client,
+}
+
+impl FakeVk {
+    pub fn new(group_id: i64) -> Self {
+        FakeVk {
+            world: Arc::new(Mutex::new(World::new(group_id))),
+            events: watch::Sender::new(0),
+            failures: watch::Sender::new(0),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    fn world(&self) -> MutexGuard<'_, World> {
+        // A handler that panicked mid-change leaves test data; the fake keeps serving it.
+        self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Everything the bot sent, in order.
+    pub fn sent(&self) -> Vec<SentMessage> {
+        self.world().messages.clone()
+    }
+}
+
+/// The fake's routes (see the module docs).
+pub fn app(fake: FakeVk) -> impl Endpoint {
+    Route::new()
+        .at("/method/:name", get(methods::method).post(methods::method))
+        .at("/lp", get(long_poll::check))
+        .at("/fake/message", post(control::person_writes))
+        .at("/fake/press", post(control::press))
+        .at("/fake/sent", get(control::sent))
+        .at("/fake/event_answers", get(control::event_answers))
+        .at("/fake/long_poll/fail", post(control::fail))
+        .at("/fake/long_poll", get(control::long_poll_state))
+        .at("/fake/faults", post(control::fault))
+        .at("/fake/callback", poem::put(control::set_callback).post(control::set_callback))
+        .at("/fake/callback/confirmation", post(control::confirm_callback))
+        .at("/fake/callback/resend", post(control::resend))
+        .data(fake)
+}
+
+/// A running fake; call [`FakeVkServer::shutdown`] to stop it.
+pub struct FakeVkServer {
+    addr: SocketAddr,
+    fake: FakeVk,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl FakeVkServer {
+    /// `http://host:port`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// What `VK_API_URL` should be to use this fake.
+    pub fn api_url(&self) -> String {
+        format!("{}/method", self.url())
+    }
+
+    pub fn fake(&self) -> &FakeVk {
+        &self.fake
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+/// Serves a fake VK for community [`FAKE_GROUP_ID`] on `addr` (`127.0.0.1:0` picks a port).
+pub async fn serve(addr: &str) -> std::io::Result<FakeVkServer> {
+    serve_group(addr, FAKE_GROUP_ID).await
+}
+
+pub async fn serve_group(addr: &str, group_id: i64) -> std::io::Result<FakeVkServer> {
+    let acceptor = TcpListener::bind(addr.to_string()).into_acceptor().await?;
+    let bound = acceptor
+        .local_addr()
+        .first()
+        .and_then(|a| a.as_socket_addr().copied())
+        .ok_or_else(|| std::io::Error::other("the fake VK listener has no socket address"))?;
+    let host = if bound.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], bound.port())) } else { bound };
+    let fake = FakeVk::new(group_id);
+    fake.world().public_url = format!("http://{host}");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let endpoint = app(fake.clone());
+    let task = tokio::spawn(async move {
+        poem::Server::new_with_acceptor(acceptor)
+            // Long-poll requests wait up to 25 s; a stopping fake does not wait for them.
+            .run_with_graceful_shutdown(endpoint, async move { drop(stopped.await) }, Some(Duration::from_millis(500)))
+            .await
+    });
+    tracing::info!(addr = %host, "fake VK API listening");
+    Ok(FakeVkServer { addr: host, fake, stop: Some(stop), task: Some(task) })
+}
