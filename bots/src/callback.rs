@@ -53,6 +53,36 @@ pub enum Callback {
     NotificationsAll,
     /// Skips an optional dialog step (email, category).
     Skip,
+    // added with the runtime: the screens the original lacked
+    /// Another page of the procurement list (under the filters chosen so far).
+    ListPage(i64),
+    /// Drops the city, category and search filters of the list.
+    ClearFilters,
+    /// Joins with the quantity just typed, after the amount was shown.
+    ConfirmJoin(i64),
+    /// Pays the person's share of a procurement in its payment phase.
+    PayShare(i64),
+    /// Saves the procurement whose summary was just shown.
+    ConfirmCreate,
+    /// Starts a deposit of this many kopecks, paid by bank transfer.
+    DepositTransfer(i64),
+    /// Starts a deposit of this many kopecks, paid by an SBP QR code.
+    DepositSbp(i64),
+    /// An organizer's action on their procurement.
+    Organize(OrganizerAction, i64),
+    /// Drops the dialogue in progress (the "Cancel" under a confirmation).
+    Dismiss,
+}
+
+/// What an organizer does to their procurement from its card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrganizerAction {
+    Publish,
+    ConfirmParticipants,
+    Stop,
+    RequestPayment,
+    Complete,
+    Cancel,
 }
 
 /// Data that matches no known button.
@@ -68,7 +98,7 @@ impl fmt::Display for UnknownCallback {
 impl std::error::Error for UnknownCallback {}
 
 /// Buttons without a parameter.
-const FIXED: [(&str, Callback); 20] = [
+const FIXED: [(&str, Callback); 23] = [
     ("back_to_procurements", Callback::BackToProcurements),
     ("filter_city", Callback::FilterCity),
     ("filter_category", Callback::FilterCategory),
@@ -89,13 +119,16 @@ const FIXED: [(&str, Callback); 20] = [
     ("notifications_mark_read", Callback::NotificationsMarkRead),
     ("notifications_all", Callback::NotificationsAll),
     ("skip", Callback::Skip),
+    ("clear_filters", Callback::ClearFilters),
+    ("confirm_create", Callback::ConfirmCreate),
+    ("dismiss", Callback::Dismiss),
 ];
 
 /// Builds a variant from the id that follows its prefix.
 type FromId = fn(i64) -> Callback;
 
 /// Buttons that carry one numeric id after a prefix.
-const WITH_ID: [(&str, FromId); 11] = [
+const WITH_ID: [(&str, FromId); 22] = [
     ("view_proc_", Callback::ViewProcurement),
     ("join_proc_", Callback::JoinProcurement),
     ("leave_proc_", Callback::LeaveProcurement),
@@ -107,6 +140,17 @@ const WITH_ID: [(&str, FromId); 11] = [
     ("check_payment_", Callback::CheckPayment),
     ("enter_chat_", Callback::EnterChat),
     ("refresh_chat_", Callback::RefreshChat),
+    ("list_page_", Callback::ListPage),
+    ("confirm_join_", Callback::ConfirmJoin),
+    ("pay_share_", Callback::PayShare),
+    ("dep_transfer_", Callback::DepositTransfer),
+    ("dep_sbp_", Callback::DepositSbp),
+    ("org_publish_", |id| Callback::Organize(OrganizerAction::Publish, id)),
+    ("org_confirm_", |id| Callback::Organize(OrganizerAction::ConfirmParticipants, id)),
+    ("org_stop_", |id| Callback::Organize(OrganizerAction::Stop, id)),
+    ("org_payment_", |id| Callback::Organize(OrganizerAction::RequestPayment, id)),
+    ("org_complete_", |id| Callback::Organize(OrganizerAction::Complete, id)),
+    ("org_cancel_", |id| Callback::Organize(OrganizerAction::Cancel, id)),
 ];
 
 /// A non-negative decimal id with no sign, spaces or other decoration.
@@ -170,6 +214,22 @@ impl fmt::Display for Callback {
             Callback::EnterChat(id) => write!(f, "enter_chat_{id}"),
             Callback::RefreshChat(id) => write!(f, "refresh_chat_{id}"),
             Callback::Deposit { rubles } => write!(f, "deposit_{rubles}"),
+            Callback::ListPage(n) => write!(f, "list_page_{n}"),
+            Callback::ConfirmJoin(id) => write!(f, "confirm_join_{id}"),
+            Callback::PayShare(id) => write!(f, "pay_share_{id}"),
+            Callback::DepositTransfer(k) => write!(f, "dep_transfer_{k}"),
+            Callback::DepositSbp(k) => write!(f, "dep_sbp_{k}"),
+            Callback::Organize(action, id) => {
+                let prefix = match action {
+                    OrganizerAction::Publish => "org_publish_",
+                    OrganizerAction::ConfirmParticipants => "org_confirm_",
+                    OrganizerAction::Stop => "org_stop_",
+                    OrganizerAction::RequestPayment => "org_payment_",
+                    OrganizerAction::Complete => "org_complete_",
+                    OrganizerAction::Cancel => "org_cancel_",
+                };
+                write!(f, "{prefix}{id}")
+            }
             fixed => {
                 let name = FIXED.iter().find(|(_, cb)| cb == fixed).map(|(name, _)| *name).unwrap_or_default();
                 f.write_str(name)
@@ -218,6 +278,20 @@ mod tests {
             Callback::NotificationsMarkRead,
             Callback::NotificationsAll,
             Callback::Skip,
+            Callback::ListPage(2),
+            Callback::ClearFilters,
+            Callback::ConfirmJoin(12),
+            Callback::PayShare(13),
+            Callback::ConfirmCreate,
+            Callback::DepositTransfer(150_050),
+            Callback::DepositSbp(10_000),
+            Callback::Organize(OrganizerAction::Publish, 14),
+            Callback::Organize(OrganizerAction::ConfirmParticipants, 15),
+            Callback::Organize(OrganizerAction::Stop, 16),
+            Callback::Organize(OrganizerAction::RequestPayment, 17),
+            Callback::Organize(OrganizerAction::Complete, 18),
+            Callback::Organize(OrganizerAction::Cancel, 19),
+            Callback::Dismiss,
         ];
         for cb in &all {
             match cb {
@@ -250,7 +324,16 @@ mod tests {
                 | Callback::BackToChatList
                 | Callback::NotificationsMarkRead
                 | Callback::NotificationsAll
-                | Callback::Skip => {}
+                | Callback::Skip
+                | Callback::ListPage(_)
+                | Callback::ClearFilters
+                | Callback::ConfirmJoin(_)
+                | Callback::PayShare(_)
+                | Callback::ConfirmCreate
+                | Callback::DepositTransfer(_)
+                | Callback::DepositSbp(_)
+                | Callback::Organize(..)
+                | Callback::Dismiss => {}
             }
         }
         all
@@ -324,6 +407,8 @@ mod tests {
             Callback::Participants(i64::MAX),
             Callback::RefreshMyProcurements,
             Callback::NotificationsMarkRead,
+            Callback::Organize(OrganizerAction::Complete, i64::MAX),
+            Callback::DepositTransfer(i64::MAX),
         ];
         for cb in samples().into_iter().chain(longest) {
             assert!(cb.data().len() <= MAX_CALLBACK_LEN, "{}", cb.data());

@@ -108,8 +108,9 @@ pub fn role_choice(lang: Lang) -> Keyboard {
     )
 }
 
-/// How many procurements one list message shows (the original's page size).
-pub const LIST_LIMIT: usize = 10;
+/// How many procurements one list message shows: one page of the platform's lists (the
+/// original showed ten and had no next page).
+pub const LIST_LIMIT: usize = 20;
 
 /// Long titles are cut so buttons stay readable on a phone.
 const BUTTON_TITLE_CHARS: usize = 40;
@@ -277,14 +278,14 @@ mod tests {
     }
 
     #[test]
-    fn list_shows_at_most_ten_then_filters() {
+    fn list_shows_at_most_a_page_then_filters() {
         let items: Vec<_> =
-            (1..=12).map(|id| ProcurementListItem { id, title: format!("Закупка {id}"), progress: 42 }).collect();
+            (1..=22).map(|id| ProcurementListItem { id, title: format!("Закупка {id}"), progress: 42 }).collect();
         let kb = procurement_list(&items, Lang::Ru);
-        assert_eq!(kb.buttons.len(), 12);
+        assert_eq!(kb.buttons.len(), 22);
         assert_eq!(kb.buttons[0][0].text, "Закупка 1 (42%)");
-        assert_eq!(kb.buttons[9][0].callback_data.as_deref(), Some("view_proc_10"));
-        let tail: Vec<_> = kb.callbacks().skip(10).collect();
+        assert_eq!(kb.buttons[19][0].callback_data.as_deref(), Some("view_proc_20"));
+        let tail: Vec<_> = kb.callbacks().skip(20).collect();
         assert_eq!(tail, ["filter_city", "filter_category", "search_procurement"]);
     }
 

@@ -672,6 +672,7 @@ async fn openapi_document_lists_every_operation() {
         "GET /payments/transactions",
         "GET /payments/transactions/summary",
         "POST /auth/token",
+        "POST /auth/login-link",
         "GET /admin/jobs/stats",
         "GET /admin/jobs/dead",
         "POST /admin/jobs/retry",

@@ -15,8 +15,7 @@ use workflows::page::PageRequest;
 use workflows::procurement::{
     self, DraftVisibility, JoinRequest, NewProcurement, Ordering, Procurement, ProcurementFilter, ProcurementPatch,
 };
-use workflows::users::Role;
-use workflows::{DomainError, participant, users};
+use workflows::{DomainError, participant};
 
 pub struct ProcurementsApi(pub AppState);
 
@@ -82,7 +81,7 @@ impl ProcurementsApi {
         body: Json<CreateProcurement>,
     ) -> ApiResult<Created<ProcurementDetail>> {
         let b = body.0;
-        auth.caller().acting_for(b.organizer)?;
+        let actor = auth.caller().acting_for(b.organizer)?;
         let now = Utc::now();
         let new = NewProcurement {
             title: b.title,
@@ -101,18 +100,8 @@ impl ProcurementsApi {
             deadline: b.deadline,
             payment_deadline: b.payment_deadline,
             image_url: b.image_url.into(),
-        }
-        .validated(now)?;
-        let mut conn = self.0.pool.acquire().await?;
-        let organizer = users::require_active(&mut conn, new.organizer_id).await?;
-        if organizer.role != Role::Organizer {
-            return Err(ApiError::forbidden(format!(
-                "user {} is a {}; only organizers open procurements",
-                organizer.id, organizer.role
-            )));
-        }
-        let id = procurement::create(&mut conn, &new).await?;
-        let created = procurement::get(&mut conn, id).await?;
+        };
+        let created = procurement::open(&self.0.pool, new, actor, now).await?;
         Ok(Created::Created(Json(ProcurementDetail::new(created, Vec::new(), now))))
     }
 

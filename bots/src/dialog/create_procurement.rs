@@ -1,5 +1,6 @@
 //! Creating a procurement (organizers only): title → description → category
-//! → target amount → price per unit → unit → city → deadline.
+//! → target amount → price per unit → unit → city → deadline → stop amount (optional). The
+//! runtime then shows the summary and creates the draft only on confirmation.
 //!
 //! The original asked only title, description, target and city, then sent a
 //! hard-coded deadline that had already passed, so every new procurement was
@@ -16,6 +17,7 @@ use crate::model::{CategoryView, Role};
 use crate::reply::Reply;
 use crate::texts::labels::normalize_label;
 use crate::texts::{common, payment, procurement as t};
+use crate::validate;
 
 pub const TITLE_CHARS: (usize, usize) = (5, 200);
 /// Upper bound keeps the procurement card within one Telegram message.
@@ -35,6 +37,8 @@ pub enum CreateStep {
     Unit,
     City,
     Deadline,
+    /// Optional: the amount at which collection stops by itself.
+    StopAmount,
 }
 
 /// The answers so far. Fields are filled strictly in step order, so when
@@ -51,6 +55,9 @@ pub struct CreateState {
     pub price_per_unit: i64,
     pub unit: String,
     pub city: String,
+    /// Set when the deadline step is passed (absent in states stored before the step existed).
+    #[serde(default)]
+    pub deadline: Option<NaiveDate>,
 }
 
 /// A complete, validated procurement draft for the API.
@@ -68,6 +75,9 @@ pub struct NewProcurement {
     /// The last day of collection; the runtime sends its end of day in the
     /// platform's time zone.
     pub deadline: NaiveDate,
+    /// Kopecks; collection stops when joins reach it. At least the target amount.
+    #[serde(default)]
+    pub stop_at_amount: Option<i64>,
 }
 
 /// Starts the dialog for an organizer; anyone else gets the original's refusal.
@@ -85,6 +95,7 @@ pub fn start(role: Role, categories: Vec<CategoryView>, ctx: &Ctx) -> Result<(Cr
         price_per_unit: 0,
         unit: String::new(),
         city: String::new(),
+        deadline: None,
     };
     let reply = prompt(&state, ctx);
     Ok((state, reply))
@@ -106,6 +117,10 @@ pub fn prompt(state: &CreateState, ctx: &Ctx) -> Reply {
         CreateStep::Unit => Reply::text(t::ask_unit(lang)),
         CreateStep::City => Reply::text(t::ask_city(lang)),
         CreateStep::Deadline => Reply::text(t::ask_deadline(lang)),
+        CreateStep::StopAmount => Reply::with_keyboard(
+            t::ask_stop_amount(state.target_amount, lang),
+            Keyboard::inline(vec![keyboard::skip_row(lang)]),
+        ),
     }
 }
 
@@ -138,6 +153,7 @@ pub fn step(state: CreateState, input: &Input, ctx: &Ctx) -> Step<CreateState, N
     match input {
         Input::Text(text) => text_step(state, text, ctx),
         Input::Callback(_) if state.step == CreateStep::Category => category_step(state, input, ctx),
+        Input::Callback(Callback::Skip) if state.step == CreateStep::StopAmount => finish(state, None, ctx),
         // a stray button (e.g. from an older message): ask again
         Input::Callback(_) => {
             let reply = prompt(&state, ctx);
@@ -200,19 +216,43 @@ fn text_step(mut state: CreateState, text: &str, ctx: &Ctx) -> Step<CreateState,
         CreateStep::Deadline => match parse_date(text) {
             None => reject(state, t::invalid_date(lang)),
             Some(date) if date <= ctx.today => reject(state, t::deadline_not_in_future(ctx.today, lang)),
-            Some(deadline) => Step::Done(NewProcurement {
-                title: state.title,
-                description: state.description,
-                category_id: state.category_id,
-                target_amount: state.target_amount,
-                price_per_unit: state.price_per_unit,
-                unit: state.unit,
-                city: state.city,
-                deadline,
-            }),
+            Some(deadline) => {
+                state.deadline = Some(deadline);
+                advance(state, CreateStep::StopAmount, ctx)
+            }
+        },
+        CreateStep::StopAmount if validate::is_skip(text) => finish(state, None, ctx),
+        CreateStep::StopAmount => match parse_typed_amount(text) {
+            Err(e) => reject(state, payment::invalid_amount(e, MAX_HUNDREDTHS, lang)),
+            Ok(stop) if stop < state.target_amount => {
+                let target = state.target_amount;
+                reject(state, t::stop_below_target(target, lang))
+            }
+            Ok(stop) => finish(state, Some(stop), ctx),
         },
         CreateStep::Category => category_step(state, &Input::Text(text.to_string()), ctx),
     }
+}
+
+/// The finished draft; the deadline is set whenever the stop-amount step is reached.
+fn finish(state: CreateState, stop_at_amount: Option<i64>, ctx: &Ctx) -> Step<CreateState, NewProcurement> {
+    let Some(deadline) = state.deadline else {
+        // a state from before the step existed: ask for the deadline again
+        let mut state = state;
+        state.step = CreateStep::Deadline;
+        return Step::ask(state, Reply::text(t::ask_deadline(ctx.lang)));
+    };
+    Step::Done(NewProcurement {
+        title: state.title,
+        description: state.description,
+        category_id: state.category_id,
+        target_amount: state.target_amount,
+        price_per_unit: state.price_per_unit,
+        unit: state.unit,
+        city: state.city,
+        deadline,
+        stop_at_amount,
+    })
 }
 
 /// Accepts a category button, "Skip", or a typed category name.
@@ -326,6 +366,7 @@ mod tests {
                 text("кг"),
                 text("Барнаул"),
                 text("1.7.2026"),
+                text("20 000"),
             ],
         ));
         assert_eq!(
@@ -339,8 +380,23 @@ mod tests {
                 unit: "кг".into(),
                 city: "Барнаул".into(),
                 deadline: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+                stop_at_amount: Some(2_000_000),
             }
         );
+    }
+
+    #[test]
+    fn stop_amount_is_optional_and_not_below_target() {
+        let (state, reply) = cont(step(at(CreateStep::Deadline), &text("16.06.2026"), &ctx()));
+        assert_eq!(state.step, CreateStep::StopAmount);
+        assert_eq!(reply.keyboard.unwrap().callbacks().collect::<Vec<_>>(), ["skip"]);
+        let (kept, reply) = cont(step(state.clone(), &text("9 999"), &ctx()));
+        assert_eq!(kept.step, CreateStep::StopAmount);
+        assert!(reply.text.contains("10 000,00 ₽"), "{}", reply.text);
+        let skipped = done(step(state.clone(), &Input::Callback(Callback::Skip), &ctx()));
+        assert_eq!(skipped.stop_at_amount, None);
+        let dashed = done(step(state, &text("-"), &ctx()));
+        assert_eq!(dashed.stop_at_amount, None);
     }
 
     #[test]
@@ -441,8 +497,8 @@ mod tests {
             assert_eq!(state.step, CreateStep::Deadline);
             assert!(reply.text.contains(error), "{input}: {}", reply.text);
         }
-        let created = done(step(at(CreateStep::Deadline), &text("16.06.2026"), &ctx()));
-        assert_eq!(created.deadline, NaiveDate::from_ymd_opt(2026, 6, 16).unwrap());
+        let (state, _) = cont(step(at(CreateStep::Deadline), &text("16.06.2026"), &ctx()));
+        assert_eq!(state.deadline, NaiveDate::from_ymd_opt(2026, 6, 16));
     }
 
     #[test]

@@ -4,8 +4,21 @@
 //! Unlike the pure core around it, this part does I/O (PostgreSQL through `workflows`, Redis
 //! for dialogue state).
 
+mod account;
+mod browse;
+mod conversation;
+mod dispatch;
+mod inbox;
+mod locks;
+mod orders;
+mod organizing;
+mod session;
 mod transport;
+mod turn;
+mod views;
+mod wallet;
 
+pub use conversation::{Conversation, ConversationSettings, DEFAULT_DIALOGUE_TTL};
 pub use transport::Transport;
 pub use workflows::messenger::{Platform, SendError};
 

@@ -9,6 +9,7 @@ pub mod labels;
 pub mod payment;
 pub mod procurement;
 pub mod registration;
+pub mod screens;
 
 use crate::lang::Lang;
 pub use details::{format_procurement_details, status_emoji, status_label};

@@ -173,6 +173,26 @@ pub fn deadline_not_in_future(today: NaiveDate, lang: Lang) -> String {
     }
 }
 
+pub fn ask_stop_amount(target: i64, lang: Lang) -> String {
+    let target = format_money(target, lang);
+    match lang {
+        Lang::Ru => format!(
+            "Сумма, при которой сбор остановится сам (не меньше целевой, {target}), или «-», чтобы не ограничивать:"
+        ),
+        Lang::En => format!(
+            "The amount at which collection stops by itself (at least the target, {target}), or \"-\" for no limit:"
+        ),
+    }
+}
+
+pub fn stop_below_target(target: i64, lang: Lang) -> String {
+    let target = format_money(target, lang);
+    match lang {
+        Lang::Ru => format!("Сумма остановки не может быть меньше целевой ({target})."),
+        Lang::En => format!("The stop amount cannot be below the target ({target})."),
+    }
+}
+
 pub fn procurement_created(title: &str, lang: Lang) -> String {
     match lang {
         Lang::Ru => format!(

@@ -2,11 +2,13 @@
 
 mod balance;
 pub mod inn;
+mod login_link;
 mod model;
 mod password;
 mod store;
 
 pub use balance::{Adjusted, adjust_balance};
+pub use login_link::{LOGIN_LINK_LIFETIME, issue_login_code, redeem_login_code};
 pub use model::{NewUser, Platform, Role, User, UserPatch};
 pub use password::{hash_password, verify_password};
 pub use store::{
