@@ -252,3 +252,114 @@ async fn broadcasts_to_a_platform_without_a_bot_fail_with_the_reason() {
     assert_eq!((done["status"].as_str(), counts(&done)), (Some("completed"), (0, 1, 0)), "{done}");
     assert!(messenger.sent().is_empty());
 }
+
+#[tokio::test]
+async fn broadcasts_leave_a_target_another_run_is_sending_and_look_again_later() {
+    let app = TestApp::spawn().await;
+    let body = json!({ "text": "вдвоём", "targets": chats(&["-1009"]), "start": true });
+    let (_, started) = send(app.service(Method::POST, "/api/broadcasts/").json(&body)).await;
+    let id = started["id"].as_i64().unwrap();
+    let job = target_jobs(&app, id).await.remove(0);
+    let Job::BroadcastTarget { target_id } = job else { unreachable!() };
+    // Another worker took the target a moment ago and is still waiting for the messenger.
+    sqlx::query("UPDATE broadcast_targets SET status = 'sending', attempts = 1, updated_at = now() WHERE id = $1")
+        .bind(target_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let messenger = Recording::serving(&[Platform::Telegram]);
+    let ctx = messenger.in_context(app.jobs().await);
+    jobs::run(&ctx, &job).await.unwrap();
+    assert!(messenger.sent().is_empty(), "not sent while another run may be sending it");
+    let (task_id, in_secs): (String, f64) = sqlx::query_as(
+        "SELECT task_id, extract(epoch FROM run_at - now())::float8 FROM outbox WHERE task_id LIKE '%~s%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(task_id.starts_with(&format!("broadcast:target:{target_id}~s")), "{task_id}");
+    assert!((100.0..130.0).contains(&in_secs), "looks again once that run would be stale: {in_secs}");
+
+    // That run never recorded anything: once stale, the target is recorded interrupted.
+    sqlx::query("UPDATE broadcast_targets SET updated_at = now() - interval '3 minutes' WHERE id = $1")
+        .bind(target_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    jobs::run(&ctx, &job).await.unwrap();
+    assert!(messenger.sent().is_empty());
+    let done = get(&app, id).await;
+    assert_eq!((done["status"].as_str(), counts(&done)), (Some("completed"), (0, 1, 0)), "{done}");
+}
+
+#[tokio::test]
+async fn broadcasts_to_ten_thousand_targets_are_written_in_batches() {
+    let app = TestApp::spawn().await;
+    let targets = (0..10_000)
+        .map(|n| workflows::broadcast::Target::Chat {
+            platform: Platform::Telegram,
+            chat_id: format!("{}", 7_000_000_000_i64 + n),
+        })
+        .collect();
+    let new = workflows::broadcast::NewBroadcast { author_id: None, text: "bench".into(), targets };
+    let began = std::time::Instant::now();
+    let b = workflows::broadcast::create(&app.pool, workflows::Actor::System, new, true).await.unwrap();
+    let took = began.elapsed();
+    assert_eq!((b.targets, b.pending, b.status.to_string().as_str()), (10_000, 10_000, "queued"));
+    let queued: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE queue = 'broadcasts' AND task_id LIKE 'broadcast:target:%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(queued, 10_000);
+    assert!(took < std::time::Duration::from_secs(20), "written and queued in {took:?}");
+}
+
+#[tokio::test]
+async fn broadcasts_and_messenger_notifications_run_through_redis_worker_pools() {
+    let app = TestApp::spawn().await;
+    let buyer = app.register("buyer").await;
+    let buyer_chat = telegram_id(&app, buyer).await;
+    let messenger = Recording::serving(&[Platform::Telegram]);
+    // One target asks to wait a second; it is sent after, once.
+    messenger.answer("-1005", [workflows::messenger::SendError::RetryAfter(std::time::Duration::from_secs(1))]);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let namespace = format!("gbtest:{}", uuid::Uuid::new_v4().simple());
+    let config = workers::pool::PoolConfig { namespace, concurrency: 4, ..Default::default() };
+    let runtime = tokio::spawn(workers::runtime::run_with_messenger(
+        app.pool.clone(),
+        app.bank.clone(),
+        messenger.clone(),
+        crate::support::REDIS_URL,
+        config,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let names: Vec<String> = (1..=12).map(|n| format!("-100{n}")).collect();
+    let targets: Vec<&str> = names.iter().map(String::as_str).collect();
+    let body = json!({ "text": "через очередь", "targets": chats(&targets), "start": true });
+    let (_, started) = send(app.service(Method::POST, "/api/broadcasts/").json(&body)).await;
+    let id = started["id"].as_i64().unwrap();
+    let (status, _) = send(app.service(Method::POST, "/api/chat/notifications/send/").json(&json!({
+        "user_id": buyer, "notification_type": "system", "title": "Привет", "message": "из очереди"
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let limit = std::time::Duration::from_secs(30);
+    crate::support::eventually("the broadcast to complete", limit, || async {
+        get(&app, id).await["status"] == "completed"
+    })
+    .await;
+    crate::support::eventually("the notification in the messenger", limit, || async {
+        messenger.sent_to(&buyer_chat) == 1
+    })
+    .await;
+    for name in &names {
+        assert_eq!(messenger.sent_to(name), 1, "{name}");
+    }
+    assert_eq!(counts(&get(&app, id).await), (12, 0, 0));
+    stop.send(()).unwrap();
+    runtime.await.unwrap().expect("pools stop cleanly");
+}
