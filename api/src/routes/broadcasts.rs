@@ -48,6 +48,7 @@ pub struct BroadcastIn {
     /// Plain text, up to 4096 characters.
     #[oai(validator(min_length = 1, max_length = 4096), deserialize_with = "crate::wire::strict")]
     pub text: String,
+    #[oai(validator(min_items = 1))]
     pub targets: Vec<TargetIn>,
     /// Start sending at once rather than leaving a draft.
     pub start: Option<bool>,
