@@ -18,6 +18,8 @@ const LANGUAGE: &str = r"^\s*[0-9A-Za-z_-]{0,10}\s*$";
 /// A person's INN: 12 digits (whose check digits a pattern cannot check).
 const PERSON_INN: &str = r"^\s*(\d{12})?\s*$";
 const HTTP_URL: &str = r"^\s*(https?://[^\x00]*)?$";
+/// A broadcast's chat: a Telegram chat id or VK peer_id (digits), or a Telegram `@channelname`.
+const CHAT_ID: &str = r"^[\s\u0085]*(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})[\s\u0085]*$";
 const ORDERING: &str = r"^\s*(-?(created_at|deadline|target_amount|current_amount|title|participant_count))?\s*$";
 
 /// Body fields: (schema, property, pattern).
@@ -36,6 +38,7 @@ const FIELD_PATTERNS: &[(&str, &str, &str)] = &[
     ("CreateProcurement", "image_url", HTTP_URL),
     ("UpdateProcurement", "image_url", HTTP_URL),
     ("MessageEdit", "text", NOT_BLANK),
+    ("TargetIn", "chat_id", CHAT_ID),
 ];
 
 /// Query parameters: (path, parameter, extra schema keywords); `required` makes it required.

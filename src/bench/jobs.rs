@@ -39,7 +39,13 @@ async fn jobs_context(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result
     let courier = Arc::new(RedisCourier::new(conn, settings.queue_namespace.clone()));
     // Lifecycle jobs do not reach the bank; the port is there because every job context has it.
     let (bank, _) = crate::roles::bank::connect_bank(settings).await?;
-    Ok(JobContext { pool, courier: courier.clone(), bank, feed: courier })
+    Ok(JobContext {
+        pool,
+        courier: courier.clone(),
+        bank,
+        feed: courier,
+        messenger: Arc::new(workflows::notify::NoMessenger),
+    })
 }
 
 pub async fn run(settings: &Settings, args: JobsBenchArgs) -> anyhow::Result<()> {

@@ -83,7 +83,8 @@ async fn chat_notifications_socket_receives_each_once_with_the_badge() {
         .await
         .unwrap();
     let jobs = app.jobs().await;
-    workflows::notify::deliver(&jobs.pool, jobs.courier.as_ref(), sent["id"].as_i64().unwrap()).await.unwrap();
+    let id = sent["id"].as_i64().unwrap();
+    workflows::notify::deliver(&jobs.pool, jobs.courier.as_ref(), jobs.messenger.as_ref(), id).await.unwrap();
     silent_about(&mut ws, "notification", std::time::Duration::from_millis(700)).await;
 }
 

@@ -687,6 +687,11 @@ async fn openapi_document_lists_every_operation() {
         "POST /chat/notifications/{id}/mark_read",
         "POST /chat/notifications/mark_all_read",
         "POST /chat/notifications/send",
+        "POST /broadcasts",
+        "GET /broadcasts",
+        "GET /broadcasts/{id}",
+        "POST /broadcasts/{id}/start",
+        "POST /broadcasts/{id}/cancel",
     ]
     .into_iter()
     .map(String::from)

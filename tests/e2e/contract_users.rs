@@ -59,6 +59,7 @@ async fn register_returns_every_field_normalized() {
         "language_code",
         "is_active",
         "is_verified",
+        "messenger_notifications",
         "created_at",
         "updated_at",
     ]

@@ -362,6 +362,7 @@ impl TestApp {
             courier: courier.clone(),
             bank: self.bank.clone(),
             feed: courier,
+            messenger: Arc::new(workflows::notify::NoMessenger),
         }
     }
 

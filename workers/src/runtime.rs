@@ -10,6 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use workflows::bank::Bank;
 use workflows::jobs::JobContext;
+use workflows::messenger::Messenger;
+use workflows::notify::NoMessenger;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RuntimeError {
@@ -19,11 +21,25 @@ pub enum RuntimeError {
     Pools(String),
 }
 
-/// Runs the relay and the pools. Returns when `shutdown` resolves (after in-flight jobs finish),
-/// or with an error when the pools die, so a supervisor restarts the process.
+/// Runs the relay and the pools with no messenger (nothing is sent to Telegram or VK). Returns
+/// when `shutdown` resolves (after in-flight jobs finish), or with an error when the pools die,
+/// so a supervisor restarts the process.
 pub async fn run(
     pool: PgPool,
     bank: Arc<dyn Bank>,
+    redis_url: &str,
+    config: PoolConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), RuntimeError> {
+    run_with_messenger(pool, bank, Arc::new(NoMessenger), redis_url, config, shutdown).await
+}
+
+/// [`run`], with jobs writing to people's messengers through `messenger` (the bots' adapters
+/// behind their shared rate limiter).
+pub async fn run_with_messenger(
+    pool: PgPool,
+    bank: Arc<dyn Bank>,
+    messenger: Arc<dyn Messenger>,
     redis_url: &str,
     config: PoolConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
@@ -37,7 +53,7 @@ pub async fn run(
     let flusher = tokio::spawn(metrics.clone().flush_forever(conn.clone(), config.namespace.clone()));
     let courier = Arc::new(RedisCourier::new(conn.clone(), config.namespace.clone()));
     let result = pool::run(
-        JobContext { pool, courier: courier.clone(), bank, feed: courier },
+        JobContext { pool, courier: courier.clone(), bank, feed: courier, messenger },
         conn.clone(),
         config.clone(),
         metrics.clone(),

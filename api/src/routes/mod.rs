@@ -1,6 +1,7 @@
 //! The REST operations, one module per resource.
 
 mod auth;
+mod broadcasts;
 mod categories;
 mod chat;
 pub mod health;
@@ -40,6 +41,8 @@ pub enum Tag {
     Chat,
     /// People's notifications (live at `/ws/notifications/`).
     Notifications,
+    /// Messages to many Telegram and VK chats, sent one target at a time.
+    Broadcasts,
 }
 
 /// A 201 with the created resource (which always includes its `id`).
@@ -71,6 +74,7 @@ pub fn service(state: &AppState) -> OpenApiService<impl poem_openapi::OpenApi, (
             webhook::WebhookApi(state.clone()),
             chat::ChatApi(state.clone()),
             notifications::NotificationsApi(state.clone()),
+            broadcasts::BroadcastsApi(state.clone()),
         ),
         "GroupBuy API",
         env!("CARGO_PKG_VERSION"),

@@ -174,6 +174,7 @@ impl UsersApi {
             role: b.role.map(Into::into),
             language_code: b.language_code,
             inn: b.inn,
+            messenger_notifications: b.messenger_notifications,
         };
         Ok(Json(users::update(&mut *self.0.pool.acquire().await?, id, patch).await?.into()))
     }

@@ -27,6 +27,8 @@ pub struct UserOut {
     pub language_code: String,
     pub is_active: bool,
     pub is_verified: bool,
+    /// Whether notifications also go to the person's Telegram and VK.
+    pub messenger_notifications: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -60,6 +62,7 @@ impl From<User> for UserOut {
             language_code: u.language_code,
             is_active: u.is_active,
             is_verified: u.is_verified,
+            messenger_notifications: u.messenger_notifications,
             created_at: u.created_at,
             updated_at: u.updated_at,
         }
@@ -107,6 +110,9 @@ pub struct UpdateUser {
     /// A person's INN (12 digits with check digits), under which the bank opens their account.
     #[oai(nullable, validator(max_length = 12), deserialize_with = "crate::wire::strict")]
     pub inn: Option<String>,
+    /// Switches notifications in the person's messengers on or off (the web still gets them).
+    #[oai(nullable)]
+    pub messenger_notifications: Option<bool>,
 }
 
 #[derive(Object)]

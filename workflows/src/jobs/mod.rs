@@ -21,6 +21,9 @@ pub struct JobContext {
     pub bank: Arc<dyn crate::bank::Bank>,
     /// The chat rooms' fan-out, for system frames about the procurement.
     pub feed: Arc<dyn crate::chat::Feed>,
+    /// People's messengers (Telegram, VK), behind the shared rate limiter;
+    /// [`crate::notify::NoMessenger`] where no bot is configured.
+    pub messenger: Arc<dyn crate::messenger::Messenger>,
 }
 
 /// Most items one sweep handles; the rest wait for the next tick.
@@ -90,7 +93,13 @@ pub async fn run(ctx: &JobContext, job: &Job) -> Result<(), JobError> {
             transition::fanout_completed(pool, *fanout, *procurement_id).await
         }
         Job::DeliverNotification { notification_id } => {
-            Ok(crate::notify::deliver(pool, ctx.courier.as_ref(), *notification_id).await?)
+            Ok(crate::notify::deliver(pool, ctx.courier.as_ref(), ctx.messenger.as_ref(), *notification_id).await?)
+        }
+        Job::MessengerNotification { notification_id, platform } => {
+            crate::notify::deliver_to_messenger(pool, ctx.messenger.as_ref(), job, *notification_id, *platform).await
+        }
+        Job::BroadcastTarget { target_id } => {
+            crate::broadcast::deliver_target(pool, ctx.messenger.as_ref(), job, *target_id).await
         }
     }
 }

@@ -4,6 +4,7 @@
 //! duplicate push, never a second row.
 
 use crate::DomainError;
+use crate::messenger::Messenger;
 use serde::Serialize;
 use sqlx::PgPool;
 
@@ -32,7 +33,14 @@ pub fn channel(namespace: &str, user_id: i64) -> String {
     format!("{namespace}:notify:{user_id}")
 }
 
-pub async fn deliver(pool: &PgPool, courier: &dyn Courier, notification_id: i64) -> Result<(), DomainError> {
+/// Hands the notification to the live channels, then (in one transaction with the record that
+/// it went) queues its copies to the person's messengers.
+pub async fn deliver(
+    pool: &PgPool,
+    courier: &dyn Courier,
+    messenger: &dyn Messenger,
+    notification_id: i64,
+) -> Result<(), DomainError> {
     let delivery: Option<Delivery> = sqlx::query_as(
         "SELECT id, user_id, notification_type, title, message, procurement_id, created_at
          FROM notifications WHERE id = $1 AND delivered_at IS NULL",
@@ -43,10 +51,17 @@ pub async fn deliver(pool: &PgPool, courier: &dyn Courier, notification_id: i64)
     // Already delivered, or deleted with its user: nothing to do.
     let Some(delivery) = delivery else { return Ok(()) };
     let channels = courier.deliver(&delivery).await.map_err(DomainError::unavailable)?;
-    sqlx::query("UPDATE notifications SET delivered_at = now(), channels = $2 WHERE id = $1 AND delivered_at IS NULL")
-        .bind(notification_id)
-        .bind(channels.join(","))
-        .execute(pool)
-        .await?;
+    let mut tx = pool.begin().await?;
+    let marked = sqlx::query(
+        "UPDATE notifications SET delivered_at = now(), channels = $2 WHERE id = $1 AND delivered_at IS NULL",
+    )
+    .bind(notification_id)
+    .bind(channels.join(","))
+    .execute(&mut *tx)
+    .await?;
+    if marked.rows_affected() > 0 {
+        super::messenger::queue(&mut tx, messenger, &delivery).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

@@ -3,10 +3,14 @@
 
 mod delivery;
 mod inbox;
+mod messenger;
+mod send_log;
 mod templates;
 
 pub use delivery::{Courier, Delivery, channel, deliver};
 pub use inbox::{Badges, NewNotification, Notification, list, mark_all_read, mark_read, send, unread_count};
+pub use messenger::{NoMessenger, deliver_to_messenger, set_messenger_notifications};
+pub(crate) use send_log::{Claim, SendLog};
 pub use templates::{Lang, render};
 
 use crate::error::{DomainError, DomainResult};

@@ -2,6 +2,7 @@
 
 use super::{CronSchedule, Queue};
 use crate::Money;
+use crate::messenger::Platform;
 use crate::procurement::{ProcurementEvent, ProcurementStatus};
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,10 @@ pub enum Job {
     ReconcileBank { trigger: String },
     /// Carry out a recorded movement at the bank (a payout or a transfer between accounts).
     BankOperation { key: String },
+    /// Send a stored notification to one messenger its person linked.
+    MessengerNotification { notification_id: i64, platform: Platform },
+    /// Send a broadcast to one of its targets.
+    BroadcastTarget { target_id: i64 },
 }
 
 /// Why a procurement stopped or was cancelled by a rule rather than by hand.
@@ -125,6 +130,8 @@ impl Job {
             Self::CapturePayment { .. } | Self::ReconcileBank { .. } | Self::BankOperation { .. } => Queue::Payments,
             Self::RefundPayment { .. } => Queue::Refunds,
             Self::PaymentRequest { .. } | Self::DeliverNotification { .. } => Queue::Notifications,
+            Self::MessengerNotification { .. } => Queue::Notifications,
+            Self::BroadcastTarget { .. } => Queue::Broadcasts,
         }
     }
 
@@ -151,6 +158,10 @@ impl Job {
             Self::DeliverNotification { notification_id } => format!("deliver:notification:{notification_id}"),
             Self::ReconcileBank { trigger } => format!("reconcile:{trigger}"),
             Self::BankOperation { key } => format!("bank:{key}"),
+            Self::MessengerNotification { notification_id, platform } => {
+                format!("messenger:notification:{notification_id}:{}", platform.as_str())
+            }
+            Self::BroadcastTarget { target_id } => format!("broadcast:target:{target_id}"),
         }
     }
 }

@@ -63,6 +63,8 @@ pub struct User {
     pub is_active: bool,
     pub is_verified: bool,
     pub is_staff: bool,
+    /// Whether notifications also go to the person's messengers.
+    pub messenger_notifications: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -97,6 +99,7 @@ pub struct UserPatch {
     pub role: Option<Role>,
     pub language_code: Option<String>,
     pub inn: Option<String>,
+    pub messenger_notifications: Option<bool>,
 }
 
 impl NewUser {

@@ -12,6 +12,7 @@ const SELECT_USER: &str = "
                      FROM user_identities WHERE user_id = u.id), '[]') AS identities,
            u.username, u.first_name, u.last_name, u.phone, u.email, u.role,
            COALESCE(a.balance, 0) AS balance, u.language_code, u.is_active, u.is_verified, u.is_staff,
+           u.messenger_notifications,
            u.created_at, u.updated_at
     FROM users u
     LEFT JOIN LATERAL (SELECT platform, platform_user_id FROM user_identities
@@ -121,7 +122,8 @@ pub async fn update(conn: &mut PgConnection, id: i64, patch: UserPatch) -> Domai
             username = COALESCE($2, username), first_name = COALESCE($3, first_name),
             last_name = COALESCE($4, last_name), phone = COALESCE($5, phone), email = COALESCE($6, email),
             role = COALESCE($7, role), language_code = COALESCE($8, language_code),
-            inn = COALESCE($9, inn), updated_at = now()
+            inn = COALESCE($9, inn), messenger_notifications = COALESCE($10, messenger_notifications),
+            updated_at = now()
          WHERE id = $1",
     )
     .bind(id)
@@ -133,6 +135,7 @@ pub async fn update(conn: &mut PgConnection, id: i64, patch: UserPatch) -> Domai
     .bind(patch.role)
     .bind(patch.language_code)
     .bind(patch.inn)
+    .bind(patch.messenger_notifications)
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
