@@ -72,6 +72,10 @@ pub enum Callback {
     Organize(OrganizerAction, i64),
     /// Drops the dialogue in progress (the "Cancel" under a confirmation).
     Dismiss,
+    /// Turns notifications in this messenger on or off (from the profile).
+    ToggleMessengerNotifications,
+    /// Sends the broadcast whose summary was just shown.
+    ConfirmBroadcast,
 }
 
 /// What an organizer does to their procurement from its card.
@@ -98,7 +102,7 @@ impl fmt::Display for UnknownCallback {
 impl std::error::Error for UnknownCallback {}
 
 /// Buttons without a parameter.
-const FIXED: [(&str, Callback); 23] = [
+const FIXED: [(&str, Callback); 25] = [
     ("back_to_procurements", Callback::BackToProcurements),
     ("filter_city", Callback::FilterCity),
     ("filter_category", Callback::FilterCategory),
@@ -122,6 +126,8 @@ const FIXED: [(&str, Callback); 23] = [
     ("clear_filters", Callback::ClearFilters),
     ("confirm_create", Callback::ConfirmCreate),
     ("dismiss", Callback::Dismiss),
+    ("toggle_messenger_notifications", Callback::ToggleMessengerNotifications),
+    ("confirm_broadcast", Callback::ConfirmBroadcast),
 ];
 
 /// Builds a variant from the id that follows its prefix.
@@ -292,6 +298,8 @@ mod tests {
             Callback::Organize(OrganizerAction::Complete, 18),
             Callback::Organize(OrganizerAction::Cancel, 19),
             Callback::Dismiss,
+            Callback::ToggleMessengerNotifications,
+            Callback::ConfirmBroadcast,
         ];
         for cb in &all {
             match cb {
@@ -333,7 +341,9 @@ mod tests {
                 | Callback::DepositTransfer(_)
                 | Callback::DepositSbp(_)
                 | Callback::Organize(..)
-                | Callback::Dismiss => {}
+                | Callback::Dismiss
+                | Callback::ToggleMessengerNotifications
+                | Callback::ConfirmBroadcast => {}
             }
         }
         all

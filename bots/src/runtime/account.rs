@@ -69,6 +69,7 @@ pub async fn profile(turn: &mut Turn<'_>) -> Handled {
         email: &user.email,
         role: role_of(user),
         balance: user.balance.kopecks(),
+        messenger_notifications: user.messenger_notifications,
     };
     let text = screens::profile(&view, turn.lang);
     let [phone, email, role] = screens::profile_edit_labels(turn.lang);
@@ -76,6 +77,10 @@ pub async fn profile(turn: &mut Turn<'_>) -> Handled {
         vec![Button::callback(phone, Callback::EditPhone)],
         vec![Button::callback(email, Callback::EditEmail)],
         vec![Button::callback(role, Callback::ChangeRole)],
+        vec![Button::callback(
+            screens::messenger_notifications_toggle(user.messenger_notifications, turn.lang),
+            Callback::ToggleMessengerNotifications,
+        )],
     ]);
     turn.say(Reply::with_keyboard(text, keyboard));
     Ok(())
@@ -118,6 +123,12 @@ pub async fn email_given(turn: &mut Turn<'_>, text: &str) -> Handled {
 
 pub async fn role_chosen(turn: &mut Turn<'_>, role: Role) -> Handled {
     save(turn, UserPatch { role: Some(domain_role(role)), ..UserPatch::default() }).await
+}
+
+/// Turns notifications in the person's messengers off when they are on, and on when off.
+pub async fn toggle_messenger_notifications(turn: &mut Turn<'_>) -> Handled {
+    let on = !turn.user()?.messenger_notifications;
+    save(turn, UserPatch { messenger_notifications: Some(on), ..UserPatch::default() }).await
 }
 
 /// Stores a profile change and shows the profile as it is now (with the menu of the new role).

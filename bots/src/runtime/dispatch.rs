@@ -2,7 +2,7 @@
 
 use super::session::Dialog;
 use super::turn::{Handled, Turn};
-use super::{account, browse, inbox, orders, organizing, wallet};
+use super::{account, broadcasting, browse, inbox, orders, organizing, wallet};
 use crate::callback::Callback;
 use crate::command::{Command, ParsedCommand};
 use crate::dialog::{Input, Step, create_procurement, deposit, join, registration, search};
@@ -108,6 +108,9 @@ async fn own_dialogue(turn: &mut Turn<'_>, dialog: Dialog, input: Input) -> Hand
         (Dialog::CreateConfirm(draft), Input::Callback(Callback::ConfirmCreate)) => {
             organizing::create(turn, draft).await
         }
+        (Dialog::BroadcastConfirm(draft), Input::Callback(Callback::ConfirmBroadcast)) => {
+            broadcasting::send(turn, draft).await
+        }
         (_, Input::Callback(callback)) => button(turn, callback).await,
         (Dialog::JoinConfirm(request), Input::Text(_)) => orders::confirm_join(turn, request).await,
         (Dialog::CreateConfirm(draft), Input::Text(_)) => organizing::confirm(turn, draft).await,
@@ -115,6 +118,15 @@ async fn own_dialogue(turn: &mut Turn<'_>, dialog: Dialog, input: Input) -> Hand
         (Dialog::EditPhone, Input::Text(text)) => account::phone_given(turn, &text).await,
         (Dialog::EditEmail, Input::Text(text)) => account::email_given(turn, &text).await,
         (Dialog::FilterCity, Input::Text(text)) => browse::city_given(turn, &text).await,
+        (Dialog::BroadcastTarget, Input::Text(text)) => {
+            let (target, rest) = text.trim().split_once(char::is_whitespace).unwrap_or((text.trim(), ""));
+            broadcasting::target_given(turn, target, rest.trim())
+        }
+        (Dialog::BroadcastText(draft), Input::Text(text)) => broadcasting::text_given(turn, draft, &text),
+        (Dialog::BroadcastConfirm(draft), Input::Text(_)) => {
+            let text = draft.text.clone();
+            broadcasting::text_given(turn, draft, &text)
+        }
         // the core's dialogues never reach here
         (other, Input::Text(_)) => {
             tracing::warn!(?other, "dialogue without a handler dropped");
@@ -149,10 +161,7 @@ pub async fn command(turn: &mut Turn<'_>, parsed: ParsedCommand) -> Handled {
         Command::MyProcurements => orders::mine(turn, false).await,
         Command::CreateProcurement => organizing::start(turn).await,
         Command::Chat => inbox::chats(turn, false).await,
-        Command::Broadcast => {
-            turn.say_with_menu(screens::broadcast_elsewhere(turn.lang));
-            Ok(())
-        }
+        Command::Broadcast => broadcasting::start(turn, &parsed.args).await,
         Command::Start | Command::Help | Command::Cancel => Ok(()),
     }
 }
@@ -194,7 +203,8 @@ async fn button(turn: &mut Turn<'_>, callback: Callback) -> Handled {
         Callback::NotificationsMarkRead => inbox::mark_read(turn).await,
         Callback::NotificationsAll => inbox::notifications(turn, true).await,
         // a confirmation whose dialogue is over (expired or already answered)
-        Callback::ConfirmJoin(_) | Callback::ConfirmCreate | Callback::Skip => {
+        Callback::ToggleMessengerNotifications => account::toggle_messenger_notifications(turn).await,
+        Callback::ConfirmJoin(_) | Callback::ConfirmCreate | Callback::ConfirmBroadcast | Callback::Skip => {
             turn.notice = Some(common::stale_button(turn.lang).to_string());
             turn.say(Reply::text(common::stale_button(turn.lang)));
             Ok(())

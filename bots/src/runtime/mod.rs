@@ -5,6 +5,7 @@
 //! for dialogue state).
 
 mod account;
+mod broadcasting;
 mod browse;
 mod conversation;
 mod dispatch;

@@ -37,6 +37,20 @@ pub enum Dialog {
     EditEmail,
     /// Typing the city to filter the list by.
     FilterCity,
+    /// `/broadcast`: typing where it goes.
+    BroadcastTarget,
+    /// `/broadcast`: typing the text.
+    BroadcastText(BroadcastDraft),
+    /// The summary is shown; waiting for the confirmation button.
+    BroadcastConfirm(BroadcastDraft),
+}
+
+/// A broadcast being written in the bot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BroadcastDraft {
+    /// A channel or group (`@name` or id); None for every active user of the messenger.
+    pub chat: Option<String>,
+    pub text: String,
 }
 
 impl Dialog {
@@ -44,7 +58,11 @@ impl Dialog {
     pub fn takes_buttons(&self) -> bool {
         matches!(
             self,
-            Dialog::Registration(_) | Dialog::CreateProcurement(_) | Dialog::CreateConfirm(_) | Dialog::JoinConfirm(_)
+            Dialog::Registration(_)
+                | Dialog::CreateProcurement(_)
+                | Dialog::CreateConfirm(_)
+                | Dialog::JoinConfirm(_)
+                | Dialog::BroadcastConfirm(_)
         )
     }
 }

@@ -3,6 +3,7 @@
 //! Each text is a function taking `Lang`, with both translations side by
 //! side so they are edited together. Texts are plain (no Markdown).
 
+pub mod broadcast;
 pub mod common;
 pub mod details;
 pub mod labels;

@@ -16,6 +16,7 @@ pub struct ProfileView<'a> {
     pub email: &'a str,
     pub role: Role,
     pub balance: i64,
+    pub messenger_notifications: bool,
 }
 
 pub fn profile(p: &ProfileView<'_>, lang: Lang) -> String {
@@ -29,6 +30,11 @@ pub fn profile(p: &ProfileView<'_>, lang: Lang) -> String {
         format!("Email: {}", or_none(p.email)),
         format!("{}: {}", l("Роль", "Role"), role_name(p.role, lang)),
         format!("{}: {}", l("Баланс", "Balance"), format_money(p.balance, lang)),
+        format!(
+            "{}: {}",
+            l("Уведомления в мессенджере", "Notifications in the messenger"),
+            if p.messenger_notifications { l("включены", "on") } else { l("выключены", "off") }
+        ),
     ]
     .join("\n")
 }
@@ -47,6 +53,15 @@ pub fn choose_new_role(lang: Lang) -> &'static str {
 
 pub fn profile_updated(lang: Lang) -> &'static str {
     lang.pick("✅ Профиль обновлён.", "✅ Profile updated.")
+}
+
+/// The profile button that flips messenger notifications, saying what it will do.
+pub fn messenger_notifications_toggle(on: bool, lang: Lang) -> &'static str {
+    if on {
+        lang.pick("🔕 Выключить уведомления здесь", "🔕 Turn notifications off here")
+    } else {
+        lang.pick("🔔 Включить уведомления здесь", "🔔 Turn notifications on here")
+    }
 }
 
 pub fn profile_edit_labels(lang: Lang) -> [&'static str; 3] {
@@ -459,13 +474,6 @@ pub fn chat_room(title: &str, unread: i64, lang: Lang) -> String {
 }
 
 // --- the rest ------------------------------------------------------------------------------------
-
-pub fn broadcast_elsewhere(lang: Lang) -> &'static str {
-    lang.pick(
-        "Рассылки создаются в разделе рассылок (организаторы и сотрудники).",
-        "Broadcasts are created in the broadcasts section (organizers and staff).",
-    )
-}
 
 pub fn nothing_to_cancel(lang: Lang) -> &'static str {
     lang.pick("Нечего отменять.", "Nothing to cancel.")
