@@ -13,12 +13,16 @@
 pub mod callback;
 pub mod command;
 pub mod dialog;
+pub mod fake;
 pub mod keyboard;
 pub mod lang;
 pub mod model;
+pub mod outbound;
+pub mod playground;
 pub mod quantity;
 pub mod reply;
 pub mod runtime;
+pub mod telegram;
 pub mod texts;
 pub mod validate;
 

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod bank;
+pub mod bot;
 pub mod doctor;
 pub mod jobs;
 pub mod sandbox_bank;

@@ -5,6 +5,7 @@ mod support;
 mod auth;
 mod bad_input;
 mod bank_at_most_once;
+mod bot_telegram;
 mod chat;
 mod chat_notifications;
 mod chat_processes;

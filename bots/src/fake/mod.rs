@@ -1,0 +1,5 @@
+//! Local fakes of the messengers' APIs: real HTTP servers speaking the real request and answer
+//! shapes, with the platforms' limits enforced, plus a control API through which tests and the
+//! playground play the people on the other side.
+
+pub mod telegram;
