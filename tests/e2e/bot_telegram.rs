@@ -416,3 +416,53 @@ async fn the_playground_plays_a_buyer_through_the_fake() {
         client.post(format!("{base}/say")).json(&json!({"identity": "admin", "text": "x"})).send().await.unwrap();
     assert!(nobody.status().is_client_error());
 }
+
+/// `groupbuy bot telegram` as a process, against the fake.
+fn bot_process(api_url: &str, extra: &[(&str, &str)]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_groupbuy"));
+    command
+        .args(["bot", "telegram"])
+        .env("TELEGRAM_TOKEN", TOKEN)
+        .env("TELEGRAM_API_URL", api_url)
+        .env("REDIS_URL", crate::support::REDIS_URL)
+        .env("QUEUE_NAMESPACE", namespace())
+        .env("JWT_SECRET", "unused-by-the-bot-but-required-to-skip-the-dev-secret")
+        .env("RUST_LOG", "warn")
+        .envs(extra.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    command
+}
+
+/// Waits for the process off the runtime's thread, which serves the fake it talks to.
+async fn run_to_end(mut command: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap()
+}
+
+/// A child process killed when the test ends, passed or not.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_bot_role_polls_and_answers() {
+    let server = FakeTelegram::new(TOKEN).serve("127.0.0.1:0").await.unwrap();
+    let _bot = Killed(bot_process(&server.url(), &[]).spawn().unwrap());
+    server.fake().inject(&action(591, Some("/help"), None, None)).unwrap();
+    eventually("the bot process's answer", WAIT, || async { !server.fake().bot_messages(591).is_empty() }).await;
+    assert!(server.fake().bot_messages(591)[0].text.starts_with("Available commands"));
+
+    // Webhook mode is the API process's; a refused token stops the role with an error.
+    let webhook =
+        [("TELEGRAM_WEBHOOK_URL", "https://bots.example/bot/telegram/webhook"), ("TELEGRAM_WEBHOOK_SECRET", "s")];
+    let refused = run_to_end(bot_process(&server.url(), &webhook)).await;
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("webhook"));
+    let wrong_token = run_to_end(bot_process(&server.url(), &[("TELEGRAM_TOKEN", "1:wrong")])).await;
+    assert!(!wrong_token.status.success());
+}
