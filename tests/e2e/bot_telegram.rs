@@ -419,9 +419,14 @@ async fn the_playground_plays_a_buyer_through_the_fake() {
 
 /// `groupbuy bot telegram` as a process, against the fake.
 fn bot_process(api_url: &str, extra: &[(&str, &str)]) -> std::process::Command {
+    groupbuy(&["bot", "telegram"], api_url, extra)
+}
+
+/// A `groupbuy` role with the Telegram bot's settings pointing at the fake.
+fn groupbuy(role: &[&str], api_url: &str, extra: &[(&str, &str)]) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_groupbuy"));
     command
-        .args(["bot", "telegram"])
+        .args(role)
         .env("TELEGRAM_TOKEN", TOKEN)
         .env("TELEGRAM_API_URL", api_url)
         .env("REDIS_URL", crate::support::REDIS_URL)
@@ -465,4 +470,41 @@ async fn the_bot_role_polls_and_answers() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("webhook"));
     let wrong_token = run_to_end(bot_process(&server.url(), &[("TELEGRAM_TOKEN", "1:wrong")])).await;
     assert!(!wrong_token.status.success());
+}
+
+#[tokio::test]
+async fn the_api_process_serves_the_webhook() {
+    let app = crate::support::TestApp::spawn().await;
+    let server = FakeTelegram::new(TOKEN).serve("127.0.0.1:0").await.unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let hook = format!("{base}/bot/telegram/webhook");
+    let settings = [
+        ("TELEGRAM_WEBHOOK_URL", hook.as_str()),
+        ("TELEGRAM_WEBHOOK_SECRET", "api-secret"),
+        ("QUEUE_NAMESPACE", &app.namespace),
+        ("DATABASE_URL", &app.database_url),
+        ("HTTP_ADDR", &base["http://".len()..]),
+    ];
+    let mut command = groupbuy(&["api"], &server.url(), &settings);
+    command.envs(app.bank_env());
+    let _api = Killed(command.spawn().unwrap());
+
+    eventually("the webhook registered", Duration::from_secs(60), || async { server.fake().webhook().is_some() }).await;
+    assert_eq!(server.fake().webhook(), Some((hook.clone(), true)));
+    let health = format!("{base}/health");
+    eventually("the API listening", Duration::from_secs(60), || async { reqwest::get(&health).await.is_ok() }).await;
+    server.fake().inject(&action(601, Some("/help"), None, None)).unwrap();
+    eventually("the answer through the webhook", WAIT, || async { !server.fake().bot_messages(601).is_empty() }).await;
+
+    // The API itself is still there behind the bot's routes, and the secret is checked.
+    assert_eq!(reqwest::get(&health).await.unwrap().status(), 200);
+    let forged = reqwest::Client::new()
+        .post(&hook)
+        .header("X-Telegram-Bot-Api-Secret-Token", "nope")
+        .json(&json!({"update_id": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
 }

@@ -31,8 +31,9 @@ use tokio::task::JoinHandle;
 use bot_api::Params;
 use state::{ApiError, Inner, int};
 
-/// How often the fake tries to deliver an update to the webhook before dropping it.
-const WEBHOOK_ATTEMPTS: u32 = 5;
+/// How often the fake tries to deliver an update to the webhook before dropping it (about
+/// five seconds in all: a webhook registered just before its server listens still gets it).
+const WEBHOOK_ATTEMPTS: u32 = 10;
 
 /// The fake's state; clones share it. Create it inside a Tokio runtime (it starts the task
 /// that delivers updates to a webhook).
