@@ -14,6 +14,8 @@ pub struct Settings {
     pub jwt_secret: String,
     pub service_api_keys: HashSet<String>,
     pub telegram_token: Option<String>,
+    /// The rest of the Telegram bot's settings (`TELEGRAM_*`).
+    pub telegram: TelegramSettings,
     pub vk_token: Option<String>,
     /// `VK_*` besides the token: the community, the API base, the Callback API's strings.
     pub vk: VkSettings,
@@ -127,6 +129,36 @@ impl BankSettings {
     }
 }
 
+/// The Telegram bot besides its token.
+#[derive(Debug, Clone)]
+pub struct TelegramSettings {
+    /// `TELEGRAM_API_URL`: the Bot API base; requests go to `{base}/bot{token}/{method}`.
+    pub api_url: String,
+    /// `TELEGRAM_WEBHOOK_URL`: when set, Telegram POSTs updates there (served by the API
+    /// process at this URL's path) instead of the bot polling for them.
+    pub webhook_url: Option<String>,
+    /// `TELEGRAM_WEBHOOK_SECRET`: what Telegram sends in `X-Telegram-Bot-Api-Secret-Token`;
+    /// required with a webhook, so nobody else can post updates in a person's name.
+    pub webhook_secret: Option<String>,
+    /// `TELEGRAM_FAKE_ADDR`: where `groupbuy all` serves the fake Telegram without a token.
+    pub fake_addr: String,
+}
+
+impl TelegramSettings {
+    fn from_env() -> anyhow::Result<Self> {
+        let settings = Self {
+            api_url: var("TELEGRAM_API_URL").unwrap_or_else(|| "https://api.telegram.org".into()),
+            webhook_url: var("TELEGRAM_WEBHOOK_URL"),
+            webhook_secret: var("TELEGRAM_WEBHOOK_SECRET"),
+            fake_addr: var("TELEGRAM_FAKE_ADDR").unwrap_or_else(|| "127.0.0.1:8081".into()),
+        };
+        if settings.webhook_url.is_some() && settings.webhook_secret.is_none() {
+            anyhow::bail!("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (1–256 of A-Z, a-z, 0-9, _ and -)");
+        }
+        Ok(settings)
+    }
+}
+
 /// `LOG_FORMAT=json`: JSON logs (production). Read before the rest, since logging starts first.
 pub fn json_logs() -> bool {
     var("LOG_FORMAT").is_some_and(|f| f == "json")
@@ -156,6 +188,7 @@ impl Settings {
                 .map(|keys| keys.split(',').map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect())
                 .unwrap_or_default(),
             telegram_token: var("TELEGRAM_TOKEN"),
+            telegram: TelegramSettings::from_env()?,
             vk_token: var("VK_TOKEN"),
             vk: VkSettings::from_env()?,
             queue_namespace: var("QUEUE_NAMESPACE").unwrap_or_else(|| "groupbuy".into()),

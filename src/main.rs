@@ -23,10 +23,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Chat => roles::serve::chat(&settings).await,
         Command::Worker(args) => roles::worker::run(&settings, &args).await,
         Command::Scheduler => roles::scheduler::run(&settings).await,
-        Command::Bot(args) => anyhow::bail!(
-            "the {} bot role is not available yet; the bot core lives in bots/ and its adapters come next",
-            args.platform
-        ),
+        Command::Bot(args) => roles::bot::run(&settings, &args.platform).await,
         Command::Migrate => roles::admin::migrate(&settings).await,
         Command::Seed => roles::admin::seed(&settings).await,
         Command::Createsuperuser(args) => roles::admin::create_superuser(&settings, &args).await,

@@ -2,10 +2,7 @@
 
 pub mod admin;
 pub mod bank;
-#[expect(
-    dead_code,
-    reason = "the `bot vk` arm and the API's callback mount call it once the conversation engine is merged"
-)]
+pub mod bot;
 pub mod bot_vk;
 pub mod doctor;
 pub mod jobs;

@@ -15,7 +15,9 @@ const API_POOL_SIZE: u32 = 48;
 pub async fn api(settings: &Settings) -> anyhow::Result<()> {
     let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
     let bank = super::bank::bank_client(settings).await?;
-    serve(settings, app_state(settings, pool, bank, None).await?).await
+    // Only the webhook: polling is `groupbuy bot telegram`'s (two pollers would conflict).
+    let telegram = super::bot::telegram_in_api(settings, super::bot::InApi::WebhookOnly).await?;
+    serve(settings, app_state(settings, pool, bank, None).await?, telegram.routes).await
 }
 
 /// The chat WebSockets alone (`/ws/…` and `/health`), for a deployment that runs them apart
@@ -36,13 +38,11 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
         let organizer = workflows::demo::seed(&pool).await?;
         tracing::info!(organizer, "demo data in place");
     }
-    for (what, configured) in
-        [("telegram bot", settings.telegram_token.is_some()), ("vk bot", settings.vk_token.is_some())]
-    {
-        if configured {
-            tracing::warn!("{what}: token set, but the bot role is not available yet");
-        }
+    if settings.vk_token.is_some() {
+        tracing::warn!("vk bot: token set, but the VK adapter is not available yet");
     }
+    // Kept until the process ends: the bot's polling task and, without a token, the fake.
+    let telegram = super::bot::telegram_in_api(settings, super::bot::InApi::Everything).await?;
     let sweeps = tokio::spawn(scheduler::run(pool.clone(), scheduler::schedules(&settings.cron)?));
     let (bank, sandbox) = super::bank::connect_bank(settings).await?;
     let config = super::worker::pool_config(settings, workers::Queue::ALL.to_vec(), 8);
@@ -51,12 +51,18 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
     // Dead pools end the process (so a supervisor restarts it); on a signal, the API stops
     // first and the pools then finish their in-flight jobs.
     let result = tokio::select! {
-        served = serve(settings, app_state(settings, pool, bank, sandbox.as_ref()).await?) => {
+        served = serve(settings, app_state(settings, pool, bank, sandbox.as_ref()).await?, telegram.routes) => {
             served.and(jobs.await.map_err(anyhow::Error::from))
         }
         stopped = &mut jobs => stopped.map_err(anyhow::Error::from),
     };
     sweeps.abort();
+    if let Some(polling) = telegram.background {
+        polling.abort();
+    }
+    if let Some(fake) = telegram.fake {
+        fake.shutdown().await;
+    }
     result
 }
 
@@ -98,9 +104,10 @@ async fn app_state(
     })
 }
 
-async fn serve(settings: &Settings, state: AppState) -> anyhow::Result<()> {
+/// The API, with the bots' routes (webhook, playground) in front of it.
+async fn serve(settings: &Settings, state: AppState, bots: poem::Route) -> anyhow::Result<()> {
     tracing::info!(addr = %settings.http_addr, "API listening; docs at /api/docs/");
-    listen(settings, api::app(state)).await
+    listen(settings, bots.nest("/", api::app(state))).await
 }
 
 async fn listen(settings: &Settings, endpoint: impl poem::Endpoint + 'static) -> anyhow::Result<()> {

@@ -1,4 +1,6 @@
-//! Local fakes of the messengers' APIs: real HTTP servers speaking the real wire shapes, for
-//! tests and for trying the bots without a token.
+//! Local fakes of the messengers' APIs: real HTTP servers speaking the real request and answer
+//! shapes, with the platforms' limits enforced, plus a control API through which tests and the
+//! playground play the people on the other side.
 
+pub mod telegram;
 pub mod vk;
