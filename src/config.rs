@@ -11,6 +11,8 @@ pub struct Settings {
     pub database_url: String,
     pub redis_url: String,
     pub http_addr: String,
+    /// Where people reach the web app (`PUBLIC_URL`): the bots' login links point here.
+    pub public_url: String,
     pub jwt_secret: String,
     pub service_api_keys: HashSet<String>,
     pub telegram_token: Option<String>,
@@ -179,6 +181,8 @@ impl Settings {
         Ok(Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/groupbuy".into()),
             redis_url: var("REDIS_URL").unwrap_or_else(|| "redis://127.0.0.1:6379".into()),
+            public_url: var("PUBLIC_URL")
+                .unwrap_or_else(|| format!("http://{}", var("HTTP_ADDR").unwrap_or_else(|| "127.0.0.1:8000".into()))),
             http_addr: var("HTTP_ADDR").unwrap_or_else(|| "127.0.0.1:8000".into()),
             jwt_secret: match var("JWT_SECRET") {
                 Some(secret) => secret,

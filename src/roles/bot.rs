@@ -5,15 +5,49 @@
 use std::sync::Arc;
 
 use bots::fake::telegram::{FakeTelegram, FakeTelegramServer};
-use bots::outbound::Limiter;
-use bots::runtime::{Answer, Event, Incoming, Outgoing};
-use bots::telegram::{ChatQueues, Handler, TelegramTransport};
+use bots::outbound::{Limiter, Messengers};
+use bots::runtime::{Conversation, ConversationSettings, Handler};
+use bots::telegram::{ChatQueues, TelegramTransport};
 use poem::Route;
+use sqlx::PgPool;
+use workflows::bank::Bank;
+use workflows::payments::PayInto;
 
 use crate::config::Settings;
 
 /// The token `groupbuy all` gives the fake Telegram (and its bot) when `TELEGRAM_TOKEN` is unset.
 const DEV_TOKEN: &str = "100000:groupbuy-dev-token";
+
+/// What the bots' conversation needs from the process it runs in.
+pub struct BotContext {
+    pub pool: PgPool,
+    pub pay_into: PayInto,
+    pub bank: Option<Arc<dyn Bank>>,
+}
+
+impl BotContext {
+    /// For a process of its own (`groupbuy bot …`): a small pool and the configured bank.
+    async fn standalone(settings: &Settings) -> anyhow::Result<Self> {
+        let pool = workflows::db::prepare(&settings.database_url, BOT_POOL_SIZE).await?;
+        let bank = super::bank::bank_client(settings).await?;
+        Ok(BotContext { pool, pay_into: super::bank::pay_into(settings, None), bank: Some(bank) })
+    }
+
+    /// The conversation every adapter of this process hands its updates to.
+    pub async fn conversation(&self, settings: &Settings) -> anyhow::Result<Arc<dyn Handler>> {
+        let redis = workers::storage::connect(&settings.redis_url).await?;
+        let mut config = ConversationSettings::new(
+            settings.queue_namespace.clone(),
+            settings.public_url.clone(),
+            self.pay_into.clone(),
+        );
+        config.bank = self.bank.clone();
+        Ok(Arc::new(Conversation::new(self.pool.clone(), redis, config)))
+    }
+}
+
+/// Connections of a bot process: the conversation's queries are short.
+const BOT_POOL_SIZE: u32 = 8;
 
 /// `groupbuy bot <platform>`.
 pub async fn run(settings: &Settings, platform: &str) -> anyhow::Result<()> {
@@ -29,14 +63,21 @@ pub async fn run(settings: &Settings, platform: &str) -> anyhow::Result<()> {
                     "TELEGRAM_WEBHOOK_URL is set: in webhook mode the API process (`groupbuy api` or `groupbuy all`) receives the updates"
                 );
             }
-            let telegram = Telegram::connect(settings, token, &settings.telegram.api_url).await?;
+            let handler = BotContext::standalone(settings).await?.conversation(settings).await?;
+            let telegram = Telegram::connect(settings, token, &settings.telegram.api_url, handler).await?;
             tokio::select! {
                 polled = telegram.poll() => polled,
                 _ = super::shutdown_signal() => Ok(()),
             }
         }
-        // The VK adapter (bots::vk) plugs in here.
-        "vk" => anyhow::bail!("the VK bot is not available yet"),
+        "vk" => {
+            if settings.vk_token.is_none() {
+                anyhow::bail!("VK_TOKEN is not set (without it, `groupbuy all` runs the bot against a local fake)");
+            }
+            let handler = BotContext::standalone(settings).await?.conversation(settings).await?;
+            let (client, _fake) = super::bot_vk::connect(settings).await?;
+            super::bot_vk::run(settings, client, handler).await
+        }
         other => anyhow::bail!("unknown bot platform '{other}': telegram or vk"),
     }
 }
@@ -48,11 +89,16 @@ pub struct Telegram {
 }
 
 impl Telegram {
-    pub async fn connect(settings: &Settings, token: &str, api_url: &str) -> anyhow::Result<Self> {
+    pub async fn connect(
+        settings: &Settings,
+        token: &str,
+        api_url: &str,
+        handler: Arc<dyn Handler>,
+    ) -> anyhow::Result<Self> {
         let bot = bots::telegram::bot(token, api_url).map_err(anyhow::Error::msg)?;
         let redis = workers::storage::connect(&settings.redis_url).await?;
         let transport = TelegramTransport::new(bot, Limiter::new(redis, settings.queue_namespace.clone()));
-        let queues = ChatQueues::new(conversation(), Arc::new(transport.clone()));
+        let queues = ChatQueues::new(handler, Arc::new(transport.clone()));
         Ok(Telegram { transport, queues })
     }
 
@@ -70,6 +116,8 @@ impl Telegram {
 ///   polling it, and the playground at `/bot-playground/`.
 pub struct TelegramInApi {
     pub routes: Route,
+    /// The bot's client behind the shared limiter, for the workers' messages.
+    pub transport: Option<TelegramTransport>,
     pub background: Option<tokio::task::JoinHandle<()>>,
     pub fake: Option<FakeTelegramServer>,
 }
@@ -83,9 +131,13 @@ pub enum InApi {
     WebhookOnly,
 }
 
-pub async fn telegram_in_api(settings: &Settings, mode: InApi) -> anyhow::Result<TelegramInApi> {
+pub async fn telegram_in_api(
+    settings: &Settings,
+    mode: InApi,
+    handler: Arc<dyn Handler>,
+) -> anyhow::Result<TelegramInApi> {
     let mut routes = Route::new();
-    let nothing = || TelegramInApi { routes: Route::new(), background: None, fake: None };
+    let nothing = || TelegramInApi { routes: Route::new(), transport: None, background: None, fake: None };
     if mode == InApi::WebhookOnly && settings.telegram.webhook_url.is_none() {
         return Ok(nothing());
     }
@@ -107,7 +159,8 @@ pub async fn telegram_in_api(settings: &Settings, mode: InApi) -> anyhow::Result
         }
         None => return Ok(nothing()),
     };
-    let telegram = Telegram::connect(settings, &token, &api_url).await?;
+    let telegram = Telegram::connect(settings, &token, &api_url, handler).await?;
+    let transport = Some(telegram.transport.clone());
     let background = match (&settings.telegram.webhook_url, &fake) {
         (Some(url), None) => {
             let path = reqwest::Url::parse(url).map_err(|e| anyhow::anyhow!("TELEGRAM_WEBHOOK_URL '{url}': {e}"))?;
@@ -127,36 +180,22 @@ pub async fn telegram_in_api(settings: &Settings, mode: InApi) -> anyhow::Result
             }
         }),
     };
-    Ok(TelegramInApi { routes, background: Some(background), fake })
+    Ok(TelegramInApi { routes, transport, background: Some(background), fake })
 }
 
-/// What answers the bots' updates.
-// The conversation engine (bots::runtime::Conversation) replaces this when it is merged;
-// until then the bot answers from the core alone: /help, and a hint for everything else.
-fn conversation() -> Arc<dyn Handler> {
-    Arc::new(CoreHints)
-}
-
-struct CoreHints;
-
-#[async_trait::async_trait]
-impl Handler for CoreHints {
-    async fn handle(&self, incoming: Incoming) -> Answer {
-        let lang = bots::Lang::from_code(incoming.from.language_code.as_deref());
-        let text = match &incoming.event {
-            Event::Text(text) if text.trim_start().starts_with("/help") => bots::texts::common::help(lang),
-            _ => bots::texts::common::unknown_input(lang).to_string(),
-        };
-        let ack = match &incoming.event {
-            Event::Callback { query_id, .. } => Some(bots::runtime::CallbackAck {
-                query_id: query_id.clone(),
-                chat_id: incoming.chat_id,
-                platform_user_id: incoming.from.platform_user_id.clone(),
-                notice: None,
-            }),
-            Event::Text(_) => None,
-        };
-        let reply = bots::Reply::text(text);
-        Answer { ack, messages: vec![Outgoing { chat_id: incoming.chat_id, reply, edit_message_id: None }] }
+/// How the worker pools of a process without the bots' adapters write to messengers: through
+/// the same clients and shared limiter, for each platform whose token is set.
+pub async fn workers_messenger(settings: &Settings) -> anyhow::Result<Arc<dyn workflows::messenger::Messenger>> {
+    let mut messengers = Messengers::new();
+    if let Some(token) = &settings.telegram_token {
+        let bot = bots::telegram::bot(token, &settings.telegram.api_url).map_err(anyhow::Error::msg)?;
+        let redis = workers::storage::connect(&settings.redis_url).await?;
+        messengers = messengers
+            .with_telegram(TelegramTransport::new(bot, Limiter::new(redis, settings.queue_namespace.clone())));
     }
+    if settings.vk_token.is_some() {
+        let (client, _) = super::bot_vk::connect(settings).await?;
+        messengers = messengers.with_vk(client);
+    }
+    Ok(Arc::new(messengers))
 }

@@ -63,3 +63,67 @@ pub async fn run(settings: &Settings, client: Arc<VkClient>, handler: Arc<dyn Ha
     bots::vk::run_long_poll_claiming(client, handler, Some(claims), super::shutdown_signal()).await?;
     Ok(())
 }
+
+/// What an API process runs for VK, by configuration:
+/// - Callback API settings: the endpoint at [`CALLBACK_PATH`] (in `api` and `all`);
+/// - a token alone, in `all`: Bots Long Poll in the background;
+/// - no token, in `all`: the fake VK API on `VK_FAKE_ADDR`, the bot long-polling it.
+pub struct VkInApi {
+    /// The Callback API's endpoint, when configured.
+    callback: Option<poem::endpoint::BoxEndpoint<'static>>,
+    /// The bot's client, for the workers' messages.
+    pub client: Option<Arc<VkClient>>,
+    pub background: Option<tokio::task::JoinHandle<()>>,
+    pub fake: Option<FakeVkServer>,
+}
+
+/// Where the API process receives VK's Callback API events.
+pub const CALLBACK_PATH: &str = "/bot/vk/callback";
+
+pub async fn vk_in_api(
+    settings: &Settings,
+    mode: super::bot::InApi,
+    handler: Arc<dyn Handler>,
+) -> anyhow::Result<VkInApi> {
+    let nothing = || VkInApi { callback: None, client: None, background: None, fake: None };
+    let everything = mode == super::bot::InApi::Everything;
+    if settings.vk_token.is_none() && !everything {
+        return Ok(nothing());
+    }
+    let (client, fake) = match connect(settings).await {
+        Ok(connected) => connected,
+        // The fake is a convenience: a busy port costs the bot, not the rest of `all`.
+        Err(error) if settings.vk_token.is_none() => {
+            tracing::error!(%error, addr = %settings.vk.fake_addr, "the fake VK API cannot listen (VK_FAKE_ADDR); no VK bot runs");
+            return Ok(nothing());
+        }
+        Err(error) => return Err(error),
+    };
+    if let Some(config) = callback_config(settings, &client) {
+        let endpoint = bots::vk::callback_api::endpoint(config, client.clone(), handler, claims(settings).await?);
+        let callback = Some(poem::EndpointExt::boxed(poem::EndpointExt::map_to_response(endpoint)));
+        return Ok(VkInApi { callback, client: Some(client), background: None, fake });
+    }
+    if !everything {
+        return Ok(nothing()); // long polling is `groupbuy bot vk`'s
+    }
+    let claims = claims(settings).await?;
+    let polling = client.clone();
+    let background = tokio::spawn(async move {
+        let forever = std::future::pending::<()>();
+        if let Err(error) = bots::vk::run_long_poll_claiming(polling, handler, Some(claims), forever).await {
+            tracing::error!(%error, "vk bot stopped");
+        }
+    });
+    Ok(VkInApi { callback: None, client: Some(client), background: Some(background), fake })
+}
+
+impl VkInApi {
+    /// `routes` with the Callback API's endpoint added, when there is one.
+    pub fn mount(&mut self, routes: poem::Route) -> poem::Route {
+        match self.callback.take() {
+            Some(endpoint) => routes.at(CALLBACK_PATH, endpoint),
+            None => routes,
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! The HTTP API, alone or with everything else in one process.
 
+use super::bot::{BotContext, InApi};
 use crate::config::Settings;
 use api::AppState;
 use api::auth::AuthConfig;
@@ -15,9 +16,13 @@ const API_POOL_SIZE: u32 = 48;
 pub async fn api(settings: &Settings) -> anyhow::Result<()> {
     let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
     let bank = super::bank::bank_client(settings).await?;
-    // Only the webhook: polling is `groupbuy bot telegram`'s (two pollers would conflict).
-    let telegram = super::bot::telegram_in_api(settings, super::bot::InApi::WebhookOnly).await?;
-    serve(settings, app_state(settings, pool, bank, None).await?, telegram.routes).await
+    // Only the webhooks: polling is `groupbuy bot …`'s (two pollers would conflict).
+    let context =
+        BotContext { pool: pool.clone(), pay_into: super::bank::pay_into(settings, None), bank: Some(bank.clone()) };
+    let handler = context.conversation(settings).await?;
+    let telegram = super::bot::telegram_in_api(settings, InApi::WebhookOnly, handler.clone()).await?;
+    let mut vk = super::bot_vk::vk_in_api(settings, InApi::WebhookOnly, handler).await?;
+    serve(settings, app_state(settings, pool, bank, None).await?, vk.mount(telegram.routes)).await
 }
 
 /// The chat WebSockets alone (`/ws/…` and `/health`), for a deployment that runs them apart
@@ -38,20 +43,39 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
         let organizer = workflows::demo::seed(&pool).await?;
         tracing::info!(organizer, "demo data in place");
     }
-    if settings.vk_token.is_some() {
-        tracing::warn!("vk bot: token set, but the VK adapter is not available yet");
-    }
-    // Kept until the process ends: the bot's polling task and, without a token, the fake.
-    let telegram = super::bot::telegram_in_api(settings, super::bot::InApi::Everything).await?;
     let sweeps = tokio::spawn(scheduler::run(pool.clone(), scheduler::schedules(&settings.cron)?));
     let (bank, sandbox) = super::bank::connect_bank(settings).await?;
+    // Kept until the process ends: the bots' polling tasks and, without tokens, the fakes.
+    let context = BotContext {
+        pool: pool.clone(),
+        pay_into: super::bank::pay_into(settings, sandbox.as_ref()),
+        bank: Some(bank.clone()),
+    };
+    let handler = context.conversation(settings).await?;
+    let telegram = super::bot::telegram_in_api(settings, InApi::Everything, handler.clone()).await?;
+    let mut vk = super::bot_vk::vk_in_api(settings, InApi::Everything, handler).await?;
+    let routes = vk.mount(telegram.routes);
+    let mut messengers = bots::outbound::Messengers::new();
+    if let Some(transport) = telegram.transport.clone() {
+        messengers = messengers.with_telegram(transport);
+    }
+    if let Some(client) = vk.client.clone() {
+        messengers = messengers.with_vk(client);
+    }
     let config = super::worker::pool_config(settings, workers::Queue::ALL.to_vec(), 8);
-    let jobs = workers::runtime::run(pool.clone(), bank.clone(), &settings.redis_url, config, super::shutdown_signal());
+    let jobs = workers::runtime::run_with_messenger(
+        pool.clone(),
+        bank.clone(),
+        Arc::new(messengers),
+        &settings.redis_url,
+        config,
+        super::shutdown_signal(),
+    );
     tokio::pin!(jobs);
     // Dead pools end the process (so a supervisor restarts it); on a signal, the API stops
     // first and the pools then finish their in-flight jobs.
     let result = tokio::select! {
-        served = serve(settings, app_state(settings, pool, bank, sandbox.as_ref()).await?, telegram.routes) => {
+        served = serve(settings, app_state(settings, pool, bank, sandbox.as_ref()).await?, routes) => {
             served.and(jobs.await.map_err(anyhow::Error::from))
         }
         stopped = &mut jobs => stopped.map_err(anyhow::Error::from),
@@ -61,6 +85,12 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
         polling.abort();
     }
     if let Some(fake) = telegram.fake {
+        fake.shutdown().await;
+    }
+    if let Some(polling) = vk.background {
+        polling.abort();
+    }
+    if let Some(fake) = vk.fake {
         fake.shutdown().await;
     }
     result

@@ -10,9 +10,11 @@ pub async fn run(settings: &Settings, args: &WorkerArgs) -> anyhow::Result<()> {
     let pool = db::prepare(&settings.database_url, (args.concurrency * queues.len()).clamp(4, 64) as u32).await?;
     // With the sandbox bank, this process serves it (keep the handle alive while it runs).
     let (bank, _sandbox) = super::bank::connect_bank(settings).await?;
-    workers::runtime::run(
+    let messenger = super::bot::workers_messenger(settings).await?;
+    workers::runtime::run_with_messenger(
         pool,
         bank,
+        messenger,
         &settings.redis_url,
         pool_config(settings, queues, args.concurrency),
         super::shutdown_signal(),

@@ -9,6 +9,7 @@ mod broadcasting;
 mod browse;
 mod conversation;
 mod dispatch;
+mod handler;
 mod inbox;
 mod locks;
 mod orders;
@@ -20,6 +21,7 @@ mod views;
 mod wallet;
 
 pub use conversation::{Conversation, ConversationSettings, DEFAULT_DIALOGUE_TTL};
+pub use handler::Handler;
 pub use transport::Transport;
 pub use workflows::messenger::{Platform, SendError};
 

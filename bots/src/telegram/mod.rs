@@ -17,13 +17,7 @@ pub use polling::run_polling;
 pub use transport::TelegramTransport;
 pub use update::incoming;
 
-use crate::runtime::{Answer, Incoming};
-
-/// What answers an update: the conversation engine, or a test's echo.
-#[async_trait::async_trait]
-pub trait Handler: Send + Sync + 'static {
-    async fn handle(&self, incoming: Incoming) -> Answer;
-}
+pub use crate::runtime::Handler;
 
 /// A teloxide bot whose requests go to `{api_url}/bot{token}/{method}` (Telegram itself, a
 /// self-hosted Bot API server, or the local fake).

@@ -44,7 +44,7 @@ pub fn summary(target: Option<&str>, text: &str, lang: Lang) -> String {
         Some(chat) => chat.to_string(),
         None => lang.pick("все активные пользователи", "every active user").to_string(),
     };
-    format!("{}: {to}\n\n{text}", lang.pick("Рассылка → ", "Broadcast → ").trim_end())
+    format!("📣 {} → {to}\n\n{text}", lang.pick("Рассылка", "Broadcast"))
 }
 
 pub fn confirm_label(lang: Lang) -> &'static str {

@@ -11,13 +11,9 @@ use tokio::task::JoinSet;
 use super::claims::EventClaims;
 use super::client::VkClient;
 use super::updates::Update;
-use crate::runtime::{Answer, Incoming, SendError, Transport};
+use crate::runtime::{SendError, Transport};
 
-/// What answers an update: the bot's conversation (dialogue state, `workflows` use cases).
-#[async_trait::async_trait]
-pub trait Handler: Send + Sync {
-    async fn handle(&self, incoming: Incoming) -> Answer;
-}
+pub use crate::runtime::Handler;
 
 /// How many chats are served at once.
 pub const LANES: usize = 16;
