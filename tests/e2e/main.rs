@@ -5,6 +5,7 @@ mod support;
 mod auth;
 mod bad_input;
 mod bank_at_most_once;
+mod bot_broadcast;
 mod bot_commerce;
 mod bot_conversation;
 mod bot_harness;

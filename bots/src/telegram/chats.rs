@@ -18,6 +18,8 @@ const IDLE: Duration = Duration::from_secs(30);
 struct Job {
     key: String,
     incoming: Incoming,
+    /// Called once the update is answered (long polling confirms it then).
+    answered: Option<Box<dyn FnOnce() + Send>>,
 }
 
 #[derive(Clone)]
@@ -34,9 +36,17 @@ impl ChatQueues {
 
     /// Queues an update behind the chat's earlier ones; returns at once.
     pub fn push(&self, key: String, incoming: Incoming) {
-        let chat = incoming.chat_id;
+        self.enqueue(Job { key, incoming, answered: None });
+    }
+
+    /// [`push`](Self::push), calling `answered` once the update has been answered.
+    pub fn push_then(&self, key: String, incoming: Incoming, answered: impl FnOnce() + Send + 'static) {
+        self.enqueue(Job { key, incoming, answered: Some(Box::new(answered)) });
+    }
+
+    fn enqueue(&self, job: Job) {
+        let chat = job.incoming.chat_id;
         let mut chats = self.chats.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let job = Job { key, incoming };
         let job = match chats.get(&chat) {
             Some(queue) => match queue.send(job) {
                 Ok(()) => return,
@@ -71,6 +81,9 @@ impl ChatQueues {
     async fn handle(&self, job: Job) {
         let answer = self.handler.handle(job.incoming).await;
         deliver(self.transport.as_ref(), &answer, &job.key).await;
+        if let Some(answered) = job.answered {
+            answered();
+        }
     }
 }
 
