@@ -10,6 +10,7 @@ mod bot_commerce;
 mod bot_conversation;
 mod bot_harness;
 mod bot_inbox;
+mod bot_over_http;
 mod bot_telegram;
 mod bot_vk;
 mod bot_vk_callback;

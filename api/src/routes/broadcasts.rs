@@ -40,6 +40,7 @@ pub struct TargetIn {
     /// Telegram: a channel or group where the bot is admin (`-100…` or `@name`); VK: a `peer_id`.
     #[oai(validator(max_length = 100), deserialize_with = "crate::wire::strict")]
     pub chat_id: Option<String>,
+    #[oai(deserialize_with = "crate::wire::not_null")]
     pub all_users: Option<bool>,
 }
 
@@ -51,8 +52,10 @@ pub struct BroadcastIn {
     #[oai(validator(min_items = 1))]
     pub targets: Vec<TargetIn>,
     /// Start sending at once rather than leaving a draft.
+    #[oai(deserialize_with = "crate::wire::not_null")]
     pub start: Option<bool>,
     /// Whom it is from (a service key may name an organizer; a user is always themselves).
+    #[oai(deserialize_with = "crate::wire::not_null")]
     pub author_id: Option<i64>,
 }
 

@@ -27,3 +27,14 @@ pub fn maybe<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
         MaybeUndefined::Value(v) => Some(Some(v)),
     }
 }
+
+/// An optional field the document does not declare nullable: absent is `None`, `null` is refused
+/// as the schema says (poem would otherwise read it as absent).
+pub fn not_null<T: poem_openapi::types::ParseFromJSON>(
+    value: Option<serde_json::Value>,
+) -> poem_openapi::types::ParseResult<Option<T>> {
+    match value {
+        Some(serde_json::Value::Null) => Err(poem_openapi::types::ParseError::custom("null is not allowed here")),
+        value => <Option<T> as poem_openapi::types::ParseFromJSON>::parse_from_json(value),
+    }
+}
