@@ -207,3 +207,22 @@ pub(super) async fn serve(addr: &str, endpoint: impl Endpoint + 'static) -> anyh
     tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(endpoint));
     Ok(base)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reply_answers_the_oldest_update_of_its_chat_and_a_second_one_is_extra() {
+        let mut tap = Tap { latency: Some(Histogram::new(3).unwrap()), ..Tap::default() };
+        tap.sent(1);
+        tap.sent(1);
+        tap.sent(2);
+        tap.replied(1);
+        assert_eq!((tap.answered, tap.waiting[&1].len()), (1, 1), "one of chat 1's updates still waits");
+        tap.replied(2);
+        tap.replied(2);
+        assert_eq!((tap.answered, tap.unmatched), (2, 1), "chat 2 had one update: its second reply is extra");
+        assert_eq!(tap.latency.as_ref().unwrap().len(), 2);
+    }
+}
