@@ -103,6 +103,8 @@ pub enum JobsCommand {
 pub enum BenchCommand {
     /// Drive the running API over loopback and report requests/s and latency.
     Api(crate::bench::ApiBenchArgs),
+    /// The Telegram bot against the fake: webhook updates/s and reply latency; a broadcast's time.
+    Bot(crate::bench::BotBenchArgs),
     /// WebSocket clients in one chat room: delivery latency, server CPU per delivery, memory.
     Chat(crate::bench::ChatBenchArgs),
     /// Enqueue and process jobs through Redis with 1, 2, 4 workers; jobs/s and start latency.

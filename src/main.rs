@@ -30,6 +30,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Token(args) => roles::admin::token(&settings, &args).await,
         Command::Jobs(command) => roles::jobs::run(&settings, command).await,
         Command::Bench(BenchCommand::Api(args)) => bench::api(&settings, args).await,
+        Command::Bench(BenchCommand::Bot(args)) => bench::bot(&settings, args).await,
         Command::Bench(BenchCommand::Chat(args)) => bench::chat(&settings, args).await,
         Command::Bench(BenchCommand::Jobs(args)) => bench::jobs(&settings, args).await,
         Command::Bench(BenchCommand::Payments(args)) => bench::payments(&settings, args).await,

@@ -1,11 +1,13 @@
 //! Benchmarks run against a live system.
 
 mod api;
+mod bot;
 mod chat;
 mod jobs;
 mod payments;
 
 pub use api::{ApiBenchArgs, run as api};
+pub use bot::{BotBenchArgs, run as bot};
 pub use chat::{ChatBenchArgs, run as chat};
 pub use jobs::{JobsBenchArgs, run as jobs};
 pub use payments::{PaymentsBenchArgs, run as payments};

@@ -67,6 +67,12 @@ impl FakeTelegram {
         fake
     }
 
+    /// Without Telegram's sending limits: for measuring the bot itself, not the limits.
+    pub fn without_limits(self) -> Self {
+        self.inner().windows.off = true;
+        self
+    }
+
     pub fn token(&self) -> &str {
         &self.shared.token
     }

@@ -15,6 +15,8 @@ pub const PER_GROUP_PER_MINUTE: usize = 20;
 
 #[derive(Default)]
 pub struct Windows {
+    /// Benchmarks of the bot itself (not of the limits) switch them off.
+    pub off: bool,
     overall: VecDeque<Instant>,
     chats: HashMap<i64, VecDeque<Instant>>,
 }
@@ -22,6 +24,9 @@ pub struct Windows {
 impl Windows {
     /// Records a message to `chat` at `now`, or refuses it with the seconds to wait.
     pub fn admit(&mut self, chat: i64, is_group: bool, now: Instant) -> Result<(), u32> {
+        if self.off {
+            return Ok(());
+        }
         prune(&mut self.overall, now, SECOND);
         let sent = self.chats.entry(chat).or_default();
         prune(sent, now, MINUTE);
@@ -92,5 +97,14 @@ mod tests {
         }
         assert_eq!(windows.admit(-5, true, start + SECOND * 20), Err(40));
         assert_eq!(windows.admit(-5, true, start + MINUTE), Ok(()));
+    }
+
+    #[test]
+    fn switched_off_takes_everything() {
+        let mut windows = Windows { off: true, ..Windows::default() };
+        let start = Instant::now();
+        for _ in 0..100 {
+            assert_eq!(windows.admit(1, false, start), Ok(()));
+        }
     }
 }
