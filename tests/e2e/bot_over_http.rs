@@ -64,10 +64,12 @@ async fn a_telegram_buyer_registers_and_joins_through_the_fake() {
             let before = fake.bot_messages(user).len();
             let under = fake.bot_messages(user).last().map(|m| m.message_id);
             fake.inject(&telegram_user(user, text, data.as_deref(), data.as_ref().and(under))).unwrap();
-            eventually(&format!("the bot to say {expect:?}"), WAIT, || async {
-                fake.bot_messages(user).iter().skip(before.saturating_sub(1)).any(|m| m.text.contains(expect))
-            })
-            .await;
+            let deadline = std::time::Instant::now() + WAIT;
+            while !fake.bot_messages(user).iter().skip(before.saturating_sub(1)).any(|m| m.text.contains(expect)) {
+                let said: Vec<String> = fake.bot_messages(user).into_iter().map(|m| m.text).collect();
+                assert!(std::time::Instant::now() < deadline, "no {expect:?} in {said:?}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
             fake.bot_messages(user).into_iter().rev().find(|m| m.text.contains(expect)).unwrap()
         }
     };
@@ -77,24 +79,27 @@ async fn a_telegram_buyer_registers_and_joins_through_the_fake() {
     step(Some("+79991234567"), None, "email").await;
     step(None, Some("skip".into()), "Выберите роль").await;
     step(None, Some("role_buyer".into()), "Регистрация завершена").await;
-    let list = step(Some("/procurements"), None, "Мёд с пасеки").await;
-    assert!(list.reply_markup.unwrap().to_string().contains(&format!("view_proc_{procurement}")));
+    // the list names each procurement on its button
+    let list = step(Some("/procurements"), None, "Закупки:").await;
+    let buttons = list.reply_markup.unwrap().to_string();
+    assert!(buttons.contains(&format!("view_proc_{procurement}")) && buttons.contains("Мёд с пасеки"), "{buttons}");
     step(None, Some(format!("view_proc_{procurement}")), "Мёд с пасеки").await;
-    step(None, Some(format!("join_proc_{procurement}")), "количество").await;
+    step(None, Some(format!("join_proc_{procurement}")), "Сколько вы хотите заказать").await;
     step(Some("2"), None, "900").await; // the server's amount, before confirming
     step(None, Some(format!("confirm_join_{procurement}")), "Вы присоединились").await;
 
     let joined = participants(&app, procurement).await;
     assert_eq!(joined.len(), 1, "{joined:?}");
-    assert_eq!(joined[0]["quantity"], "2.000");
+    assert_eq!(joined[0]["quantity"], "2.00");
 }
 
 /// Waits until the bot has said something containing `expect` to `user`.
 async fn vk_said(control: &Control, user: i64, expect: &str) {
-    eventually(&format!("the bot to say {expect:?}"), WAIT, || async {
-        control.sent_texts(user).await.iter().any(|t| t.contains(expect))
-    })
-    .await;
+    let deadline = std::time::Instant::now() + WAIT;
+    while !control.sent_texts(user).await.iter().any(|t| t.contains(expect)) {
+        assert!(std::time::Instant::now() < deadline, "no {expect:?} in {:?}", control.sent_texts(user).await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn vk_write(control: &Control, user: i64, text: &str) {
@@ -131,6 +136,8 @@ async fn a_vk_buyer_registers_and_joins_through_the_fake() {
         let _ = stopped.await;
     }));
     let user = 990_001;
+    // Bots Long Poll delivers what happens after the bot's first check, as VK does.
+    eventually("the bot to poll", WAIT, || async { control.get("/fake/long_poll").await["checks"] != 0 }).await;
 
     vk_write(&control, user, "/start").await;
     vk_said(&control, user, "Как вас зовут?").await;
@@ -143,11 +150,11 @@ async fn a_vk_buyer_registers_and_joins_through_the_fake() {
     vk_press(&control, user, "role_buyer").await;
     vk_said(&control, user, "Регистрация завершена").await;
     vk_write(&control, user, "/search Сыр").await;
-    vk_said(&control, user, "Сыр из Карелии").await;
+    vk_said(&control, user, "поиск «Сыр»").await;
     vk_press(&control, user, &format!("view_proc_{procurement}")).await;
     vk_said(&control, user, "800").await;
     vk_press(&control, user, &format!("join_proc_{procurement}")).await;
-    vk_said(&control, user, "количество").await;
+    vk_said(&control, user, "Сколько вы хотите заказать").await;
     vk_write(&control, user, "3").await;
     vk_said(&control, user, "2 400").await;
     vk_press(&control, user, &format!("confirm_join_{procurement}")).await;
@@ -155,5 +162,5 @@ async fn a_vk_buyer_registers_and_joins_through_the_fake() {
 
     let joined = participants(&app, procurement).await;
     assert_eq!(joined.len(), 1, "{joined:?}");
-    assert_eq!(joined[0]["quantity"], "3.000");
+    assert_eq!(joined[0]["quantity"], "3.00");
 }
