@@ -45,23 +45,33 @@ impl Limits {
     }
 }
 
-/// KEYS: the cells; ARGV: each cell's spacing in microseconds. Returns 0 when a slot was taken
-/// in every cell, or the microseconds to wait before asking again.
+/// KEYS: the cells; ARGV: each cell's spacing in microseconds, then the tolerance. Returns 0 when
+/// a slot was taken in every cell, or the microseconds to wait before asking again.
+///
+/// Each cell keeps its schedule (`max(now, next_free) + spacing`), and a sender may go up to the
+/// tolerance early: a sender's late wake-up and its round trip to Redis are then made up by the
+/// next one instead of adding to every gap (without it a 35 ms spacing gave 27.1 messages/s, not
+/// 28.5). Any second still holds at most one message more than the spacing allows.
 const TAKE_SLOT: &str = r#"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local tolerance = tonumber(ARGV[#KEYS + 1])
 local wait = 0
+local free = {}
 for i, key in ipairs(KEYS) do
-  local next_free = tonumber(redis.call('GET', key) or '0')
-  if next_free - now > wait then wait = next_free - now end
+  free[i] = tonumber(redis.call('GET', key) or '0')
+  if free[i] - tolerance - now > wait then wait = free[i] - tolerance - now end
 end
 if wait > 0 then return wait end
 for i, key in ipairs(KEYS) do
   local spacing = tonumber(ARGV[i])
-  redis.call('SET', key, tostring(now + spacing), 'PX', math.ceil(spacing / 1000) + 1000)
+  redis.call('SET', key, tostring(math.max(now, free[i]) + spacing), 'PX', math.ceil(spacing / 1000) + 1000)
 end
 return 0
 "#;
+
+/// How early a sender may go to make up for the last one's lateness (at most half a spacing).
+const TOLERANCE: Duration = Duration::from_millis(10);
 
 /// Waits for permission to send; cloning shares the connection.
 #[derive(Clone)]
@@ -94,9 +104,12 @@ impl Limiter {
         if is_group {
             cells.push((format!("{prefix}:group:{chat}"), limits.per_group));
         }
-        for (key, spacing) in cells.iter().filter(|(_, spacing)| !spacing.is_zero()) {
+        let limited: Vec<_> = cells.iter().filter(|(_, spacing)| !spacing.is_zero()).collect();
+        for (key, spacing) in &limited {
             invocation.key(key).arg(spacing.as_micros() as u64);
         }
+        let tolerance = limited.iter().map(|(_, spacing)| *spacing / 2).min().unwrap_or_default().min(TOLERANCE);
+        invocation.arg(tolerance.as_micros() as u64);
         loop {
             let mut redis = self.redis.clone();
             let wait: u64 = invocation
