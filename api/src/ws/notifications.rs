@@ -92,6 +92,7 @@ impl Session {
     }
 
     async fn badge(&self) -> Result<i64, workflows::DomainError> {
-        workflows::notify::unread_count(&self.state.pool, self.user_id).await
+        // Boxed: the session's task stays small while it waits (see the room's session).
+        Box::pin(workflows::notify::unread_count(&self.state.pool, self.user_id)).await
     }
 }

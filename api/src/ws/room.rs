@@ -43,7 +43,9 @@ impl Session {
         // Subscribed before the history is read: nothing committed after the read is missed.
         let mut live = chat.hub.subscribe(&channel);
         let mut socket = Socket::new(socket, &chat.config);
-        let reason = match self.greet(&mut socket).await {
+        // The rare steps that query the database are boxed: a task is as large as its largest
+        // await, and an idle connection should not carry room for a transaction's future.
+        let reason = match Box::pin(self.greet(&mut socket)).await {
             Ok(mut last_seq) => {
                 chat.feed.here(self.procurement_id, self.user_id, self.presence_ttl()).await;
                 chat::announce(&chat.feed, self.procurement_id, self.user_id, true).await;
@@ -95,7 +97,7 @@ impl Session {
                 _ = presence.tick() => {
                     // Someone who left the procurement (or was removed) leaves its chat too.
                     if let Err(DomainError::Forbidden { .. } | DomainError::NotFound { .. }) =
-                        chat::enter_room(&self.state.pool, self.procurement_id, self.user_id).await
+                        Box::pin(chat::enter_room(&self.state.pool, self.procurement_id, self.user_id)).await
                     {
                         return Some((CloseCode::Policy, "no longer in this procurement".into()));
                     }
@@ -103,7 +105,7 @@ impl Session {
                     Ok(())
                 },
                 input = socket.recv() => match input {
-                    Input::Text(text) => self.on_frame(socket, &text).await,
+                    Input::Text(text) => Box::pin(self.on_frame(socket, &text)).await,
                     Input::Nothing => Ok(()),
                     Input::Close(reason) => return reason,
                 },
@@ -170,7 +172,7 @@ impl Session {
         last_seq: &mut i64,
     ) -> Result<(), ()> {
         if publication.resync {
-            return self.fill_gap(socket, last_seq, i64::MAX).await;
+            return Box::pin(self.fill_gap(socket, last_seq, i64::MAX)).await;
         }
         if publication.not_for == Some(self.user_id) {
             return Ok(());
@@ -183,7 +185,7 @@ impl Session {
         }
         if seq > *last_seq + 1 {
             // Something published earlier has not arrived (yet): send what the database has.
-            self.fill_gap(socket, last_seq, seq).await?;
+            Box::pin(self.fill_gap(socket, last_seq, seq)).await?;
         }
         *last_seq = seq;
         socket.send_text(publication.frame.clone()).await
