@@ -2,5 +2,6 @@
 //! shapes, with the platforms' limits enforced, plus a control API through which tests and the
 //! playground play the people on the other side.
 
+mod server;
 pub mod telegram;
 pub mod vk;

@@ -21,12 +21,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use poem::http::StatusCode;
-use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::web::{Data, Json, Path, Query};
 use poem::{Endpoint, EndpointExt, IntoResponse, Response, Route, get, handler, post};
 use serde_json::{Value, json};
-use tokio::sync::{Notify, mpsc, oneshot};
-use tokio::task::JoinHandle;
+use tokio::sync::{Notify, mpsc};
 
 use bot_api::Params;
 use state::{ApiError, Inner, int};
@@ -137,22 +135,9 @@ impl FakeTelegram {
 
     /// Serves on `addr` (`127.0.0.1:0` picks a free port) in a background task.
     pub async fn serve(self, addr: &str) -> std::io::Result<FakeTelegramServer> {
-        let acceptor = TcpListener::bind(addr.to_string()).into_acceptor().await?;
-        let bound = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .ok_or_else(|| std::io::Error::other("the fake Telegram listener has no socket address"))?;
-        let addr = if bound.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], bound.port())) } else { bound };
-        let (stop, stopped) = oneshot::channel::<()>();
-        let endpoint = self.endpoint();
-        let task = tokio::spawn(async move {
-            poem::Server::new_with_acceptor(acceptor)
-                .run_with_graceful_shutdown(endpoint, async move { drop(stopped.await) }, Some(Duration::from_secs(1)))
-                .await
-        });
-        tracing::info!(%addr, "fake Telegram Bot API listening");
-        Ok(FakeTelegramServer { addr, fake: self, stop: Some(stop), task: Some(task) })
+        let (acceptor, addr) = super::server::bind(addr, "fake Telegram Bot API").await?;
+        let listening = super::server::Listening::start(acceptor, addr, self.endpoint(), Duration::from_secs(1));
+        Ok(FakeTelegramServer { listening, fake: self })
     }
 
     /// Answers one Bot API call (`getUpdates` may wait for updates up to its `timeout`).
@@ -235,33 +220,26 @@ async fn push_to_webhook(shared: std::sync::Weak<Shared>, mut updates: mpsc::Unb
 
 /// A running fake; it keeps serving when dropped, until [`FakeTelegramServer::shutdown`].
 pub struct FakeTelegramServer {
-    addr: SocketAddr,
+    listening: super::server::Listening,
     fake: FakeTelegram,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
 }
 
 impl FakeTelegramServer {
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.listening.addr()
     }
 
     /// `http://host:port`: the Bot API base (`TELEGRAM_API_URL`) and the control API's root.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.listening.url()
     }
 
     pub fn fake(&self) -> &FakeTelegram {
         &self.fake
     }
 
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
+    pub async fn shutdown(self) {
+        self.listening.shutdown().await
     }
 }
 

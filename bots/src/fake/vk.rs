@@ -25,15 +25,13 @@ mod long_poll;
 mod methods;
 mod world;
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::{Endpoint, EndpointExt, Route, get, post};
-use tokio::sync::{oneshot, watch};
-use tokio::task::JoinHandle;
+use tokio::sync::watch;
 
+use super::server;
 pub use world::SentMessage;
 use world::World;
 
@@ -95,16 +93,14 @@ pub fn app(fake: FakeVk) -> impl Endpoint {
 
 /// A running fake; call [`FakeVkServer::shutdown`] to stop it.
 pub struct FakeVkServer {
-    addr: SocketAddr,
+    listening: server::Listening,
     fake: FakeVk,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
 }
 
 impl FakeVkServer {
     /// `http://host:port`
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.listening.url()
     }
 
     /// What `VK_API_URL` should be to use this fake.
@@ -116,13 +112,8 @@ impl FakeVkServer {
         &self.fake
     }
 
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
+    pub async fn shutdown(self) {
+        self.listening.shutdown().await
     }
 }
 
@@ -132,23 +123,10 @@ pub async fn serve(addr: &str) -> std::io::Result<FakeVkServer> {
 }
 
 pub async fn serve_group(addr: &str, group_id: i64) -> std::io::Result<FakeVkServer> {
-    let acceptor = TcpListener::bind(addr.to_string()).into_acceptor().await?;
-    let bound = acceptor
-        .local_addr()
-        .first()
-        .and_then(|a| a.as_socket_addr().copied())
-        .ok_or_else(|| std::io::Error::other("the fake VK listener has no socket address"))?;
-    let host = if bound.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], bound.port())) } else { bound };
+    let (acceptor, addr) = server::bind(addr, "fake VK API").await?;
     let fake = FakeVk::new(group_id);
-    fake.world().public_url = format!("http://{host}");
-    let (stop, stopped) = oneshot::channel::<()>();
-    let endpoint = app(fake.clone());
-    let task = tokio::spawn(async move {
-        poem::Server::new_with_acceptor(acceptor)
-            // Long-poll requests wait up to 25 s; a stopping fake does not wait for them.
-            .run_with_graceful_shutdown(endpoint, async move { drop(stopped.await) }, Some(Duration::from_millis(500)))
-            .await
-    });
-    tracing::info!(addr = %host, "fake VK API listening");
-    Ok(FakeVkServer { addr: host, fake, stop: Some(stop), task: Some(task) })
+    fake.world().public_url = format!("http://{addr}");
+    // Long-poll requests wait up to 25 s; a stopping fake does not wait for them.
+    let listening = server::Listening::start(acceptor, addr, app(fake.clone()), Duration::from_millis(500));
+    Ok(FakeVkServer { listening, fake })
 }

@@ -79,11 +79,7 @@ pub async fn list(turn: &mut Turn<'_>, page: i64, replace: bool) -> Handled {
         screens::list_header(found.count, found.page, pages.max(1), &labels, lang)
     };
     let reply = Reply::with_keyboard(text, kb);
-    if replace {
-        turn.replace(reply)
-    } else {
-        turn.say(reply)
-    }
+    turn.show(reply, replace);
     Ok(())
 }
 
@@ -225,11 +221,7 @@ pub async fn detail(turn: &mut Turn<'_>, id: i64, replace: bool) -> Handled {
         }
     }
     let reply = Reply::with_keyboard(text, kb);
-    if replace {
-        turn.replace(reply)
-    } else {
-        turn.say(reply)
-    }
+    turn.show(reply, replace);
     Ok(())
 }
 

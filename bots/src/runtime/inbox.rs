@@ -61,11 +61,7 @@ pub async fn notifications(turn: &mut Turn<'_>, replace: bool) -> Handled {
     }
     rows.push(vec![Button::callback(refresh, Callback::NotificationsAll)]);
     let reply = Reply::with_keyboard(text, Keyboard::inline(rows));
-    if replace {
-        turn.replace(reply)
-    } else {
-        turn.say(reply)
-    }
+    turn.show(reply, replace);
     Ok(())
 }
 
@@ -115,11 +111,7 @@ pub async fn chats(turn: &mut Turn<'_>, replace: bool) -> Handled {
         .collect();
     rows.push(vec![Button::url(screens::open_web_label(lang), login_link(turn).await?)]);
     let reply = Reply::with_keyboard(lines.join("\n"), Keyboard::inline(rows));
-    if replace {
-        turn.replace(reply)
-    } else {
-        turn.say(reply)
-    }
+    turn.show(reply, replace);
     Ok(())
 }
 
@@ -136,10 +128,6 @@ pub async fn room(turn: &mut Turn<'_>, id: i64, replace: bool) -> Handled {
     let text =
         format!("{}\n\n{}", screens::chat_room(&p.title, unread.unread_count, lang), screens::login_link_note(lang));
     let reply = Reply::with_keyboard(text, Keyboard::inline(rows));
-    if replace {
-        turn.replace(reply)
-    } else {
-        turn.say(reply)
-    }
+    turn.show(reply, replace);
     Ok(())
 }

@@ -139,10 +139,6 @@ pub async fn mine(turn: &mut Turn<'_>, replace: bool) -> Handled {
         .collect();
     rows.push(vec![Button::callback(crate::texts::labels::Label::Refresh.text(lang), Callback::RefreshMyProcurements)]);
     let reply = Reply::with_keyboard(lines.join("\n"), Keyboard::inline(rows));
-    if replace {
-        turn.replace(reply)
-    } else {
-        turn.say(reply)
-    }
+    turn.show(reply, replace);
     Ok(())
 }

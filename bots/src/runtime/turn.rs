@@ -90,6 +90,11 @@ impl Turn<'_> {
         self.messages.push(Outgoing { chat_id: self.chat_id, reply, edit_message_id: self.pressed_message });
     }
 
+    /// A screen: in place of the pressed message when it is a refresh, else as a new one.
+    pub fn show(&mut self, reply: Reply, refresh: bool) {
+        if refresh { self.replace(reply) } else { self.say(reply) }
+    }
+
     /// A text with the person's main menu under it (or none before registration).
     pub fn say_with_menu(&mut self, text: impl Into<String>) {
         let reply = match self.menu() {

@@ -30,11 +30,7 @@ pub async fn balance(turn: &mut Turn<'_>, replace: bool) -> Handled {
         turn.lang,
     );
     let reply = Reply::with_keyboard(text, keyboard::balance(turn.lang));
-    if replace {
-        turn.replace(reply)
-    } else {
-        turn.say(reply)
-    }
+    turn.show(reply, replace);
     Ok(())
 }
 
