@@ -508,3 +508,44 @@ async fn the_api_process_serves_the_webhook() {
         .unwrap();
     assert_eq!(forged.status(), 403);
 }
+
+/// Takes updates and never answers, as a process that dies mid-way would.
+#[derive(Default)]
+struct Stuck {
+    entered: tokio::sync::Notify,
+}
+
+#[async_trait::async_trait]
+impl Handler for Stuck {
+    async fn handle(&self, _incoming: Incoming) -> Answer {
+        self.entered.notify_one();
+        std::future::pending().await
+    }
+}
+
+#[tokio::test]
+async fn an_update_a_crash_interrupts_is_fetched_again_after_the_restart() {
+    let server = FakeTelegram::new(TOKEN).serve("127.0.0.1:0").await.unwrap();
+    let transport =
+        TelegramTransport::new(bots::telegram::bot(TOKEN, &server.url()).unwrap(), limiter(&namespace()).await);
+    let stuck = Arc::new(Stuck::default());
+    let dying = tokio::spawn(bots::telegram::run_polling(
+        transport.bot().clone(),
+        ChatQueues::new(stuck.clone(), Arc::new(transport.clone())),
+    ));
+    server.fake().inject(&action(611, Some("before the crash"), None, None)).unwrap();
+    tokio::time::timeout(WAIT, stuck.entered.notified()).await.expect("the update to reach the handler");
+    // Give the poll loop time for further getUpdates calls: none may confirm the update.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    dying.abort();
+
+    let echo = Arc::new(Echo::default());
+    tokio::spawn(bots::telegram::run_polling(
+        transport.bot().clone(),
+        ChatQueues::new(echo.clone(), Arc::new(transport.clone())),
+    ));
+    eventually("the restarted bot to answer the interrupted update", WAIT, || async {
+        server.fake().bot_messages(611).iter().any(|m| m.text == "echo: before the crash")
+    })
+    .await;
+}

@@ -79,11 +79,21 @@ impl ChatQueues {
     }
 
     async fn handle(&self, job: Job) {
+        // Called when this returns or unwinds: a handler that panicked must not hold long
+        // polling's confirmations back for good.
+        let _answered = job.answered.map(Answered);
         let answer = self.handler.handle(job.incoming).await;
         deliver(self.transport.as_ref(), &answer, &job.key).await;
-        if let Some(answered) = job.answered {
-            answered();
-        }
+    }
+}
+
+/// Runs the "answered" callback when dropped.
+struct Answered(Box<dyn FnOnce() + Send>);
+
+impl Drop for Answered {
+    fn drop(&mut self) {
+        let done = std::mem::replace(&mut self.0, Box::new(|| ()));
+        done();
     }
 }
 
