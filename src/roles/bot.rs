@@ -95,9 +95,7 @@ impl Telegram {
         api_url: &str,
         handler: Arc<dyn Handler>,
     ) -> anyhow::Result<Self> {
-        let bot = bots::telegram::bot(token, api_url).map_err(anyhow::Error::msg)?;
-        let redis = workers::storage::connect(&settings.redis_url).await?;
-        let transport = TelegramTransport::new(bot, Limiter::new(redis, settings.queue_namespace.clone()));
+        let transport = telegram_transport(settings, token, api_url).await?;
         let queues = ChatQueues::new(handler, Arc::new(transport.clone()));
         Ok(Telegram { transport, queues })
     }
@@ -188,14 +186,18 @@ pub async fn telegram_in_api(
 pub async fn workers_messenger(settings: &Settings) -> anyhow::Result<Arc<dyn workflows::messenger::Messenger>> {
     let mut messengers = Messengers::new();
     if let Some(token) = &settings.telegram_token {
-        let bot = bots::telegram::bot(token, &settings.telegram.api_url).map_err(anyhow::Error::msg)?;
-        let redis = workers::storage::connect(&settings.redis_url).await?;
-        messengers = messengers
-            .with_telegram(TelegramTransport::new(bot, Limiter::new(redis, settings.queue_namespace.clone())));
+        messengers = messengers.with_telegram(telegram_transport(settings, token, &settings.telegram.api_url).await?);
     }
     if settings.vk_token.is_some() {
         let (client, _) = super::bot_vk::connect(settings).await?;
         messengers = messengers.with_vk(client);
     }
     Ok(Arc::new(messengers))
+}
+
+/// The bot's client behind the limiter every process shares.
+async fn telegram_transport(settings: &Settings, token: &str, api_url: &str) -> anyhow::Result<TelegramTransport> {
+    let bot = bots::telegram::bot(token, api_url).map_err(anyhow::Error::msg)?;
+    let redis = workers::storage::connect(&settings.redis_url).await?;
+    Ok(TelegramTransport::new(bot, Limiter::new(redis, settings.queue_namespace.clone())))
 }
