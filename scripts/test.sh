@@ -19,6 +19,8 @@ if rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; 
   bash wasm-utils/build.sh
   node wasm-utils/js/test.mjs
   bash admin-ui/build.sh
+  echo "== the admin app in headless Chromium (tests/browser)" >&2
+  bash tests/browser/run.sh
 else
   echo "wasm32-unknown-unknown target missing (rustup target add wasm32-unknown-unknown): skipping" >&2
 fi
