@@ -54,7 +54,7 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
         .nest("/ws", sockets())
         // The original clients call paths with a trailing slash (`/api/users/`); both work.
         .with(NormalizePath::new(TrailingSlash::Trim))
-        .with(auth::Authenticate(state.auth.clone()))
+        .with(auth::Authenticate { config: state.auth.clone(), pool: state.pool.clone() })
         .with(body_limit::BodyLimit { max: MAX_BODY_BYTES, larger: ("/api/chat/upload", MAX_UPLOAD_BYTES) })
         .data(state)
         .catch_all_error(error::to_json_response)

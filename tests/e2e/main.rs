@@ -2,6 +2,7 @@
 
 mod support;
 
+mod admin_auth;
 mod auth;
 mod bad_input;
 mod bank_at_most_once;
