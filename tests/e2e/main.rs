@@ -29,6 +29,7 @@ mod contract_users;
 mod crash;
 mod fanout;
 mod fault_run;
+mod hardening;
 mod jobs;
 mod lifecycle;
 mod messenger_notifications;
