@@ -26,6 +26,9 @@ pub struct Settings {
     /// Runs of a failing job (first run and retries with back-off) before it is dead-lettered.
     pub job_max_attempts: usize,
     /// Where the built admin app lives, served at `/admin-panel/`.
+    /// Origins (`https://shop.example`) whose pages may call the API from a browser
+    /// (`CORS_ORIGINS`, comma-separated); none: only same-origin pages.
+    pub cors_origins: Vec<String>,
     pub admin_ui_dir: PathBuf,
     /// Where chat attachments are stored, served at `/media/`.
     pub media_dir: PathBuf,
@@ -204,6 +207,9 @@ impl Settings {
                     .ok_or_else(|| anyhow::anyhow!("JOB_MAX_ATTEMPTS must be a whole number ≥ 1, not '{n}'"))?,
                 None => 8,
             },
+            cors_origins: var("CORS_ORIGINS")
+                .map(|list| list.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect())
+                .unwrap_or_default(),
             admin_ui_dir: var("ADMIN_UI_DIR").map(PathBuf::from).unwrap_or_else(|| "admin-ui/dist".into()),
             media_dir: var("MEDIA_DIR").map(PathBuf::from).unwrap_or_else(|| ".groupbuy/media".into()),
             bank: BankSettings::from_env(),

@@ -127,6 +127,9 @@ pub async fn to_json_response(err: poem::Error) -> Response {
         "internal error".to_string()
     } else if err.is::<poem_openapi::error::AuthorizationError>() {
         crate::auth::AUTHENTICATION_REQUIRED.to_string()
+    } else if err.is::<poem::error::StaticFileError>() {
+        // Its own text may name a path on this machine (`forbidden: /srv/…`): never show that.
+        status.canonical_reason().unwrap_or("error").to_lowercase()
     } else {
         err.to_string()
     };

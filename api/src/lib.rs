@@ -5,9 +5,11 @@ mod allow;
 pub mod auth;
 mod body_limit;
 pub mod chat;
+pub mod cors;
 pub mod error;
 pub mod media;
 pub mod routes;
+pub mod security_headers;
 mod spec;
 pub mod state;
 pub mod wire;
@@ -22,8 +24,13 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Largest upload request: the largest attachment and room for the form around it.
 const MAX_UPLOAD_BYTES: usize = workflows::chat::MAX_ATTACHMENT_BYTES + 64 * 1024;
 
-/// Every route of the HTTP server.
+/// Every route of the HTTP server, for same-origin browsers only.
 pub fn app(state: AppState) -> impl poem::Endpoint {
+    app_with(state, cors::Cors::default())
+}
+
+/// Every route of the HTTP server, callable from browsers on the origins `cors` allows.
+pub fn app_with(state: AppState, cors: cors::Cors) -> impl poem::Endpoint {
     let api = routes::service(&state);
     let generated = api.spec();
     let document = spec::with_rules(&generated, &routes::jobs::queue_names());
@@ -54,10 +61,12 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
         .nest("/ws", sockets())
         // The original clients call paths with a trailing slash (`/api/users/`); both work.
         .with(NormalizePath::new(TrailingSlash::Trim))
-        .with(auth::Authenticate(state.auth.clone()))
+        .with(auth::Authenticate { config: state.auth.clone(), pool: state.pool.clone() })
         .with(body_limit::BodyLimit { max: MAX_BODY_BYTES, larger: ("/api/chat/upload", MAX_UPLOAD_BYTES) })
+        .with(cors)
         .data(state)
         .catch_all_error(error::to_json_response)
+        .with(security_headers::SecurityHeaders)
 }
 
 /// The WebSocket routes under `/ws`.

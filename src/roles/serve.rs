@@ -4,8 +4,8 @@ use super::bot::{BotContext, InApi};
 use crate::config::Settings;
 use api::AppState;
 use api::auth::AuthConfig;
-use poem::Server;
 use poem::listener::TcpListener;
+use poem::{EndpointExt, Server};
 use std::sync::Arc;
 use std::time::Duration;
 use workflows::db;
@@ -137,7 +137,10 @@ async fn app_state(
 /// The API, with the bots' routes (webhook, playground) in front of it.
 async fn serve(settings: &Settings, state: AppState, bots: poem::Route) -> anyhow::Result<()> {
     tracing::info!(addr = %settings.http_addr, "API listening; docs at /api/docs/");
-    listen(settings, bots.nest("/", api::app(state))).await
+    let cors = api::cors::Cors::new(settings.cors_origins.iter().cloned());
+    // The bots' pages get the same headers as the API's.
+    let endpoint = bots.nest("/", api::app_with(state, cors)).with(api::security_headers::SecurityHeaders);
+    listen(settings, endpoint).await
 }
 
 async fn listen(settings: &Settings, endpoint: impl poem::Endpoint + 'static) -> anyhow::Result<()> {

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod admin_auth;
 mod auth;
 mod bad_input;
 mod bank_at_most_once;
@@ -28,6 +29,7 @@ mod contract_users;
 mod crash;
 mod fanout;
 mod fault_run;
+mod hardening;
 mod jobs;
 mod lifecycle;
 mod messenger_notifications;

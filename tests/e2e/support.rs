@@ -102,6 +102,9 @@ pub async fn fresh_database() -> (PgPool, String) {
     (workflows::db::connect(&url, 50).await.unwrap(), url)
 }
 
+/// The password of staff accounts made by [`TestApp::staff`].
+pub const STAFF_PASSWORD: &str = "correct horse battery staple";
+
 pub struct TestApp {
     pub base: String,
     /// What the server was given (another node of the same installation starts from it).
@@ -238,6 +241,25 @@ impl TestApp {
 
     pub fn anon(&self, method: Method, path: &str) -> RequestBuilder {
         self.request(method, path)
+    }
+
+    /// A staff account (as `groupbuy createsuperuser` makes it) logged in through
+    /// `POST /api/admin/auth/`: its user id and bearer token.
+    pub async fn staff(&self, username: &str) -> (i64, String) {
+        let mut conn = self.pool.acquire().await.unwrap();
+        let staff = workflows::users::create_staff(&mut conn, username, STAFF_PASSWORD).await.unwrap();
+        let (status, body) = send(
+            self.anon(Method::POST, "/api/admin/auth/")
+                .json(&json!({ "username": username, "password": STAFF_PASSWORD })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        (staff.id, body["token"].as_str().unwrap().to_string())
+    }
+
+    /// A request with a staff bearer token (from [`TestApp::staff`]).
+    pub fn as_staff(&self, token: &str, method: Method, path: &str) -> RequestBuilder {
+        self.request(method, path).bearer_auth(token)
     }
 
     pub async fn register(&self, role: &str) -> i64 {

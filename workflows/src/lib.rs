@@ -38,6 +38,7 @@ pub mod procurement;
 pub mod queue;
 mod search;
 pub mod settle;
+pub mod staff;
 pub mod sweeps;
 pub mod transition;
 pub mod users;

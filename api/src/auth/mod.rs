@@ -4,17 +4,22 @@
 //! neither a configured service key nor a valid user JWT; operations then ask the resulting
 //! [`Caller`] whether it may do what it asks.
 
+mod cookies;
 mod jwt;
 mod scheme;
+mod staff;
 
+pub use cookies::{CSRF_COOKIE, SESSION_COOKIE, cookie, set_cookie};
 pub use jwt::{Claims, TOKEN_LIFETIME, issue_token, verify_token};
-pub use scheme::{Auth, Authenticated};
+pub use scheme::{Auth, Authenticated, StaffAuth};
+pub use staff::StaffIdentity;
 
 use crate::error::ApiError;
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response};
 use std::collections::HashSet;
 use std::sync::Arc;
 use workflows::Actor;
+use workflows::staff::Operator;
 
 #[derive(Clone)]
 pub struct AuthConfig {
@@ -34,6 +39,9 @@ pub enum Caller {
     Service,
     /// An end user: may act only for themselves.
     User(i64),
+    /// A staff member logged in to the admin app (session cookie or staff bearer token): may act
+    /// for anyone, like a service client, and is named in the audit log.
+    Staff(i64),
 }
 
 impl Caller {
@@ -41,8 +49,18 @@ impl Caller {
     pub fn actor(self) -> Result<Actor, ApiError> {
         match self {
             Self::Anonymous => Err(ApiError::unauthorized(AUTHENTICATION_REQUIRED)),
-            Self::Service => Ok(Actor::System),
+            Self::Service | Self::Staff(_) => Ok(Actor::System),
             Self::User(id) => Ok(Actor::User(id)),
+        }
+    }
+
+    /// Who makes a staff write: staff and service keys; 401 for anonymous callers, 403 for people.
+    pub fn require_staff(self) -> Result<Operator, ApiError> {
+        match self {
+            Self::Anonymous => Err(ApiError::unauthorized(AUTHENTICATION_REQUIRED)),
+            Self::User(_) => Err(ApiError::forbidden("staff only: log in at /api/admin/auth/")),
+            Self::Service => Ok(Operator::Service),
+            Self::Staff(id) => Ok(Operator::Staff(id)),
         }
     }
 
@@ -89,49 +107,64 @@ impl Caller {
     }
 }
 
-/// The middleware that establishes the [`Caller`] of every request.
-pub struct Authenticate(pub AuthConfig);
+/// The middleware that establishes the [`Caller`] of every request: from the `Authorization`
+/// header when there is one, otherwise from the admin app's session cookie.
+pub struct Authenticate {
+    pub config: AuthConfig,
+    /// Where staff sessions are looked up.
+    pub pool: workflows::db::PgPool,
+}
 
 impl<E: Endpoint> Middleware<E> for Authenticate {
     type Output = AuthenticateEndpoint<E>;
 
     fn transform(&self, ep: E) -> Self::Output {
-        AuthenticateEndpoint { inner: ep, config: self.0.clone() }
+        AuthenticateEndpoint { inner: ep, config: self.config.clone(), pool: self.pool.clone() }
     }
 }
 
 pub struct AuthenticateEndpoint<E> {
     inner: E,
     config: AuthConfig,
+    pool: workflows::db::PgPool,
 }
 
 impl<E: Endpoint> Endpoint for AuthenticateEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, mut req: Request) -> poem::Result<Response> {
-        let caller = match req.header("authorization") {
-            None => Caller::Anonymous,
-            Some(header) => match identify(&self.config, header) {
-                Ok(caller) => caller,
-                Err(err) => return Ok(err.into_response()),
-            },
+        let caller = match req.header("authorization").map(bearer) {
+            None => staff::from_session_cookie(&self.pool, &mut req).await,
+            Some(Err(err)) => Err(err),
+            Some(Ok(token)) if self.config.service_keys.contains(token) => Ok(Caller::Service),
+            Some(Ok(token)) if token.starts_with(workflows::staff::session::TOKEN_PREFIX) => {
+                let token = token.to_string();
+                staff::from_bearer(&self.pool, &mut req, token).await
+            }
+            Some(Ok(token)) => verify_token(&self.config.jwt_secret, token)
+                .map(|claims| Caller::User(claims.user_id))
+                .map_err(|e| ApiError::unauthorized(format!("invalid token: {e}"))),
+        };
+        let caller = match caller {
+            Ok(caller) => caller,
+            Err(err) => return Ok(err.into_response()),
         };
         req.extensions_mut().insert(caller);
-        self.inner.call(req).await.map(IntoResponse::into_response)
+        let hands_out_csrf = staff::hands_out_csrf_cookie(&req);
+        let mut response = self.inner.call(req).await.map(IntoResponse::into_response)?;
+        if let Some(cookie) = hands_out_csrf {
+            response.headers_mut().append(poem::http::header::SET_COOKIE, cookie);
+        }
+        Ok(response)
     }
 }
 
-fn identify(config: &AuthConfig, header: &str) -> Result<Caller, ApiError> {
-    let token = header
+/// The token of an `Authorization: Bearer …` header.
+fn bearer(header: &str) -> Result<&str, ApiError> {
+    header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::unauthorized("the Authorization header must be 'Bearer <token>'"))?;
-    if config.service_keys.contains(token) {
-        return Ok(Caller::Service);
-    }
-    verify_token(&config.jwt_secret, token)
-        .map(|claims| Caller::User(claims.user_id))
-        .map_err(|e| ApiError::unauthorized(format!("invalid token: {e}")))
+        .ok_or_else(|| ApiError::unauthorized("the Authorization header must be 'Bearer <token>'"))
 }

@@ -38,3 +38,35 @@ impl Auth {
         }
     }
 }
+
+/// The admin app's session cookie, as the OpenAPI document shows it. The middleware has already
+/// looked the session up (and checked the CSRF token of a write).
+#[derive(SecurityScheme)]
+#[oai(rename = "StaffSession", ty = "api_key", key_name = "gb_admin_session", key_in = "cookie", checker = "session")]
+pub struct StaffSession(Caller);
+
+async fn session(req: &Request, _: poem_openapi::auth::ApiKey) -> Option<Caller> {
+    req.extensions().get::<Caller>().copied()
+}
+
+/// Authentication for `/api/admin/` operations: the staff session cookie or a bearer token
+/// (a staff token from `POST /api/admin/auth/`, or a service key). Operations call
+/// [`StaffAuth::operator`], which refuses people's tokens with 403.
+#[derive(SecurityScheme)]
+pub enum StaffAuth {
+    Session(StaffSession),
+    Bearer(Authenticated),
+}
+
+impl StaffAuth {
+    pub fn caller(&self) -> Caller {
+        match self {
+            Self::Session(StaffSession(caller)) | Self::Bearer(Authenticated(caller)) => *caller,
+        }
+    }
+
+    /// Who makes this staff request (403 for people, 401 for nobody).
+    pub fn operator(&self) -> Result<workflows::staff::Operator, crate::error::ApiError> {
+        self.caller().require_staff()
+    }
+}

@@ -1,5 +1,6 @@
 //! The REST operations, one module per resource.
 
+mod admin;
 mod auth;
 mod broadcasts;
 mod categories;
@@ -43,6 +44,8 @@ pub enum Tag {
     Notifications,
     /// Messages to many Telegram and VK chats, sent one target at a time.
     Broadcasts,
+    /// Staff: the admin app's API (session cookie with CSRF, or a staff bearer token).
+    Admin,
 }
 
 /// A 201 with the created resource (which always includes its `id`).
@@ -75,6 +78,7 @@ pub fn service(state: &AppState) -> OpenApiService<impl poem_openapi::OpenApi, (
             chat::ChatApi(state.clone()),
             notifications::NotificationsApi(state.clone()),
             broadcasts::BroadcastsApi(state.clone()),
+            admin::apis(state),
         ),
         "GroupBuy API",
         env!("CARGO_PKG_VERSION"),

@@ -194,15 +194,18 @@ pub async fn create_staff(conn: &mut PgConnection, username: &str, password: &st
     }
     let hash = super::hash_password(password);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (username, first_name, is_staff, is_verified, password_hash)
-         VALUES ($1, $1, TRUE, TRUE, $2)
-         ON CONFLICT (username) WHERE is_staff DO UPDATE SET password_hash = EXCLUDED.password_hash, updated_at = now()
+        "INSERT INTO users (username, first_name, is_staff, is_superuser, is_verified, password_hash)
+         VALUES ($1, $1, TRUE, TRUE, TRUE, $2)
+         ON CONFLICT (username) WHERE is_staff
+         DO UPDATE SET password_hash = EXCLUDED.password_hash, is_superuser = TRUE, updated_at = now()
          RETURNING id",
     )
     .bind(username)
     .bind(hash)
     .fetch_one(&mut *conn)
     .await?;
+    // a reset password ends every session opened with the old one
+    crate::staff::session::revoke_all(conn, id, chrono::Utc::now()).await?;
     get(conn, id).await
 }
 
