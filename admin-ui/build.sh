@@ -23,5 +23,5 @@ if command -v wasm-opt >/dev/null; then
 else
   echo "wasm-opt not found (Debian: apt-get install binaryen): the admin app is left unshrunk" >&2
 fi
-cp admin-ui/index.html admin-ui/dist/
+cp admin-ui/index.html admin-ui/boot.js admin-ui/dist/
 echo "admin app built in admin-ui/dist: $(wc -c <"$wasm") bytes of wasm, $(gzip -9c "$wasm" | wc -c) gzipped" >&2

@@ -71,7 +71,7 @@ pub fn categories_page() -> Html {
                     Some(Err(error)) => html! { <Alert error={error.clone()} /> },
                     Some(Ok(list)) => {
                         let head = html! { <tr><th>{ "Название" }</th><th>{ "№" }</th><th>{ "Закупок" }</th>
-                            <th>{ "Подкатегорий" }</th><th>{ "Переименовать" }</th><th>{ "Перенести" }</th><th>{ "Удалить" }</th></tr> };
+                            <th>{ "Подкатегорий" }</th><th>{ "Изменить" }</th></tr> };
                         html! {
                             <TableFrame name="categories" {head}>
                                 { for tree_order(list).into_iter().filter(|(_, c)| matches(c, &search)).map(|(depth, c)| html! {
@@ -194,16 +194,14 @@ fn category_row(props: &CategoryRowProps) -> Html {
             <td class="num">{ c.procurements_count }</td>
             <td class="num">{ c.children_count }</td>
             <td class="actions">
-                <input name="rename" ref={name} value={c.name.clone()} aria-label={format!("Новое название категории {id}")} />
-                <button type="button" data-action="rename" onclick={rename}>{ "Сохранить" }</button>
-            </td>
-            <td class="actions">
+                <input name="rename" size="14" ref={name} value={c.name.clone()} aria-label={format!("Новое название категории {id}")} />
+                <button type="button" data-action="rename" onclick={rename}>{ "Переименовать" }</button>
                 <select name="move" ref={parent} aria-label={format!("Новый родитель категории {id}")}>
                     { parent_options(&props.categories, Some(id), c.parent) }
                 </select>
                 <button type="button" data-action="move" onclick={move_to}>{ "Перенести" }</button>
+                <button type="button" data-action="delete" class="danger" onclick={delete}>{ "Удалить" }</button>
             </td>
-            <td><button type="button" data-action="delete" class="danger" onclick={delete}>{ "Удалить" }</button></td>
         </tr>
     }
 }
