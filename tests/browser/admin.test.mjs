@@ -90,6 +90,11 @@ await check('login', async () => {
   expectRefusal(401, '/api/admin/auth');          // the app asks who is logged in: nobody
   await page.goto(base);
   await main('login').waitFor();
+  // Time to interactive: from the navigation to the login form the app rendered.
+  const ms = await page.evaluate(() => Math.round(performance.now()));
+  const wasm = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.endsWith('.wasm')).map((e) => e.encodedBodySize)[0]);
+  console.log(`     login form interactive after ${ms} ms (wasm transferred: ${wasm} bytes)`);
   expectRefusal(401, '/api/admin/auth');          // a wrong password
   await page.fill('input[name=username]', staff.user);
   await page.fill('input[name=password]', 'not-the-password');

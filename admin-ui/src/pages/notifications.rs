@@ -116,7 +116,7 @@ fn bulk_form(props: &BulkFormProps) -> Html {
                 <input name="user_ids" ref={user_ids} inputmode="numeric" /></label>
             <label class="field"><span>{ "Тип" }</span>
                 <select name="notification_type" ref={kind}>
-                    { for TYPES.iter().map(|(v, l)| html! { <option value={*v}>{ *l }</option> }) }
+                    { for TYPES.iter().map(|(v, l)| html! { <option value={*v} selected={*v == "system"}>{ *l }</option> }) }
                 </select></label>
             <button type="submit">{ "Отправить" }</button>
         </form>
