@@ -158,6 +158,11 @@ await check('procurements', async () => {
   await row.locator('button[data-action="update_status"]').click();
   await status().filter({ hasText: `Закупка ${id}` }).waitFor();
   await page.locator(`tr[data-row-id="${id}"] [data-field="status"]`, { hasText: 'Остановлена' }).waitFor();
+  // Its orders, in a panel.
+  await page.locator(`tr[data-row-id="${id}"] button[data-action="participants"]`).click();
+  await page.locator('section[data-panel="participants"]:not([aria-busy="true"])').waitFor();
+  assert(await page.locator('section[data-panel="participants"] [role=alert]').count() === 0, 'participants refused');
+  await page.click('section[data-panel="participants"] button[data-action="close"]');
   // Filtering by status asks the server and shows only those.
   await page.selectOption('.filters select[name="status"]', 'stopped');
   await page.waitForFunction(() => {

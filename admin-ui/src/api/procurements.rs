@@ -41,6 +41,21 @@ pub struct FeaturedFlag {
     pub is_featured: bool,
 }
 
+/// One person's order in a procurement.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct Participant {
+    pub id: i64,
+    pub user: i64,
+    pub user_name: String,
+    pub quantity: String,
+    pub amount: Money,
+    pub status: String,
+    pub status_display: String,
+    pub is_active: bool,
+    pub created_at: String,
+}
+
 #[derive(Serialize)]
 struct StatusIn<'a> {
     status: &'a str,
@@ -70,6 +85,10 @@ pub async fn update_status(id: i64, status: &str) -> Result<StatusChange, ApiErr
 
 pub async fn toggle_featured(id: i64) -> Result<FeaturedFlag, ApiError> {
     web_kit::http::post_empty(&url(&format!("procurements/{id}/toggle_featured/"))).await
+}
+
+pub async fn participants(id: i64) -> Result<Vec<Participant>, ApiError> {
+    web_kit::http::get(&url(&format!("procurements/{id}/participants/")), &[]).await
 }
 
 pub async fn bulk_action(ids: &[i64], action: &str) -> Result<Affected, ApiError> {

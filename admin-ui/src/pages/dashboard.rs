@@ -78,6 +78,8 @@ fn figures(f: &Dashboard) -> Html {
         <section class="cards" aria-label="Показатели">
             { card("Пользователи", f.total_users.to_string(),
                    format!("+{} сегодня · +{} за неделю · +{} за месяц", f.new_users_today, f.new_users_week, f.new_users_month)) }
+            { card("Роли", breakdown(&f.users_by_role), String::new()) }
+            { card("Платформы", breakdown(&f.users_by_platform), String::new()) }
             { card("Закупки", f.total_procurements.to_string(),
                    format!("активных {} · завершённых {}", f.active_procurements, f.completed_procurements)) }
             { card("Выручка", display::money(f.total_revenue),
@@ -86,6 +88,13 @@ fn figures(f: &Dashboard) -> Html {
             { card("Сообщения", f.total_messages.to_string(), format!("сегодня {}", f.messages_today)) }
         </section>
     }
+}
+
+/// `"buyer 12 · organizer 3"`: a count per key, busiest first.
+fn breakdown(counts: &std::collections::BTreeMap<String, u64>) -> String {
+    let mut pairs: Vec<(&String, &u64)> = counts.iter().collect();
+    pairs.sort_by(|a, b| b.1.cmp(a.1));
+    pairs.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(" · ")
 }
 
 fn day_charts(series: &Days) -> Html {

@@ -1,12 +1,13 @@
 //! `#/procurements`: every procurement; status changes through the state machine, featuring,
 //! bulk actions.
 
-use crate::api::procurements::{self, Procurement, STATUSES, status_label};
+use crate::api::procurements::{self, Participant, Procurement, STATUSES, status_label};
 use crate::components::{
     BulkBar, FilterSelect, List, Outcome, Screen, SearchBox, Selection, Shown, TextFilter, options, run, use_list,
     use_selection,
 };
 use crate::pages::users::yes_no;
+use web_kit::components::{Alert, TableFrame};
 use web_kit::display;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -46,6 +47,7 @@ pub fn procurements_page() -> Html {
         })
     };
     let statuses = options(&STATUSES);
+    let shown_participants = use_state(|| None::<i64>);
     html! {
         <Screen name="procurements" title="Закупки" busy={list.loading}>
             <div class="filters">
@@ -58,12 +60,20 @@ pub fn procurements_page() -> Html {
             </div>
             <BulkBar selection={selection.clone()} actions={bulk_actions()} on_apply={on_bulk} />
             <Outcome shown={(*shown).clone()} />
-            { rows(&list, &selection, &shown) }
+            if let Some(id) = *shown_participants {
+                <Participants key={id} {id} on_close={close_participants(&shown_participants)} />
+            }
+            { rows(&list, &selection, &shown, &shown_participants) }
         </Screen>
     }
 }
 
-fn rows(list: &List<Procurement>, selection: &Selection, shown: &Shown) -> Html {
+fn rows(
+    list: &List<Procurement>,
+    selection: &Selection,
+    shown: &Shown,
+    participants: &UseStateHandle<Option<i64>>,
+) -> Html {
     let sort = |field, label| list.sort(field, label);
     let head = html! {
         <tr>
@@ -83,6 +93,10 @@ fn rows(list: &List<Procurement>, selection: &Selection, shown: &Shown) -> Html 
                 reload.clone(),
             )
         })
+    };
+    let show_participants = |id: i64| {
+        let participants = participants.clone();
+        Callback::from(move |_: MouseEvent| participants.set(Some(id)))
     };
     let change_status = |id: i64| {
         let (shown, reload) = (shown.clone(), list.reload.clone());
@@ -111,6 +125,7 @@ fn rows(list: &List<Procurement>, selection: &Selection, shown: &Shown) -> Html 
             <td>{ display::date_time(&p.created_at) }</td>
             <td class="actions">
                 <StatusChanger id={p.id} current={p.status.clone()} allowed={p.allowed_statuses.clone()} on_change={change_status(p.id)} />
+                <button type="button" data-action="participants" onclick={show_participants(p.id)}>{ "Участники" }</button>
                 <button type="button" data-action="toggle_featured" onclick={toggle_featured(p.id)}>
                     { if p.is_featured { "Убрать из избранного" } else { "В избранное" } }
                 </button>
@@ -158,5 +173,60 @@ fn status_changer(props: &StatusChangerProps) -> Html {
             </select>
             <button type="button" data-action="update_status" disabled={choices.is_empty()} {onclick}>{ "Сменить статус" }</button>
         </span>
+    }
+}
+
+fn close_participants(shown: &UseStateHandle<Option<i64>>) -> Callback<()> {
+    let shown = shown.clone();
+    Callback::from(move |()| shown.set(None))
+}
+
+#[derive(Properties, PartialEq)]
+struct ParticipantsProps {
+    id: i64,
+    on_close: Callback<()>,
+}
+
+/// The orders in one procurement, as its organizer sees them.
+#[function_component(Participants)]
+fn participants(props: &ParticipantsProps) -> Html {
+    let data = use_state(|| None::<Result<Vec<Participant>, web_kit::ApiError>>);
+    {
+        let (data, id) = (data.clone(), props.id);
+        use_effect_with(id, move |_| {
+            wasm_bindgen_futures::spawn_local(async move { data.set(Some(procurements::participants(id).await)) });
+        });
+    }
+    let close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    let head = html! { <tr><th>{ "№" }</th><th>{ "Участник" }</th><th>{ "Количество" }</th><th>{ "Сумма" }</th><th>{ "Статус" }</th><th>{ "С" }</th></tr> };
+    html! {
+        <section class="panel" data-panel="participants" aria-busy={data.is_none().then_some("true")}>
+            <h2>{ format!("Участники закупки {}", props.id) }</h2>
+            {
+                match &*data {
+                    None => html! {},
+                    Some(Err(error)) => html! { <Alert error={error.clone()} /> },
+                    Some(Ok(list)) if list.is_empty() => html! { <p class="muted">{ "Пока никого." }</p> },
+                    Some(Ok(list)) => html! {
+                        <TableFrame name="participants" {head}>
+                            { for list.iter().map(|p| html! {
+                                <tr data-row-id={p.id.to_string()}>
+                                    <td>{ p.id }</td>
+                                    <td>{ format!("{} (№{})", p.user_name, p.user) }</td>
+                                    <td class="num">{ &p.quantity }</td>
+                                    <td class="num">{ display::money(p.amount) }</td>
+                                    <td>{ if p.status_display.is_empty() { &p.status } else { &p.status_display } }</td>
+                                    <td>{ display::date_time(&p.created_at) }</td>
+                                </tr>
+                            }) }
+                        </TableFrame>
+                    },
+                }
+            }
+            <button type="button" data-action="close" onclick={close}>{ "Закрыть" }</button>
+        </section>
     }
 }

@@ -10,7 +10,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 const ROLES: [(&str, &str); 3] = [("buyer", "Покупатель"), ("organizer", "Организатор"), ("supplier", "Поставщик")];
-const PLATFORMS: [(&str, &str); 3] = [("telegram", "Telegram"), ("vk", "VK"), ("web", "Веб")];
+const PLATFORMS: [(&str, &str); 4] =
+    [("telegram", "Telegram"), ("vk", "VK"), ("whatsapp", "WhatsApp"), ("websocket", "Веб")];
 const YES_NO: [(&str, &str); 2] = [("true", "Да"), ("false", "Нет")];
 const BULK: [(&str, &str); 4] = [
     ("activate", "Активировать"),
