@@ -274,12 +274,12 @@ for (const theme of ['light', 'dark']) {
         // The navigation folds behind the menu button on a phone, and the page never scrolls sideways.
         assert(!(await page.locator('nav#nav').isVisible()), 'the navigation is open on a phone');
         await page.click('button.menu');
+        await page.screenshot({ path: path.join(shots, `menu-open-${theme}-${width}.png`) });
         await page.locator('nav#nav a[href="#/users"]').click();
         await main('users').waitFor();
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
         assert(wide <= 362, `the page is ${wide}px wide at 360`);
-        await page.screenshot({ path: path.join(shots, `menu-${theme}-${width}.png`) });
-      }
+              }
     });
   }
 }
