@@ -78,8 +78,8 @@ fn figures(f: &Dashboard) -> Html {
         <section class="cards" aria-label="Показатели">
             { card("Пользователи", f.total_users.to_string(),
                    format!("+{} сегодня · +{} за неделю · +{} за месяц", f.new_users_today, f.new_users_week, f.new_users_month)) }
-            { card("Роли", breakdown(&f.users_by_role), String::new()) }
-            { card("Платформы", breakdown(&f.users_by_platform), String::new()) }
+            { card("По ролям", String::new(), breakdown(&f.users_by_role)) }
+            { card("По платформам", String::new(), breakdown(&f.users_by_platform)) }
             { card("Закупки", f.total_procurements.to_string(),
                    format!("активных {} · завершённых {}", f.active_procurements, f.completed_procurements)) }
             { card("Выручка", display::money(f.total_revenue),
@@ -90,11 +90,23 @@ fn figures(f: &Dashboard) -> Html {
     }
 }
 
-/// `"buyer 12 · organizer 3"`: a count per key, busiest first.
+/// The names people read for the API's role and platform keys.
+const NAMES: [(&str, &str); 7] = [
+    ("buyer", "покупатели"),
+    ("organizer", "организаторы"),
+    ("supplier", "поставщики"),
+    ("telegram", "Telegram"),
+    ("vk", "VK"),
+    ("whatsapp", "WhatsApp"),
+    ("websocket", "веб"),
+];
+
+/// `"покупатели 12 · организаторы 3"`: a count per key, busiest first, empty ones left out.
 fn breakdown(counts: &std::collections::BTreeMap<String, u64>) -> String {
-    let mut pairs: Vec<(&String, &u64)> = counts.iter().collect();
+    let mut pairs: Vec<(&String, &u64)> = counts.iter().filter(|(_, n)| **n > 0).collect();
     pairs.sort_by(|a, b| b.1.cmp(a.1));
-    pairs.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(" · ")
+    let name = |key: &str| NAMES.iter().find(|(k, _)| *k == key).map_or(key.to_owned(), |(_, n)| (*n).to_owned());
+    pairs.iter().map(|(k, n)| format!("{} {n}", name(k))).collect::<Vec<_>>().join(" · ")
 }
 
 fn day_charts(series: &Days) -> Html {

@@ -78,9 +78,9 @@ fn rows(
     let head = html! {
         <tr>
             <th><span class="sr-only">{ "Выбор" }</span></th>
-            { sort("id", "№") }{ sort("title", "Закупка") }<th>{ "Организатор" }</th><th>{ "Город" }</th><th>{ "Статус" }</th>
+            { sort("id", "№") }{ sort("title", "Закупка") }<th>{ "Организатор" }</th><th>{ "Город" }</th><th>{ "Статус" }</th><th>{ "Действия" }</th>
             { sort("current_amount", "Собрано") }{ sort("target_amount", "Цель") }<th>{ "Участники / оплатили" }</th>
-            <th>{ "Избранная" }</th>{ sort("deadline", "Срок") }{ sort("created_at", "Создана") }<th>{ "Действия" }</th>
+            <th>{ "Избранная" }</th>{ sort("deadline", "Срок") }{ sort("created_at", "Создана") }
         </tr>
     };
     let toggle_featured = |id: i64| {
@@ -117,12 +117,6 @@ fn rows(
             <td>{ &p.organizer_name }</td>
             <td>{ &p.city }</td>
             <td data-field="status"><span class={classes!("status", p.status.clone())}>{ status_label(&p.status) }</span></td>
-            <td class="num">{ display::money(p.current_amount) }</td>
-            <td class="num">{ display::money(p.target_amount) }</td>
-            <td class="num">{ format!("{} / {}", p.participant_count, p.paid_count) }</td>
-            <td data-field="is_featured">{ yes_no(p.is_featured) }</td>
-            <td>{ display::date_time(&p.deadline) }</td>
-            <td>{ display::date_time(&p.created_at) }</td>
             <td class="actions">
                 <StatusChanger id={p.id} current={p.status.clone()} allowed={p.allowed_statuses.clone()} on_change={change_status(p.id)} />
                 <button type="button" data-action="participants" onclick={show_participants(p.id)}>{ "Участники" }</button>
@@ -130,6 +124,12 @@ fn rows(
                     { if p.is_featured { "Убрать из избранного" } else { "В избранное" } }
                 </button>
             </td>
+            <td class="num">{ display::money(p.current_amount) }</td>
+            <td class="num">{ display::money(p.target_amount) }</td>
+            <td class="num">{ format!("{} / {}", p.participant_count, p.paid_count) }</td>
+            <td data-field="is_featured">{ yes_no(p.is_featured) }</td>
+            <td>{ display::date_time(&p.deadline) }</td>
+            <td>{ display::date_time(&p.created_at) }</td>
         </tr>
     })
 }

@@ -47,9 +47,9 @@ pub fn users_page() -> Html {
     let head = html! {
         <tr>
             <th><span class="sr-only">{ "Выбор" }</span></th>
-            { sort("id", "№") }{ sort("first_name", "Имя") }<th>{ "Роль" }</th><th>{ "Платформа" }</th>
+            { sort("id", "№") }{ sort("first_name", "Имя") }<th>{ "Действия" }</th><th>{ "Роль" }</th><th>{ "Платформа" }</th>
             { sort("balance", "Баланс") }{ sort("total_spent", "Потрачено") }<th>{ "Участий" }</th><th>{ "Организовал" }</th>
-            <th>{ "Активен" }</th><th>{ "Подтверждён" }</th>{ sort("created_at", "Создан") }<th>{ "Действия" }</th>
+            <th>{ "Активен" }</th><th>{ "Подтверждён" }</th>{ sort("created_at", "Создан") }
         </tr>
     };
     html! {
@@ -112,7 +112,12 @@ fn rows(
             <td>{ selection.checkbox(u.id) }</td>
             <td>{ u.id }</td>
             <td>{ display_name(u) }<div class="muted">{ &u.email }{ " " }{ &u.phone }</div></td>
-            <td>{ if u.role_display.is_empty() { &u.role } else { &u.role_display } }</td>
+            <td class="actions">
+                { action(u.id, "toggle_active", if u.is_active { "Заблокировать" } else { "Активировать" }) }
+                { action(u.id, "toggle_verified", if u.is_verified { "Снять подтверждение" } else { "Подтвердить" }) }
+                { action(u.id, "update_balance", "Баланс…") }
+            </td>
+            <td>{ ROLES.iter().find(|(r, _)| *r == u.role).map_or(u.role.as_str(), |(_, l)| l) }</td>
             <td>{ u.platform.clone().unwrap_or_default() }</td>
             <td class="num">{ display::money(u.balance) }</td>
             <td class="num">{ display::money(u.total_spent) }</td>
@@ -121,11 +126,6 @@ fn rows(
             <td data-field="is_active">{ yes_no(u.is_active) }</td>
             <td data-field="is_verified">{ yes_no(u.is_verified) }</td>
             <td title={u.created_at.clone()}>{ display::date_time(&u.created_at) }</td>
-            <td class="actions">
-                { action(u.id, "toggle_active", if u.is_active { "Заблокировать" } else { "Активировать" }) }
-                { action(u.id, "toggle_verified", if u.is_verified { "Снять подтверждение" } else { "Подтвердить" }) }
-                { action(u.id, "update_balance", "Баланс…") }
-            </td>
         </tr>
     })
 }
