@@ -102,6 +102,9 @@ pub async fn fresh_database() -> (PgPool, String) {
     (workflows::db::connect(&url, 50).await.unwrap(), url)
 }
 
+/// The bot token that signs the test server's Mini App sign-ins.
+pub const TELEGRAM_BOT_TOKEN: &str = "424242:test-mini-app-token";
+
 /// The password of staff accounts made by [`TestApp::staff`].
 pub const STAFF_PASSWORD: &str = "correct horse battery staple";
 
@@ -198,6 +201,7 @@ impl TestApp {
             auth: AuthConfig {
                 jwt_secret: Arc::from(JWT_SECRET),
                 service_keys: Arc::new(HashSet::from([SERVICE_KEY.to_string()])),
+                telegram_bot_token: Some(Arc::from(TELEGRAM_BOT_TOKEN)),
             },
             redis: ready_checks,
             // The connection `groupbuy api` uses, so the tests see what production does.
