@@ -4,7 +4,6 @@ use super::bot::{BotContext, InApi};
 use crate::config::Settings;
 use api::AppState;
 use api::auth::AuthConfig;
-use poem::listener::TcpListener;
 use poem::{EndpointExt, Server};
 use std::sync::Arc;
 use std::time::Duration;
@@ -148,7 +147,10 @@ async fn serve(settings: &Settings, state: AppState, bots: poem::Route) -> anyho
 }
 
 async fn listen(settings: &Settings, endpoint: impl poem::Endpoint + 'static) -> anyhow::Result<()> {
-    Server::new(TcpListener::bind(settings.http_addr.clone()))
+    let acceptor = api::listener::bind(&settings.http_addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {} (HTTP_ADDR): {e}", settings.http_addr))?;
+    Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(endpoint, super::shutdown_signal(), Some(Duration::from_secs(10)))
         .await?;
     Ok(())

@@ -4,7 +4,7 @@
 
 use api::AppState;
 use api::auth::{AuthConfig, TOKEN_LIFETIME, issue_token};
-use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::listener::Acceptor;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
@@ -152,7 +152,7 @@ async fn start_sandbox() -> (sandbox::SandboxServer, Arc<dyn workflows::bank::Ba
 
 /// Serves `state` on a free loopback port; returns its base URL.
 async fn serve(state: AppState) -> String {
-    let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
+    let acceptor = api::listener::bind("127.0.0.1:0").await.unwrap();
     let addr = acceptor.local_addr()[0].as_socket_addr().copied().expect("tcp address");
     tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(api::app(state)));
     format!("http://{addr}")
