@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/services.sh
 
+echo "== deployment files (compose, nginx)" >&2
+bash scripts/check-deploy.sh
+
 echo "== format and lints" >&2
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings

@@ -41,6 +41,18 @@ pub enum Command {
     SandboxBank,
     /// Check the ledger and compare it with the bank; exits 1 on any discrepancy.
     Doctor(DoctorArgs),
+    /// A container health check: GET the URL, exit 0 on a 2xx answer and 1 otherwise.
+    Probe(ProbeArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ProbeArgs {
+    /// What to ask, e.g. `http://127.0.0.1:8000/ready`.
+    #[arg(default_value = "http://127.0.0.1:8000/ready")]
+    pub url: String,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 3)]
+    pub timeout: u64,
 }
 
 #[derive(clap::Args)]

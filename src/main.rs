@@ -12,6 +12,10 @@ use cli::{BenchCommand, Cli, Command};
 async fn main() -> anyhow::Result<()> {
     roles::init_tracing();
     let cli = Cli::parse();
+    // A health check needs no configuration: it must answer even where the environment is partial.
+    if let Some(Command::Probe(args)) = &cli.command {
+        return roles::probe::run(args).await;
+    }
     let settings = config::Settings::from_env()?;
     // What the crates below need from the environment, handed down once.
     workflows::failpoint::configure(settings.failpoints.clone());
@@ -36,5 +40,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Payments(args)) => bench::payments(&settings, args).await,
         Command::SandboxBank => roles::sandbox_bank::run(&settings).await,
         Command::Doctor(args) => roles::doctor::run(&settings, args.ledger_only).await,
+        Command::Probe(args) => roles::probe::run(&args).await,
     }
 }

@@ -7,6 +7,7 @@ mod body_limit;
 pub mod chat;
 pub mod cors;
 pub mod error;
+pub mod listener;
 pub mod media;
 pub mod routes;
 pub mod security_headers;

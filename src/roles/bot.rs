@@ -120,6 +120,14 @@ pub struct TelegramInApi {
     pub fake: Option<FakeTelegramServer>,
 }
 
+impl TelegramInApi {
+    /// The token that signs Mini App sign-ins in this process: the real bot's, or the fake's
+    /// when the fake Telegram stands in for it.
+    pub fn mini_app_token(&self, settings: &Settings) -> Option<Arc<str>> {
+        settings.telegram_token.as_deref().or(self.fake.as_ref().map(|_| DEV_TOKEN)).map(Arc::from)
+    }
+}
+
 /// How much of the bot an API process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InApi {

@@ -6,6 +6,7 @@ pub mod bot;
 pub mod bot_vk;
 pub mod doctor;
 pub mod jobs;
+pub mod probe;
 pub mod sandbox_bank;
 pub mod scheduler;
 pub mod serve;

@@ -4,7 +4,6 @@ use super::bot::{BotContext, InApi};
 use crate::config::Settings;
 use api::AppState;
 use api::auth::AuthConfig;
-use poem::listener::TcpListener;
 use poem::{EndpointExt, Server};
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,7 +21,8 @@ pub async fn api(settings: &Settings) -> anyhow::Result<()> {
     let handler = context.conversation(settings).await?;
     let telegram = super::bot::telegram_in_api(settings, InApi::WebhookOnly, handler.clone()).await?;
     let mut vk = super::bot_vk::vk_in_api(settings, InApi::WebhookOnly, handler).await?;
-    serve(settings, app_state(settings, pool, bank, None).await?, vk.mount(telegram.routes)).await
+    let mini_app = telegram.mini_app_token(settings);
+    serve(settings, app_state(settings, pool, bank, None, mini_app).await?, vk.mount(telegram.routes)).await
 }
 
 /// The chat WebSockets alone (`/ws/…` and `/health`), for a deployment that runs them apart
@@ -30,7 +30,7 @@ pub async fn api(settings: &Settings) -> anyhow::Result<()> {
 pub async fn chat(settings: &Settings) -> anyhow::Result<()> {
     let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
     let bank = super::bank::bank_client(settings).await?;
-    let state = app_state(settings, pool, bank, None).await?;
+    let state = app_state(settings, pool, bank, None, None).await?;
     tracing::info!(addr = %settings.http_addr, "chat sockets listening at /ws/");
     listen(settings, api::chat_app(state)).await
 }
@@ -54,6 +54,7 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
     let handler = context.conversation(settings).await?;
     let telegram = super::bot::telegram_in_api(settings, InApi::Everything, handler.clone()).await?;
     let mut vk = super::bot_vk::vk_in_api(settings, InApi::Everything, handler).await?;
+    let mini_app = telegram.mini_app_token(settings);
     let routes = vk.mount(telegram.routes);
     let mut messengers = bots::outbound::Messengers::new();
     if let Some(transport) = telegram.transport.clone() {
@@ -75,7 +76,7 @@ pub async fn all(settings: &Settings) -> anyhow::Result<()> {
     // Dead pools end the process (so a supervisor restarts it); on a signal, the API stops
     // first and the pools then finish their in-flight jobs.
     let result = tokio::select! {
-        served = serve(settings, app_state(settings, pool, bank, sandbox.as_ref()).await?, routes) => {
+        served = serve(settings, app_state(settings, pool, bank, sandbox.as_ref(), mini_app).await?, routes) => {
             served.and(jobs.await.map_err(anyhow::Error::from))
         }
         stopped = &mut jobs => stopped.map_err(anyhow::Error::from),
@@ -101,6 +102,7 @@ async fn app_state(
     pool: sqlx::PgPool,
     bank: Arc<dyn workflows::bank::Bank>,
     sandbox: Option<&sandbox::SandboxServer>,
+    telegram_bot_token: Option<Arc<str>>,
 ) -> anyhow::Result<AppState> {
     if settings.service_api_keys.is_empty() {
         tracing::warn!("SERVICE_API_KEYS is not set: only user tokens and anonymous reads will work");
@@ -110,6 +112,7 @@ async fn app_state(
         auth: AuthConfig {
             jwt_secret: Arc::from(settings.jwt_secret.as_bytes()),
             service_keys: Arc::new(settings.service_api_keys.clone()),
+            telegram_bot_token,
         },
         redis: Some(redis::Client::open(settings.redis_url.as_str())?),
         // Connects on first use and reconnects after: Redis down at start or restarted later
@@ -144,7 +147,10 @@ async fn serve(settings: &Settings, state: AppState, bots: poem::Route) -> anyho
 }
 
 async fn listen(settings: &Settings, endpoint: impl poem::Endpoint + 'static) -> anyhow::Result<()> {
-    Server::new(TcpListener::bind(settings.http_addr.clone()))
+    let acceptor = api::listener::bind(&settings.http_addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {} (HTTP_ADDR): {e}", settings.http_addr))?;
+    Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(endpoint, super::shutdown_signal(), Some(Duration::from_secs(10)))
         .await?;
     Ok(())

@@ -41,4 +41,5 @@ mod safety_nets;
 mod scheduling;
 mod smoke;
 mod sockets;
+mod web_sessions;
 mod webhook;

@@ -4,7 +4,7 @@
 
 use api::AppState;
 use api::auth::{AuthConfig, TOKEN_LIFETIME, issue_token};
-use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::listener::Acceptor;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
@@ -102,6 +102,9 @@ pub async fn fresh_database() -> (PgPool, String) {
     (workflows::db::connect(&url, 50).await.unwrap(), url)
 }
 
+/// The bot token that signs the test server's Mini App sign-ins.
+pub const TELEGRAM_BOT_TOKEN: &str = "424242:test-mini-app-token";
+
 /// The password of staff accounts made by [`TestApp::staff`].
 pub const STAFF_PASSWORD: &str = "correct horse battery staple";
 
@@ -149,7 +152,7 @@ async fn start_sandbox() -> (sandbox::SandboxServer, Arc<dyn workflows::bank::Ba
 
 /// Serves `state` on a free loopback port; returns its base URL.
 async fn serve(state: AppState) -> String {
-    let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
+    let acceptor = api::listener::bind("127.0.0.1:0").await.unwrap();
     let addr = acceptor.local_addr()[0].as_socket_addr().copied().expect("tcp address");
     tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(api::app(state)));
     format!("http://{addr}")
@@ -198,6 +201,7 @@ impl TestApp {
             auth: AuthConfig {
                 jwt_secret: Arc::from(JWT_SECRET),
                 service_keys: Arc::new(HashSet::from([SERVICE_KEY.to_string()])),
+                telegram_bot_token: Some(Arc::from(TELEGRAM_BOT_TOKEN)),
             },
             redis: ready_checks,
             // The connection `groupbuy api` uses, so the tests see what production does.

@@ -186,7 +186,11 @@ async fn without_a_configured_key_the_endpoint_refuses_everything_with_503() {
     let (pool, _) = fresh_database().await;
     let state = AppState {
         pool: pool.clone(),
-        auth: AuthConfig { jwt_secret: Arc::from(jwt_secret()), service_keys: Arc::new(HashSet::new()) },
+        auth: AuthConfig {
+            jwt_secret: Arc::from(jwt_secret()),
+            service_keys: Arc::new(HashSet::new()),
+            telegram_bot_token: None,
+        },
         redis: None,
         queues: None,
         admin_ui_dir: None,

@@ -10,7 +10,7 @@ mod scheme;
 mod staff;
 
 pub use cookies::{CSRF_COOKIE, SESSION_COOKIE, cookie, set_cookie};
-pub use jwt::{Claims, TOKEN_LIFETIME, issue_token, verify_token};
+pub use jwt::{Claims, SESSION_TOKEN_LIFETIME, TOKEN_LIFETIME, issue_session_token, issue_token, verify_token};
 pub use scheme::{Auth, Authenticated, StaffAuth};
 pub use staff::StaffIdentity;
 
@@ -25,6 +25,9 @@ use workflows::staff::Operator;
 pub struct AuthConfig {
     pub jwt_secret: Arc<[u8]>,
     pub service_keys: Arc<HashSet<String>>,
+    /// The Telegram bot's token, which signs Mini App `initData`; without it Mini App sign-in
+    /// answers 503.
+    pub telegram_bot_token: Option<Arc<str>>,
 }
 
 /// What an anonymous caller of an operation that needs one is told (with a 401).
@@ -141,9 +144,10 @@ impl<E: Endpoint> Endpoint for AuthenticateEndpoint<E> {
                 let token = token.to_string();
                 staff::from_bearer(&self.pool, &mut req, token).await
             }
-            Some(Ok(token)) => verify_token(&self.config.jwt_secret, token)
-                .map(|claims| Caller::User(claims.user_id))
-                .map_err(|e| ApiError::unauthorized(format!("invalid token: {e}"))),
+            Some(Ok(token)) => match verify_token(&self.config.jwt_secret, token) {
+                Ok(claims) => user_of(&self.pool, claims).await,
+                Err(e) => Err(ApiError::unauthorized(format!("invalid token: {e}"))),
+            },
         };
         let caller = match caller {
             Ok(caller) => caller,
@@ -157,6 +161,17 @@ impl<E: Endpoint> Endpoint for AuthenticateEndpoint<E> {
         }
         Ok(response)
     }
+}
+
+/// The person a valid user token names; a web cabinet token only while its session lives
+/// (signing out ends it at once).
+async fn user_of(pool: &workflows::db::PgPool, claims: Claims) -> Result<Caller, ApiError> {
+    if let Some(sid) = claims.sid
+        && !workflows::users::web_session::is_live(pool, sid, chrono::Utc::now()).await?
+    {
+        return Err(ApiError::unauthorized("invalid token: the session has ended; sign in again"));
+    }
+    Ok(Caller::User(claims.user_id))
 }
 
 /// The token of an `Authorization: Bearer …` header.

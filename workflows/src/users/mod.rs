@@ -3,9 +3,11 @@
 mod balance;
 pub mod inn;
 mod login_link;
+pub mod mini_app;
 mod model;
 mod password;
 mod store;
+pub mod web_session;
 
 pub use balance::{Adjusted, adjust_balance};
 pub use login_link::{LOGIN_LINK_LIFETIME, issue_login_code, redeem_login_code};
