@@ -22,9 +22,13 @@ pub fn audit_page() -> Html {
     }
 }
 
-/// A JSON snapshot as one short line (`null` as nothing).
+/// A JSON value as one short line: `null` as nothing, a string without its quotes.
 fn snapshot(value: &serde_json::Value) -> String {
-    if value.is_null() { String::new() } else { value.to_string() }
+    match value {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn rows(list: &List<Entry>) -> Html {
