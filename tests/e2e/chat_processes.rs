@@ -3,66 +3,15 @@
 //! restarted process gets exactly what it missed.
 
 use crate::sockets::*;
-use crate::support::{SERVICE_KEY, TestApp, eventually, jwt_secret};
-use std::process::{Child, Command, Stdio};
+use crate::support::{Process, REDIS_URL, TestApp};
 use std::time::Duration;
-
-/// A `groupbuy api` (or `groupbuy chat`) process of the test's installation; killed on drop.
-struct Node {
-    child: Child,
-    base: String,
-}
-
-impl Node {
-    async fn start(app: &TestApp, role: &str, port: Option<u16>) -> Self {
-        let port =
-            port.unwrap_or_else(|| std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port());
-        let child = Command::new(env!("CARGO_BIN_EXE_groupbuy"))
-            .arg(role)
-            .env("DATABASE_URL", &app.database_url)
-            .env("REDIS_URL", crate::support::REDIS_URL)
-            .env("QUEUE_NAMESPACE", &app.namespace)
-            .env("HTTP_ADDR", format!("127.0.0.1:{port}"))
-            .env("JWT_SECRET", std::str::from_utf8(jwt_secret()).unwrap())
-            .env("SERVICE_API_KEYS", SERVICE_KEY)
-            .envs(app.bank_env())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start groupbuy");
-        let base = format!("http://127.0.0.1:{port}");
-        let health = format!("{base}/health");
-        eventually("the process to answer /health", Duration::from_secs(60), || {
-            let health = health.clone();
-            async move { reqwest::get(health).await.is_ok_and(|r| r.status().is_success()) }
-        })
-        .await;
-        Self { child, base }
-    }
-
-    fn port(&self) -> u16 {
-        self.base.rsplit(':').next().unwrap().parse().unwrap()
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 #[tokio::test]
 async fn chat_processes_two_api_processes_deliver_once_in_order_and_a_restart_loses_nothing() {
     let app = TestApp::spawn().await;
     let (procurement, organizer, buyer) = room(&app).await;
-    let mut first = Node::start(&app, "api", None).await;
-    let second = Node::start(&app, "chat", None).await;
+    let mut first = Process::serve(&app, "api", REDIS_URL, None).await;
+    let second = Process::serve(&app, "chat", REDIS_URL, None).await;
 
     let mut listeners = Vec::new();
     for base in [&first.base, &second.base] {
@@ -89,7 +38,7 @@ async fn chat_processes_two_api_processes_deliver_once_in_order_and_a_restart_lo
     for text in ["x", "y"] {
         say(&mut buy_b, text).await;
     }
-    let restarted = Node::start(&app, "api", Some(port)).await;
+    let restarted = Process::serve(&app, "api", REDIS_URL, Some(port)).await;
     let (_, history) = join_room(&app, &restarted.base, procurement, buyer, Some(seen)).await;
     let missed: Vec<_> = history["messages"].as_array().unwrap().iter().map(|m| m["text"].clone()).collect();
     assert_eq!(missed, [serde_json::json!("x"), serde_json::json!("y")]);

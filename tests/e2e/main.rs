@@ -1,6 +1,7 @@
 //! End-to-end tests against real PostgreSQL over real HTTP. One binary, so it builds once.
 
 mod support;
+mod two_servers;
 
 mod admin_auth;
 mod auth;

@@ -519,3 +519,64 @@ impl Drop for OwnRedis {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// A `groupbuy` process of the test's installation (same database, the given Redis, the test's
+/// queue namespace and keys); killed on drop.
+pub struct Process {
+    child: std::process::Child,
+    /// Where it serves HTTP (`api`, `chat`); empty for roles that serve none.
+    pub base: String,
+}
+
+impl Process {
+    /// Starts `groupbuy ARGS…` with `extra` environment on top of the installation's.
+    pub fn spawn(app: &TestApp, args: &[&str], redis_url: &str, extra: &[(&str, String)]) -> Self {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_groupbuy"))
+            .args(args)
+            .env("DATABASE_URL", &app.database_url)
+            .env("REDIS_URL", redis_url)
+            .env("QUEUE_NAMESPACE", &app.namespace)
+            .env("JWT_SECRET", std::str::from_utf8(jwt_secret()).unwrap())
+            .env("SERVICE_API_KEYS", SERVICE_KEY)
+            .env("DEMO_DATA", "false")
+            .envs(app.bank_env())
+            .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start groupbuy");
+        Self { child, base: String::new() }
+    }
+
+    /// Starts an HTTP role (`api`, `chat`) on `port` (a free one when `None`) and waits until it
+    /// answers `/health`.
+    pub async fn serve(app: &TestApp, role: &str, redis_url: &str, port: Option<u16>) -> Self {
+        let port =
+            port.unwrap_or_else(|| std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port());
+        let mut process = Self::spawn(app, &[role], redis_url, &[("HTTP_ADDR", format!("127.0.0.1:{port}"))]);
+        process.base = format!("http://127.0.0.1:{port}");
+        let health = format!("{}/health", process.base);
+        eventually("the process to answer /health", std::time::Duration::from_secs(60), || {
+            let health = health.clone();
+            async move { reqwest::get(health).await.is_ok_and(|r| r.status().is_success()) }
+        })
+        .await;
+        process
+    }
+
+    pub fn port(&self) -> u16 {
+        self.base.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
