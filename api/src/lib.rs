@@ -26,7 +26,7 @@ const MAX_UPLOAD_BYTES: usize = workflows::chat::MAX_ATTACHMENT_BYTES + 64 * 102
 pub fn app(state: AppState) -> impl poem::Endpoint {
     let api = routes::service(&state);
     let generated = api.spec();
-    let document = spec::with_rules(&generated, &routes::jobs::queue_names());
+    let document = spec::with_rules(&generated, &routes::admin::jobs::queue_names());
     // The Swagger UI page embeds the document: the one with the rules in it.
     let docs = poem::web::Html(api.swagger_ui_html().replace(&generated, &document));
     let allow = allow::AllowHeader::from_spec(&document);

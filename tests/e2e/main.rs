@@ -3,6 +3,11 @@
 mod support;
 
 mod admin_auth;
+mod admin_categories;
+mod admin_messages;
+mod admin_money;
+mod admin_notifications;
+mod admin_ops;
 mod auth;
 mod bad_input;
 mod bank_at_most_once;

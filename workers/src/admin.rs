@@ -157,7 +157,12 @@ pub async fn retry(
 
 /// Forgets a dead job: its id in the dead set, its payload and its metadata, at once. Returns
 /// whether it was dead.
-pub async fn discard(conn: &mut ConnectionManager, namespace: &str, queue: Queue, task_id: &str) -> redis::RedisResult<bool> {
+pub async fn discard(
+    conn: &mut ConnectionManager,
+    namespace: &str,
+    queue: Queue,
+    task_id: &str,
+) -> redis::RedisResult<bool> {
     let (removed, _, _): (u64, u64, u64) = redis::pipe()
         .atomic()
         .srem(key(namespace, queue, "dead"), task_id)

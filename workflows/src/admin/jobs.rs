@@ -53,11 +53,8 @@ async fn chosen(
 }
 
 fn logged(jobs: &[DeadJobView]) -> Value {
-    let shown: Vec<Value> = jobs
-        .iter()
-        .take(LOGGED_IDS)
-        .map(|j| json!({ "task_id": j.task_id, "job": j.job, "error": j.error }))
-        .collect();
+    let shown: Vec<Value> =
+        jobs.iter().take(LOGGED_IDS).map(|j| json!({ "task_id": j.task_id, "job": j.job, "error": j.error })).collect();
     json!({ "count": jobs.len(), "jobs": shown })
 }
 

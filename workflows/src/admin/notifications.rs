@@ -47,7 +47,8 @@ pub async fn list(
     Ok(fetch_counted(q, conn, page).await?)
 }
 
-/// A bulk notification to send: to `user_ids` (those that exist), or to every active person.
+/// A bulk notification to send: to `user_ids` (those that exist), or to every active person
+/// (staff accounts are not people of the platform and are left out).
 #[derive(Debug, Clone)]
 pub struct NewBulk {
     pub user_ids: Option<Vec<i64>>,
@@ -81,11 +82,17 @@ pub async fn send_bulk(pool: &PgPool, operator: Operator, new: NewBulk) -> Domai
     }
     let mut tx = pool.begin().await?;
     let recipients: Vec<i64> = match &new.user_ids {
-        Some(ids) => sqlx::query_scalar("SELECT id FROM users WHERE id = ANY($1) ORDER BY id")
-            .bind(ids)
-            .fetch_all(&mut *tx)
-            .await?,
-        None => sqlx::query_scalar("SELECT id FROM users WHERE is_active ORDER BY id").fetch_all(&mut *tx).await?,
+        Some(ids) => {
+            sqlx::query_scalar("SELECT id FROM users WHERE id = ANY($1) ORDER BY id")
+                .bind(ids)
+                .fetch_all(&mut *tx)
+                .await?
+        }
+        None => {
+            sqlx::query_scalar("SELECT id FROM users WHERE is_active AND NOT is_staff ORDER BY id")
+                .fetch_all(&mut *tx)
+                .await?
+        }
     };
     let kind = crate::StateName::as_str(new.notification_type);
     let bulk_id: i64 = sqlx::query_scalar(
@@ -122,12 +129,11 @@ const BATCH: usize = 1000;
 /// `bulk:{id}:{user}`, so a second run (or one cut short and run again) writes only what is
 /// missing; the notification path queues each new row's delivery.
 pub async fn write_bulk(pool: &PgPool, bulk_id: i64) -> DomainResult<()> {
-    let row: Option<(String, String, String, Vec<i64>)> = sqlx::query_as(
-        "SELECT notification_type, title, message, recipients FROM bulk_notifications WHERE id = $1",
-    )
-    .bind(bulk_id)
-    .fetch_optional(pool)
-    .await?;
+    let row: Option<(String, String, String, Vec<i64>)> =
+        sqlx::query_as("SELECT notification_type, title, message, recipients FROM bulk_notifications WHERE id = $1")
+            .bind(bulk_id)
+            .fetch_optional(pool)
+            .await?;
     let Some((kind, title, message, recipients)) = row else {
         return Err(DomainError::not_found("bulk notification", bulk_id));
     };
