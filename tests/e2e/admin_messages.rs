@@ -88,7 +88,8 @@ async fn messages_are_listed_filtered_and_moderated_and_the_room_sees_it() {
 
     let rows = audit_rows(&app, "message").await;
     assert_eq!(rows.len(), 2);
-    assert!(rows.iter().all(|r| r["action"] == "message.toggle_delete" && r["entity_id"] == spam.to_string()));
+    let spam_id = spam.to_string();
+    assert!(rows.iter().all(|r| r["action"] == "message.toggle_delete" && r["entity_id"] == spam_id.as_str()));
     assert_eq!(
         (rows[1]["before"]["is_deleted"].as_bool(), rows[1]["after"]["is_deleted"].as_bool()),
         (Some(false), Some(true))
