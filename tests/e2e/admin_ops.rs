@@ -256,3 +256,34 @@ async fn the_audit_log_is_filtered_newest_first_and_cannot_be_rewritten() {
     assert!(erased.is_err(), "append-only");
     assert_eq!(get("").await.1["count"], 4);
 }
+
+/// The admin app's way in: the session cookie on every admin route, with the CSRF token echoed on
+/// writes; the audit row names the staff member of the session.
+#[tokio::test]
+async fn a_cookie_session_reads_and_writes_with_its_csrf_token() {
+    let app = TestApp::spawn().await;
+    let (staff_id, token) = app.staff("browser").await;
+    let csrf = "0123456789abcdef0123456789abcdef";
+    let cookies = format!("gb_admin_session={token}; csrftoken={csrf}");
+
+    let (status, list) = send(app.anon(Method::GET, "/api/admin/categories/").header("cookie", &cookies)).await;
+    assert_eq!((status, list), (StatusCode::OK, json!([])));
+    let body = json!({ "name": "From the app" });
+    let forged = send(app.anon(Method::POST, "/api/admin/categories/").header("cookie", &cookies).json(&body)).await;
+    assert_error(&forged, StatusCode::FORBIDDEN, "csrf_failed");
+    let (status, created) = send(
+        app.anon(Method::POST, "/api/admin/categories/")
+            .header("cookie", &cookies)
+            .header("X-CSRFToken", csrf)
+            .json(&body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let rows = audit_rows(&app, "category").await;
+    assert_eq!(rows.len(), 1, "the forged write left nothing");
+    assert_eq!((rows[0]["staff_id"].as_i64(), rows[0]["staff_username"].as_str()), (Some(staff_id), Some("browser")));
+
+    let stale =
+        send(app.anon(Method::GET, "/api/admin/categories/").header("cookie", "gb_admin_session=gbs_stale")).await;
+    assert_eq!(stale.0, StatusCode::UNAUTHORIZED, "{}", stale.1);
+}
