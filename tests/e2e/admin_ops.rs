@@ -133,6 +133,14 @@ async fn dead_letters_are_searched_retried_and_discarded_one_or_all_with_audit_r
     assert_eq!(rows[3]["after"]["search"], "timeout");
     assert_eq!(rows[1]["after"]["affected"], 2);
 
+    // The original route is audited too.
+    let again = dead_job(&app, "payments", &Job::CapturePayment { participant_id: 9 }, "no").await;
+    let (status, body) = post("/api/admin/jobs/retry", json!({ "queue": "payments", "task_id": again })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let newest = &audit_rows(&app, "job").await[0];
+    assert_eq!((newest["action"].as_str(), newest["entity_id"].as_str()), (Some("job.retry"), Some(again.as_str())));
+    assert_eq!(newest["after"]["new_task_ids"][0], body["new_task_id"]);
+
     let person = app.register("buyer").await;
     refused_to_outsiders(&app, Method::GET, "/api/admin/jobs/dead/?queue=payments", person).await;
     refused_to_outsiders(&app, Method::GET, "/api/admin/jobs/stats", person).await;

@@ -100,6 +100,23 @@ pub async fn retry(
     Ok(requeued.len() as u64)
 }
 
+/// Puts one dead job back to work (the original `jobs/retry` route); returns the task id it runs
+/// under now.
+pub async fn retry_one(
+    pool: &PgPool,
+    queues: &dyn QueueAdmin,
+    operator: Operator,
+    queue: &str,
+    task_id: &str,
+) -> DomainResult<String> {
+    let jobs = chosen(queues, queue, Some(task_id), None).await?;
+    let new_id = queues.retry(queue.to_string(), task_id.to_string()).await?;
+    // after Redis: see the module's note
+    let after = json!({ "queue": queue, "affected": 1, "new_task_ids": [new_id] });
+    record(pool, operator, "job.retry", queue, Some(task_id), logged(&jobs), after).await?;
+    Ok(new_id)
+}
+
 /// Forgets the named dead job, or every dead job of `queue` matching `search` (all without
 /// one); returns how many.
 pub async fn discard(

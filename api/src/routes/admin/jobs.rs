@@ -152,11 +152,15 @@ impl JobsApi {
         Ok(Json(jobs.into_iter().map(Into::into).collect()))
     }
 
-    /// Put a dead job back on its queue.
+    /// Put a dead job back on its queue (audited).
     #[oai(path = "/admin/jobs/retry", method = "post")]
     async fn retry(&self, auth: StaffAuth, body: Json<RetryRequest>) -> ApiResult<Json<Retried>> {
         let RetryRequest { queue, task_id } = body.0;
-        let new_task_id = self.queues(&auth)?.retry(queue.clone(), task_id.clone()).await?;
+        let queues = self.queues(&auth)?;
+        let new_task_id =
+            workflows::admin::jobs::retry_one(&self.0.pool, queues.as_ref(), auth.operator()?, &queue, &task_id)
+                .await
+                .map_err(queue_error)?;
         Ok(Json(Retried { task_id, new_task_id, queue }))
     }
 
