@@ -34,7 +34,7 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
 pub fn app_with(state: AppState, cors: cors::Cors) -> impl poem::Endpoint {
     let api = routes::service(&state);
     let generated = api.spec();
-    let document = spec::with_rules(&generated, &routes::jobs::queue_names());
+    let document = spec::with_rules(&generated, &routes::admin::jobs::queue_names());
     // The Swagger UI page embeds the document: the one with the rules in it.
     let docs = poem::web::Html(api.swagger_ui_html().replace(&generated, &document));
     let allow = allow::AllowHeader::from_spec(&document);

@@ -76,13 +76,20 @@ pub fn with_rules(spec: &str, queues: &[&str]) -> String {
         }
     }
     schemas["RetryRequest"]["properties"]["queue"]["enum"] = json!(queues);
+    schemas["DeadRetryIn"]["properties"]["queue"]["enum"] = json!(queues);
+    schemas["DeadDiscardIn"]["properties"]["queue"]["enum"] = json!(queues);
+    // the staff session is the cookie (see `crate::auth::scheme` for why it is declared otherwise)
+    if let Some(session) = spec["components"]["securitySchemes"].get_mut("StaffSession") {
+        session["in"] = json!("cookie");
+        session["name"] = json!(crate::auth::SESSION_COOKIE);
+    }
     let rules = parameter_rules();
     for (path, item) in spec["paths"].as_object_mut().into_iter().flatten() {
         for (method, operation) in item.as_object_mut().into_iter().flatten() {
             let parameters = operation.get_mut("parameters").and_then(Value::as_array_mut);
             for parameter in parameters.into_iter().flatten() {
                 let name = parameter["name"].as_str().unwrap_or_default().to_string();
-                if path == "/admin/jobs/dead" && name == "queue" {
+                if path.starts_with("/admin/jobs/dead") && name == "queue" {
                     parameter["schema"]["enum"] = json!(queues);
                 }
                 for (_, _, extra) in rules.iter().filter(|(p, n, _)| p == path && *n == name) {

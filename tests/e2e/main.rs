@@ -4,6 +4,11 @@ mod support;
 mod two_servers;
 
 mod admin_auth;
+mod admin_categories;
+mod admin_messages;
+mod admin_money;
+mod admin_notifications;
+mod admin_ops;
 mod auth;
 mod bad_input;
 mod bank_at_most_once;

@@ -155,6 +155,24 @@ pub async fn retry(
     Ok(new_id)
 }
 
+/// Forgets a dead job: its id in the dead set, its payload and its metadata, at once. Returns
+/// whether it was dead.
+pub async fn discard(
+    conn: &mut ConnectionManager,
+    namespace: &str,
+    queue: Queue,
+    task_id: &str,
+) -> redis::RedisResult<bool> {
+    let (removed, _, _): (u64, u64, u64) = redis::pipe()
+        .atomic()
+        .srem(key(namespace, queue, "dead"), task_id)
+        .hdel(key(namespace, queue, "data"), task_id)
+        .del(format!("{}:{task_id}", key(namespace, queue, "meta")))
+        .query_async(conn)
+        .await?;
+    Ok(removed == 1)
+}
+
 /// Deletes finished (done) jobs older than `retention` from every queue: their ids, payloads
 /// and metadata. apalis-redis keeps them forever otherwise. Dead jobs stay for staff. Returns
 /// how many were removed. Safe to run from several processes at once.
@@ -241,6 +259,17 @@ impl QueueAdmin for RedisQueueAdmin {
                 RetryError::NotDead(id) => QueueAdminError::NotDead(id),
                 other => backend(other),
             })
+        })
+    }
+
+    fn discard(&self, queue: String, task_id: String) -> AdminFuture<'_, ()> {
+        Box::pin(async move {
+            let queue = queue_named(&queue)?;
+            // Not retried on a lost connection: the caller sees the failure and may ask again.
+            match discard(&mut self.conn.clone(), &self.namespace, queue, &task_id).await.map_err(backend)? {
+                true => Ok(()),
+                false => Err(QueueAdminError::NotDead(task_id)),
+            }
         })
     }
 }

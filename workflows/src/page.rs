@@ -6,19 +6,26 @@ pub const PAGE_SIZE: i64 = 20;
 pub struct PageRequest {
     /// 1-based.
     pub page: i64,
+    /// Rows per page ([`PAGE_SIZE`] unless the list lets callers choose, as the admin lists do).
+    pub size: i64,
 }
 
 impl PageRequest {
     pub fn new(page: Option<i64>) -> Self {
-        Self { page: page.unwrap_or(1).max(1) }
+        Self::sized(page, PAGE_SIZE)
+    }
+
+    /// A page of `size` rows (at least one).
+    pub fn sized(page: Option<i64>, size: i64) -> Self {
+        Self { page: page.unwrap_or(1).max(1), size: size.max(1) }
     }
 
     pub fn limit(self) -> i64 {
-        PAGE_SIZE
+        self.size
     }
 
     pub fn offset(self) -> i64 {
-        (self.page - 1).saturating_mul(PAGE_SIZE)
+        (self.page - 1).saturating_mul(self.size)
     }
 }
 
@@ -27,12 +34,14 @@ impl PageRequest {
 pub struct Page<T> {
     pub count: i64,
     pub page: i64,
+    /// Rows per page, as requested.
+    pub size: i64,
     pub results: Vec<T>,
 }
 
 impl<T> Page<T> {
     pub fn has_next(&self) -> bool {
-        self.page * PAGE_SIZE < self.count
+        self.page.saturating_mul(self.size) < self.count
     }
 
     pub fn has_previous(&self) -> bool {
@@ -45,7 +54,7 @@ impl<T> Page<T> {
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { count: self.count, page: self.page, results: self.results.into_iter().map(f).collect() }
+        Page { count: self.count, page: self.page, size: self.size, results: self.results.into_iter().map(f).collect() }
     }
 }
 
@@ -67,5 +76,5 @@ where
         None => 0,
     };
     let results = rows.iter().map(T::from_row).collect::<sqlx::Result<Vec<T>>>()?;
-    Ok(Page { count, page: page.page, results })
+    Ok(Page { count, page: page.page, size: page.size, results })
 }

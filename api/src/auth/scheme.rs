@@ -39,10 +39,13 @@ impl Auth {
     }
 }
 
-/// The admin app's session cookie, as the OpenAPI document shows it. The middleware has already
-/// looked the session up (and checked the CSRF token of a write).
+/// The admin app's session cookie. The middleware has already looked the session up (and checked
+/// the CSRF token of a write); the checker takes its result and ignores the key. Declared as the
+/// `Cookie` header because poem-openapi reads cookie keys only with its `cookie` feature and
+/// poem's `CookieJarManager` (without them it panics); `crate::spec` shows it to clients as the
+/// `gb_admin_session` cookie.
 #[derive(SecurityScheme)]
-#[oai(rename = "StaffSession", ty = "api_key", key_name = "gb_admin_session", key_in = "cookie", checker = "session")]
+#[oai(rename = "StaffSession", ty = "api_key", key_name = "Cookie", key_in = "header", checker = "session")]
 pub struct StaffSession(Caller);
 
 async fn session(req: &Request, _: poem_openapi::auth::ApiKey) -> Option<Caller> {

@@ -1,12 +1,11 @@
 //! The REST operations, one module per resource.
 
-mod admin;
+pub(crate) mod admin;
 mod auth;
 mod broadcasts;
 mod categories;
 mod chat;
 pub mod health;
-pub(crate) mod jobs;
 pub mod metrics;
 mod notifications;
 mod participants;
@@ -73,7 +72,6 @@ pub fn service(state: &AppState) -> OpenApiService<impl poem_openapi::OpenApi, (
             payments::PaymentsApi(state.clone()),
             transactions::TransactionsApi(state.clone()),
             auth::AuthApi(state.clone()),
-            jobs::JobsApi(state.clone()),
             webhook::WebhookApi(state.clone()),
             chat::ChatApi(state.clone()),
             notifications::NotificationsApi(state.clone()),

@@ -7,7 +7,7 @@ use super::message::{Message, valid_text};
 use super::store;
 use crate::Actor;
 use crate::error::{DomainError, DomainResult};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 pub async fn edit_message(pool: &PgPool, feed: &dyn Feed, actor: Actor, id: i64, text: &str) -> DomainResult<Message> {
     let text = valid_text(text)?;
@@ -32,12 +32,21 @@ pub async fn delete_message(pool: &PgPool, feed: &dyn Feed, actor: Actor, id: i6
     }
     store::mark_deleted(&mut tx, id).await?;
     tx.commit().await?;
-    let event = RoomEvent::Deleted {
-        id,
-        seq: message.seq,
-        procurement_id: message.procurement_id,
-        deleted_by: actor.user_id(),
-    };
-    feed.publish(message.procurement_id, &event).await;
+    feed.publish(message.procurement_id, &deleted(&message, actor.user_id())).await;
     Ok(())
+}
+
+fn deleted(message: &Message, by: Option<i64>) -> RoomEvent {
+    RoomEvent::Deleted { id: message.id, seq: message.seq, procurement_id: message.procurement_id, deleted_by: by }
+}
+
+/// Staff moderation on the caller's transaction: deletes a live message or restores a deleted
+/// one, whoever wrote it. Returns the message before and after, and the frame the room gets
+/// (`deleted`, or `edited` with the restored message) for the caller to publish after commit.
+pub async fn toggle_deleted(conn: &mut PgConnection, id: i64) -> DomainResult<(Message, Message, RoomEvent)> {
+    let before = store::lock(conn, id).await?;
+    store::set_deleted(conn, id, !before.is_deleted).await?;
+    let after = store::get(conn, id).await?;
+    let event = if after.is_deleted { deleted(&after, None) } else { RoomEvent::Edited(after.clone()) };
+    Ok((before, after, event))
 }

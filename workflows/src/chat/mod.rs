@@ -17,7 +17,7 @@ mod store;
 
 pub use access::{Room, enter_room, may_enter};
 pub use attachment::{Attachment, AttachmentStore, MAX_ATTACHMENT_BYTES, attach};
-pub use change::{delete_message, edit_message};
+pub use change::{delete_message, edit_message, toggle_deleted};
 pub use feed::{Feed, NoFeed, RoomEvent, room_channel};
 pub use history::{CatchUp, MAX_CATCH_UP, RECENT, catch_up, list, since};
 pub use message::{Message, MessageType};

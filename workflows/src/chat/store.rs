@@ -59,6 +59,16 @@ pub async fn lock_live(conn: &mut PgConnection, id: i64) -> DomainResult<Message
     }
 }
 
+/// A message, deleted or not, locked for the caller's transaction.
+pub async fn lock(conn: &mut PgConnection, id: i64) -> DomainResult<Message> {
+    sqlx::query("SELECT id FROM chat_messages WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("message", id))?;
+    get(conn, id).await
+}
+
 pub async fn set_text(conn: &mut PgConnection, id: i64, text: &str) -> DomainResult<Message> {
     sqlx::query("UPDATE chat_messages SET text = $2, is_edited = TRUE, updated_at = now() WHERE id = $1")
         .bind(id)
@@ -69,8 +79,14 @@ pub async fn set_text(conn: &mut PgConnection, id: i64, text: &str) -> DomainRes
 }
 
 pub async fn mark_deleted(conn: &mut PgConnection, id: i64) -> DomainResult<()> {
-    sqlx::query("UPDATE chat_messages SET is_deleted = TRUE, updated_at = now() WHERE id = $1")
+    set_deleted(conn, id, true).await
+}
+
+/// Deletes (softly) or restores a message.
+pub async fn set_deleted(conn: &mut PgConnection, id: i64, deleted: bool) -> DomainResult<()> {
+    sqlx::query("UPDATE chat_messages SET is_deleted = $2, updated_at = now() WHERE id = $1")
         .bind(id)
+        .bind(deleted)
         .execute(conn)
         .await?;
     Ok(())

@@ -52,6 +52,17 @@ pub struct DeadJobView {
     pub error: Option<String>,
 }
 
+impl DeadJobView {
+    /// Whether `search` (case-insensitive) appears in the task id, the job's JSON or the error.
+    pub fn matches(&self, search: &str) -> bool {
+        let search = search.trim().to_lowercase();
+        search.is_empty()
+            || self.task_id.to_lowercase().contains(&search)
+            || self.job.to_string().to_lowercase().contains(&search)
+            || self.error.as_deref().is_some_and(|e| e.to_lowercase().contains(&search))
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum QueueAdminError {
     #[error("unknown queue '{0}'")]
@@ -69,4 +80,6 @@ pub trait QueueAdmin: Send + Sync {
     fn dead(&self, queue: String) -> AdminFuture<'_, Vec<DeadJobView>>;
     /// Re-queues a dead job; returns the task id it runs under now.
     fn retry(&self, queue: String, task_id: String) -> AdminFuture<'_, String>;
+    /// Forgets a dead job for good (its id, payload and metadata); `NotDead` if it is not there.
+    fn discard(&self, queue: String, task_id: String) -> AdminFuture<'_, ()>;
 }

@@ -101,5 +101,6 @@ pub async fn run(ctx: &JobContext, job: &Job) -> Result<(), JobError> {
         Job::BroadcastTarget { target_id } => {
             crate::broadcast::deliver_target(pool, ctx.messenger.as_ref(), job, *target_id).await
         }
+        Job::SendBulkNotification { bulk_id } => Ok(crate::admin::notifications::write_bulk(pool, *bulk_id).await?),
     }
 }

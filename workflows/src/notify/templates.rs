@@ -113,6 +113,7 @@ mod tests {
             "participant_count": 3, "stop_reached": true, "paid": true, "below_target": true,
             "payment_deadline": "2026-12-01T09:00:00Z", "paid_count": 2, "paid_amount": "600.00", "cancelled_count": 1,
             "count": 4, "captured": "1200.00", "credited": true, "reason": "Компенсация", "balance": "1650.00",
+            "message": "Текст",
         });
         let kinds: serde_json::Map<String, Value> =
             serde_json::from_str(include_str!("../../templates/ru.json")).unwrap();

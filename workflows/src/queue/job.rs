@@ -45,6 +45,8 @@ pub enum Job {
     MessengerNotification { notification_id: i64, platform: Platform },
     /// Send a broadcast to one of its targets.
     BroadcastTarget { target_id: i64 },
+    /// Write a staff bulk notification's rows (one per recipient, once) and deliver them.
+    SendBulkNotification { bulk_id: i64 },
 }
 
 /// Why a procurement stopped or was cancelled by a rule rather than by hand.
@@ -130,7 +132,7 @@ impl Job {
             Self::CapturePayment { .. } | Self::ReconcileBank { .. } | Self::BankOperation { .. } => Queue::Payments,
             Self::RefundPayment { .. } => Queue::Refunds,
             Self::PaymentRequest { .. } | Self::DeliverNotification { .. } => Queue::Notifications,
-            Self::MessengerNotification { .. } => Queue::Notifications,
+            Self::MessengerNotification { .. } | Self::SendBulkNotification { .. } => Queue::Notifications,
             Self::BroadcastTarget { .. } => Queue::Broadcasts,
         }
     }
@@ -162,6 +164,7 @@ impl Job {
                 format!("messenger:notification:{notification_id}:{}", platform.as_str())
             }
             Self::BroadcastTarget { target_id } => format!("broadcast:target:{target_id}"),
+            Self::SendBulkNotification { bulk_id } => format!("notification.bulk:{bulk_id}"),
         }
     }
 }

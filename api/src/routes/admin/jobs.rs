@@ -1,12 +1,18 @@
-use super::Tag;
-use crate::auth::Authenticated;
+//! `jobs/`: the queues (depth, throughput, latency) and their dead letters: search, retry and
+//! discard, one job or all that match.
+
+use crate::auth::StaffAuth;
 use crate::error::{ApiError, ApiResult};
+use crate::routes::Tag;
 use crate::state::AppState;
+use crate::wire::admin::Affected;
+use crate::wire::admin::jobs::{DeadDiscardIn, DeadRetryIn};
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
 use std::sync::Arc;
-use workflows::jobs::admin::{QueueAdmin, QueueAdminError};
+use workflows::DomainError;
+use workflows::jobs::admin::{DeadJobView, QueueAdmin, QueueAdminError};
 
 pub struct JobsApi(pub AppState);
 
@@ -73,33 +79,39 @@ struct Retried {
 
 impl From<QueueAdminError> for ApiError {
     fn from(e: QueueAdminError) -> Self {
-        match e {
-            QueueAdminError::UnknownQueue(_) => ApiError::bad_request(e.to_string(), "validation_error"),
-            QueueAdminError::NotDead(_) => ApiError::not_found(e.to_string()),
-            // Redis unreachable (even after a reconnect) is a dependency down, not a bug here.
-            QueueAdminError::Backend(_) => {
-                tracing::error!(error = %e, "queue backend");
-                ApiError::Unavailable(Json(crate::error::ErrorBody {
-                    error: "the job queues are unreachable".into(),
-                    code: "queues_unavailable".into(),
-                }))
-            }
+        queue_error(DomainError::from(e))
+    }
+}
+
+/// A domain error of a queue action; Redis unreachable (even after a reconnect) is a dependency
+/// down, not a bug here, and named so.
+fn queue_error(e: DomainError) -> ApiError {
+    match e {
+        DomainError::Unavailable { message } => {
+            ApiError::Unavailable(Json(crate::error::ErrorBody { error: message, code: "queues_unavailable".into() }))
         }
+        other => other.into(),
+    }
+}
+
+impl From<DeadJobView> for DeadJobOut {
+    fn from(j: DeadJobView) -> Self {
+        Self { task_id: j.task_id, job: j.job, attempts: j.attempts, error: j.error }
     }
 }
 
 impl JobsApi {
-    fn queues(&self, auth: &Authenticated) -> ApiResult<Arc<dyn QueueAdmin>> {
-        auth.caller().require_service()?;
+    fn queues(&self, auth: &StaffAuth) -> ApiResult<Arc<dyn QueueAdmin>> {
+        auth.operator()?;
         self.0.queues.clone().ok_or_else(|| ApiError::not_found("no job queues are configured on this server"))
     }
 }
 
-#[OpenApi(tag = "Tag::Jobs")]
+#[OpenApi(tag = "Tag::Admin")]
 impl JobsApi {
     /// Per queue: waiting, scheduled, running, done, dead, live workers, recent throughput and latency.
     #[oai(path = "/admin/jobs/stats", method = "get")]
-    async fn stats(&self, auth: Authenticated) -> ApiResult<Json<Vec<QueueStatsOut>>> {
+    async fn stats(&self, auth: StaffAuth) -> ApiResult<Json<Vec<QueueStatsOut>>> {
         let stats = self.queues(&auth)?.stats().await?;
         Ok(Json(
             stats
@@ -126,20 +138,60 @@ impl JobsApi {
 
     /// Jobs that failed for good, with their last error.
     #[oai(path = "/admin/jobs/dead", method = "get")]
-    async fn dead(&self, auth: Authenticated, queue: Query<String>) -> ApiResult<Json<Vec<DeadJobOut>>> {
-        let jobs = self.queues(&auth)?.dead(queue.0).await?;
-        Ok(Json(
-            jobs.into_iter()
-                .map(|j| DeadJobOut { task_id: j.task_id, job: j.job, attempts: j.attempts, error: j.error })
-                .collect(),
-        ))
+    async fn dead(
+        &self,
+        auth: StaffAuth,
+        queue: Query<String>,
+        /// Text to find in the task id, the job's JSON or its last error (any case).
+        #[oai(validator(max_length = 200))]
+        search: Query<Option<String>>,
+    ) -> ApiResult<Json<Vec<DeadJobOut>>> {
+        let queues = self.queues(&auth)?;
+        let jobs =
+            workflows::admin::jobs::dead(queues.as_ref(), &queue.0, search.0.as_deref()).await.map_err(queue_error)?;
+        Ok(Json(jobs.into_iter().map(Into::into).collect()))
     }
 
-    /// Put a dead job back on its queue.
+    /// Put a dead job back on its queue (audited).
     #[oai(path = "/admin/jobs/retry", method = "post")]
-    async fn retry(&self, auth: Authenticated, body: Json<RetryRequest>) -> ApiResult<Json<Retried>> {
+    async fn retry(&self, auth: StaffAuth, body: Json<RetryRequest>) -> ApiResult<Json<Retried>> {
         let RetryRequest { queue, task_id } = body.0;
-        let new_task_id = self.queues(&auth)?.retry(queue.clone(), task_id.clone()).await?;
+        let queues = self.queues(&auth)?;
+        let new_task_id =
+            workflows::admin::jobs::retry_one(&self.0.pool, queues.as_ref(), auth.operator()?, &queue, &task_id)
+                .await
+                .map_err(queue_error)?;
         Ok(Json(Retried { task_id, new_task_id, queue }))
+    }
+
+    /// Put the named dead job, or every dead job of the queue, back to work (audited).
+    #[oai(path = "/admin/jobs/dead/retry", method = "post")]
+    async fn retry_dead(&self, auth: StaffAuth, body: Json<DeadRetryIn>) -> ApiResult<Json<Affected>> {
+        let queues = self.queues(&auth)?;
+        let DeadRetryIn { queue, task_id } = body.0;
+        let affected =
+            workflows::admin::jobs::retry(&self.0.pool, queues.as_ref(), auth.operator()?, &queue, task_id.as_deref())
+                .await
+                .map_err(queue_error)?;
+        Ok(Json(Affected { affected }))
+    }
+
+    /// Forget the named dead job, or every dead job of the queue that matches `search` (all
+    /// without it), for good (audited).
+    #[oai(path = "/admin/jobs/dead/discard", method = "post")]
+    async fn discard_dead(&self, auth: StaffAuth, body: Json<DeadDiscardIn>) -> ApiResult<Json<Affected>> {
+        let queues = self.queues(&auth)?;
+        let DeadDiscardIn { queue, task_id, search } = body.0;
+        let affected = workflows::admin::jobs::discard(
+            &self.0.pool,
+            queues.as_ref(),
+            auth.operator()?,
+            &queue,
+            task_id.as_deref(),
+            search.as_deref(),
+        )
+        .await
+        .map_err(queue_error)?;
+        Ok(Json(Affected { affected }))
     }
 }
