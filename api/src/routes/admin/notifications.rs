@@ -20,8 +20,9 @@ pub struct AdminNotificationsApi(pub AppState);
 
 #[derive(ApiResponse)]
 enum BulkAccepted {
-    /// Queued: a job writes the notifications (once each, however often it runs) and delivers them.
-    #[oai(status = 202)]
+    /// Queued: a job writes the notifications (once each, however often it runs) and delivers
+    /// them. A 200, as the original answered, with the count it goes to.
+    #[oai(status = 200)]
     Accepted(Json<BulkSent>),
 }
 
