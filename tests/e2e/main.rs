@@ -3,6 +3,9 @@
 mod support;
 
 mod admin_auth;
+mod admin_dashboard;
+mod admin_procurements;
+mod admin_users;
 mod auth;
 mod bad_input;
 mod bank_at_most_once;

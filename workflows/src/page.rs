@@ -1,24 +1,37 @@
 //! Page-numbered lists, as the original API served them (20 per page).
 
 pub const PAGE_SIZE: i64 = 20;
+/// The largest `page_size` the staff lists accept.
+pub const MAX_PAGE_SIZE: i64 = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
     /// 1-based.
     pub page: i64,
+    /// Rows per page: [`PAGE_SIZE`] unless the caller chose (staff lists).
+    pub size: i64,
 }
 
 impl PageRequest {
     pub fn new(page: Option<i64>) -> Self {
-        Self { page: page.unwrap_or(1).max(1) }
+        Self { page: page.unwrap_or(1).max(1), size: PAGE_SIZE }
+    }
+
+    /// A page of `size` rows (1 to [`MAX_PAGE_SIZE`], default [`PAGE_SIZE`]), as staff lists take it.
+    pub fn sized(page: Option<i64>, size: Option<i64>) -> crate::DomainResult<Self> {
+        let size = size.unwrap_or(PAGE_SIZE);
+        if !(1..=MAX_PAGE_SIZE).contains(&size) {
+            return Err(crate::DomainError::invalid("page_size", format!("must be between 1 and {MAX_PAGE_SIZE}")));
+        }
+        Ok(Self { size, ..Self::new(page) })
     }
 
     pub fn limit(self) -> i64 {
-        PAGE_SIZE
+        self.size
     }
 
     pub fn offset(self) -> i64 {
-        (self.page - 1).saturating_mul(PAGE_SIZE)
+        (self.page - 1).saturating_mul(self.size)
     }
 }
 
@@ -27,12 +40,14 @@ impl PageRequest {
 pub struct Page<T> {
     pub count: i64,
     pub page: i64,
+    /// Rows per page, as requested.
+    pub size: i64,
     pub results: Vec<T>,
 }
 
 impl<T> Page<T> {
     pub fn has_next(&self) -> bool {
-        self.page * PAGE_SIZE < self.count
+        self.page.saturating_mul(self.size) < self.count
     }
 
     pub fn has_previous(&self) -> bool {
@@ -45,7 +60,7 @@ impl<T> Page<T> {
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { count: self.count, page: self.page, results: self.results.into_iter().map(f).collect() }
+        Page { count: self.count, page: self.page, size: self.size, results: self.results.into_iter().map(f).collect() }
     }
 }
 
@@ -67,5 +82,5 @@ where
         None => 0,
     };
     let results = rows.iter().map(T::from_row).collect::<sqlx::Result<Vec<T>>>()?;
-    Ok(Page { count, page: page.page, results })
+    Ok(Page { count, page: page.page, size: page.size, results })
 }

@@ -1,5 +1,6 @@
 //! Request and response bodies, with the original API's field names.
 
+pub mod admin;
 pub mod category;
 pub mod chat;
 pub mod enums;

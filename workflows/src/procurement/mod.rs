@@ -11,9 +11,9 @@ mod settlement;
 mod status;
 mod store;
 
-pub use edit::edit;
+pub use edit::{edit, edit_in};
 pub use join::{JoinRequest, join, leave};
-pub use lifecycle::{change_status, reach_deadline};
+pub use lifecycle::{change_status, change_status_in, reach_deadline};
 pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};
 pub use open::open;
 pub use payment_deadline::{PaymentDeadlineOutcome, reach_payment_deadline};

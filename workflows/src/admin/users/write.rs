@@ -1,0 +1,251 @@
+//! Staff writes to people: profile edits, activation and verification (one or many), and
+//! balance adjustments through the ledger. Each records its audit row in its own transaction.
+
+use super::UserRecord;
+use crate::error::{DomainError, DomainResult};
+use crate::money::Money;
+use crate::staff::Operator;
+use crate::staff::audit::{self, Change};
+use crate::users::{self, Adjusted, Role, UserPatch};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool};
+
+/// What staff may change on a person (balance moves only through [`update_balance`]).
+#[derive(Debug, Clone, Default)]
+pub struct UserEdit {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub role: Option<Role>,
+    pub is_active: Option<bool>,
+    pub is_verified: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkAction {
+    Activate,
+    Deactivate,
+    Verify,
+    Unverify,
+}
+
+impl BulkAction {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Activate => "activate",
+            Self::Deactivate => "deactivate",
+            Self::Verify => "verify",
+            Self::Unverify => "unverify",
+        }
+    }
+
+    /// The column it sets and the value.
+    fn assignment(self) -> (&'static str, bool) {
+        match self {
+            Self::Activate => ("is_active", true),
+            Self::Deactivate => ("is_active", false),
+            Self::Verify => ("is_verified", true),
+            Self::Unverify => ("is_verified", false),
+        }
+    }
+}
+
+/// Most ids one bulk action takes.
+pub const MAX_BULK_IDS: usize = 1000;
+
+/// What the audit log keeps of a person: the fields staff change.
+fn snapshot(r: &UserRecord) -> Value {
+    let u = &r.user;
+    json!({
+        "first_name": u.first_name, "last_name": u.last_name, "phone": u.phone, "email": u.email,
+        "role": u.role.to_string(), "is_active": u.is_active, "is_verified": u.is_verified,
+    })
+}
+
+fn user_change(action: &'static str, id: i64, before: Value, after: Value) -> Change<'static> {
+    Change { action, entity: "user", entity_id: id.to_string(), before: Some(before), after: Some(after) }
+}
+
+/// Refuses to deactivate the operator's own account, and the last active staff account: the
+/// admin app must keep a way in. Deactivations queue on one advisory lock, so two staff members
+/// cannot deactivate each other at once; each counts what the other committed.
+async fn check_deactivation(conn: &mut PgConnection, operator: Operator, ids: &[i64]) -> DomainResult<()> {
+    if let Some(me) = operator.staff_id()
+        && ids.contains(&me)
+    {
+        return Err(DomainError::conflict("cannot_deactivate_self", "you cannot deactivate your own account"));
+    }
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('staff_deactivation'))").execute(&mut *conn).await?;
+    let (touches_staff, staff_left): (bool, i64) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE is_staff AND id = ANY($1)),
+                (SELECT count(*) FROM users WHERE is_staff AND is_active AND NOT (id = ANY($1)))",
+    )
+    .bind(ids)
+    .fetch_one(&mut *conn)
+    .await?;
+    if touches_staff && staff_left == 0 {
+        return Err(DomainError::conflict("last_staff", "the last active staff account cannot be deactivated"));
+    }
+    Ok(())
+}
+
+/// A deactivated person's staff sessions end with the change.
+async fn end_sessions(conn: &mut PgConnection, ids: &[i64], now: DateTime<Utc>) -> DomainResult<()> {
+    for id in ids {
+        crate::staff::session::revoke_all(&mut *conn, *id, now).await?;
+    }
+    Ok(())
+}
+
+/// Changes a person's profile, role and flags.
+pub async fn update(
+    pool: &PgPool,
+    operator: Operator,
+    id: i64,
+    edit: UserEdit,
+    now: DateTime<Utc>,
+) -> DomainResult<UserRecord> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE").bind(id).execute(&mut *tx).await?;
+    let before = super::get(&mut tx, id).await?;
+    if edit.is_active == Some(false) && before.user.is_active {
+        check_deactivation(&mut tx, operator, &[id]).await?;
+        end_sessions(&mut tx, &[id], now).await?;
+    }
+    let patch = UserPatch {
+        first_name: edit.first_name,
+        last_name: edit.last_name,
+        phone: edit.phone,
+        email: edit.email,
+        role: edit.role,
+        ..UserPatch::default()
+    };
+    users::update(&mut tx, id, patch).await?;
+    sqlx::query(
+        "UPDATE users SET is_active = COALESCE($2, is_active), is_verified = COALESCE($3, is_verified),
+                          updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(edit.is_active)
+    .bind(edit.is_verified)
+    .execute(&mut *tx)
+    .await?;
+    let after = super::get(&mut tx, id).await?;
+    audit::record(&mut tx, operator, user_change("user.update", id, snapshot(&before), snapshot(&after))).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Flips `is_active` in one statement (no read-then-write race); deactivating ends the person's
+/// staff sessions. The new value.
+pub async fn toggle_active(pool: &PgPool, operator: Operator, id: i64, now: DateTime<Utc>) -> DomainResult<bool> {
+    let mut tx = pool.begin().await?;
+    let active: bool = sqlx::query_scalar(
+        "UPDATE users SET is_active = NOT is_active, updated_at = now() WHERE id = $1 RETURNING is_active",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| DomainError::not_found("user", id))?;
+    if !active {
+        check_deactivation(&mut tx, operator, &[id]).await?;
+        end_sessions(&mut tx, &[id], now).await?;
+    }
+    let change = user_change("user.toggle_active", id, json!({ "is_active": !active }), json!({ "is_active": active }));
+    audit::record(&mut tx, operator, change).await?;
+    tx.commit().await?;
+    Ok(active)
+}
+
+/// Flips `is_verified` in one statement. The new value.
+pub async fn toggle_verified(pool: &PgPool, operator: Operator, id: i64) -> DomainResult<bool> {
+    let mut tx = pool.begin().await?;
+    let verified: bool = sqlx::query_scalar(
+        "UPDATE users SET is_verified = NOT is_verified, updated_at = now() WHERE id = $1 RETURNING is_verified",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| DomainError::not_found("user", id))?;
+    let change = user_change(
+        "user.toggle_verified",
+        id,
+        json!({ "is_verified": !verified }),
+        json!({ "is_verified": verified }),
+    );
+    audit::record(&mut tx, operator, change).await?;
+    tx.commit().await?;
+    Ok(verified)
+}
+
+/// Credits (`amount` > 0, a `bonus`) or debits (< 0, a `withdrawal`) a balance through the
+/// ledger, never below zero. The ledger use case runs inside this transaction so the audit row
+/// commits with the movement or not at all.
+pub async fn update_balance(
+    pool: &PgPool,
+    operator: Operator,
+    id: i64,
+    amount: Money,
+    description: &str,
+) -> DomainResult<Adjusted> {
+    let mut tx = pool.begin().await?;
+    let key = format!("admin_adjust:{id}:{}", uuid::Uuid::new_v4());
+    let description = if description.trim().is_empty() { "Admin balance adjustment" } else { description };
+    let adjusted = users::adjust_balance_in(&mut tx, id, amount, key, description).await?;
+    let change = user_change(
+        "user.update_balance",
+        id,
+        json!({ "balance": adjusted.old }),
+        json!({ "balance": adjusted.new, "amount": amount, "description": description.trim() }),
+    );
+    audit::record(&mut tx, operator, change).await?;
+    tx.commit().await?;
+    Ok(adjusted)
+}
+
+/// Sets a flag on many people at once; an audit row for each one it changed. How many changed.
+pub async fn bulk_action(
+    pool: &PgPool,
+    operator: Operator,
+    ids: &[i64],
+    action: BulkAction,
+    now: DateTime<Utc>,
+) -> DomainResult<u64> {
+    if ids.is_empty() {
+        return Err(DomainError::invalid("ids", "give at least one id"));
+    }
+    if ids.len() > MAX_BULK_IDS {
+        return Err(DomainError::invalid("ids", format!("at most {MAX_BULK_IDS} at once")));
+    }
+    let (column, value) = action.assignment();
+    let mut tx = pool.begin().await?;
+    if action == BulkAction::Deactivate {
+        check_deactivation(&mut tx, operator, ids).await?;
+    }
+    let changed: Vec<i64> = sqlx::query_scalar(crate::sql!(
+        "UPDATE users SET {column} = $2, updated_at = now()
+         WHERE id = ANY($1) AND {column} <> $2 RETURNING id"
+    ))
+    .bind(ids)
+    .bind(value)
+    .fetch_all(&mut *tx)
+    .await?;
+    if action == BulkAction::Deactivate {
+        end_sessions(&mut tx, &changed, now).await?;
+    }
+    for id in &changed {
+        let change = Change {
+            action: "user.bulk_action",
+            entity: "user",
+            entity_id: id.to_string(),
+            before: Some(json!({ column: !value })),
+            after: Some(json!({ column: value, "action": action.name() })),
+        };
+        audit::record(&mut tx, operator, change).await?;
+    }
+    tx.commit().await?;
+    Ok(changed.len() as u64)
+}
