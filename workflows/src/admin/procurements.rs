@@ -180,17 +180,7 @@ pub async fn toggle_featured(pool: &PgPool, operator: Operator, id: i64) -> Doma
 
 /// Sets `is_featured` (to `to`, or its opposite when `None`) and records it; the new value.
 async fn flip_featured(conn: &mut PgConnection, operator: Operator, id: i64, to: Option<bool>) -> DomainResult<bool> {
-    // one statement: the row is locked as it is read, so the old value is the one replaced
-    let (was, featured): (bool, bool) = sqlx::query_as(
-        "WITH old AS (SELECT id, is_featured FROM procurements WHERE id = $1 FOR UPDATE)
-         UPDATE procurements p SET is_featured = COALESCE($2, NOT old.is_featured), updated_at = now()
-         FROM old WHERE p.id = old.id RETURNING old.is_featured, p.is_featured",
-    )
-    .bind(id)
-    .bind(to)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| DomainError::not_found("procurement", id))?;
+    let (was, featured) = procurement::set_featured(&mut *conn, id, to).await?;
     let action = if to.is_some() { "procurement.bulk_action" } else { "procurement.toggle_featured" };
     let change = procurement_change(action, id, json!({ "is_featured": was }), json!({ "is_featured": featured }));
     audit::record(conn, operator, change).await?;

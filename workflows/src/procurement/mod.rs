@@ -2,6 +2,7 @@
 
 mod deadlines;
 mod edit;
+mod featured;
 mod join;
 mod lifecycle;
 mod model;
@@ -12,6 +13,7 @@ mod status;
 mod store;
 
 pub use edit::{edit, edit_in};
+pub use featured::set_featured;
 pub use join::{JoinRequest, join, leave};
 pub use lifecycle::{change_status, change_status_in, reach_deadline};
 pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};

@@ -97,7 +97,7 @@ impl AdminUsersApi {
     #[oai(path = "/admin/users/:id/toggle_verified", method = "post")]
     async fn toggle_verified(&self, auth: StaffAuth, id: Path<i64>) -> ApiResult<Json<VerifiedOut>> {
         let operator = auth.operator()?;
-        let is_verified = users::toggle_verified(&self.0.pool, operator, id.0).await?;
+        let is_verified = users::toggle_verified(&self.0.pool, operator, id.0, chrono::Utc::now()).await?;
         Ok(Json(VerifiedOut { is_verified }))
     }
 

@@ -6,7 +6,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::money::Money;
 use crate::staff::Operator;
 use crate::staff::audit::{self, Change};
-use crate::users::{self, Adjusted, Role, UserPatch};
+use crate::users::{self, Adjusted, Flag, Role, UserPatch};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
@@ -41,13 +41,13 @@ impl BulkAction {
         }
     }
 
-    /// The column it sets and the value.
-    fn assignment(self) -> (&'static str, bool) {
+    /// The flag it sets and the value.
+    fn assignment(self) -> (Flag, bool) {
         match self {
-            Self::Activate => ("is_active", true),
-            Self::Deactivate => ("is_active", false),
-            Self::Verify => ("is_verified", true),
-            Self::Unverify => ("is_verified", false),
+            Self::Activate => (Flag::Active, true),
+            Self::Deactivate => (Flag::Active, false),
+            Self::Verify => (Flag::Verified, true),
+            Self::Unverify => (Flag::Verified, false),
         }
     }
 }
@@ -123,16 +123,11 @@ pub async fn update(
         ..UserPatch::default()
     };
     users::update(&mut tx, id, patch).await?;
-    sqlx::query(
-        "UPDATE users SET is_active = COALESCE($2, is_active), is_verified = COALESCE($3, is_verified),
-                          updated_at = now()
-         WHERE id = $1",
-    )
-    .bind(id)
-    .bind(edit.is_active)
-    .bind(edit.is_verified)
-    .execute(&mut *tx)
-    .await?;
+    for (flag, value) in [(Flag::Active, edit.is_active), (Flag::Verified, edit.is_verified)] {
+        if let Some(value) = value {
+            users::set_flag(&mut tx, &[id], flag, value).await?;
+        }
+    }
     let after = super::get(&mut tx, id).await?;
     audit::record(&mut tx, operator, user_change("user.update", id, snapshot(&before), snapshot(&after))).await?;
     tx.commit().await?;
@@ -142,43 +137,27 @@ pub async fn update(
 /// Flips `is_active` in one statement (no read-then-write race); deactivating ends the person's
 /// staff sessions. The new value.
 pub async fn toggle_active(pool: &PgPool, operator: Operator, id: i64, now: DateTime<Utc>) -> DomainResult<bool> {
-    let mut tx = pool.begin().await?;
-    let active: bool = sqlx::query_scalar(
-        "UPDATE users SET is_active = NOT is_active, updated_at = now() WHERE id = $1 RETURNING is_active",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| DomainError::not_found("user", id))?;
-    if !active {
-        check_deactivation(&mut tx, operator, &[id]).await?;
-        end_sessions(&mut tx, &[id], now).await?;
-    }
-    let change = user_change("user.toggle_active", id, json!({ "is_active": !active }), json!({ "is_active": active }));
-    audit::record(&mut tx, operator, change).await?;
-    tx.commit().await?;
-    Ok(active)
+    toggle(pool, operator, id, Flag::Active, now).await
 }
 
 /// Flips `is_verified` in one statement. The new value.
-pub async fn toggle_verified(pool: &PgPool, operator: Operator, id: i64) -> DomainResult<bool> {
+pub async fn toggle_verified(pool: &PgPool, operator: Operator, id: i64, now: DateTime<Utc>) -> DomainResult<bool> {
+    toggle(pool, operator, id, Flag::Verified, now).await
+}
+
+async fn toggle(pool: &PgPool, operator: Operator, id: i64, flag: Flag, now: DateTime<Utc>) -> DomainResult<bool> {
     let mut tx = pool.begin().await?;
-    let verified: bool = sqlx::query_scalar(
-        "UPDATE users SET is_verified = NOT is_verified, updated_at = now() WHERE id = $1 RETURNING is_verified",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| DomainError::not_found("user", id))?;
-    let change = user_change(
-        "user.toggle_verified",
-        id,
-        json!({ "is_verified": !verified }),
-        json!({ "is_verified": verified }),
-    );
+    let value = users::toggle_flag(&mut tx, id, flag).await?;
+    if flag == Flag::Active && !value {
+        check_deactivation(&mut tx, operator, &[id]).await?;
+        end_sessions(&mut tx, &[id], now).await?;
+    }
+    let column = flag.column();
+    let action = if flag == Flag::Active { "user.toggle_active" } else { "user.toggle_verified" };
+    let change = user_change(action, id, json!({ column: !value }), json!({ column: value }));
     audit::record(&mut tx, operator, change).await?;
     tx.commit().await?;
-    Ok(verified)
+    Ok(value)
 }
 
 /// Credits (`amount` > 0, a `bonus`) or debits (< 0, a `withdrawal`) a balance through the
@@ -220,19 +199,12 @@ pub async fn bulk_action(
     if ids.len() > MAX_BULK_IDS {
         return Err(DomainError::invalid("ids", format!("at most {MAX_BULK_IDS} at once")));
     }
-    let (column, value) = action.assignment();
+    let (flag, value) = action.assignment();
     let mut tx = pool.begin().await?;
     if action == BulkAction::Deactivate {
         check_deactivation(&mut tx, operator, ids).await?;
     }
-    let changed: Vec<i64> = sqlx::query_scalar(crate::sql!(
-        "UPDATE users SET {column} = $2, updated_at = now()
-         WHERE id = ANY($1) AND {column} <> $2 RETURNING id"
-    ))
-    .bind(ids)
-    .bind(value)
-    .fetch_all(&mut *tx)
-    .await?;
+    let changed = users::set_flag(&mut tx, ids, flag, value).await?;
     if action == BulkAction::Deactivate {
         end_sessions(&mut tx, &changed, now).await?;
     }
@@ -241,8 +213,8 @@ pub async fn bulk_action(
             action: "user.bulk_action",
             entity: "user",
             entity_id: id.to_string(),
-            before: Some(json!({ column: !value })),
-            after: Some(json!({ column: value, "action": action.name() })),
+            before: Some(json!({ flag.column(): !value })),
+            after: Some(json!({ flag.column(): value, "action": action.name() })),
         };
         audit::record(&mut tx, operator, change).await?;
     }
