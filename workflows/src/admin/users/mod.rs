@@ -37,19 +37,24 @@ pub struct UserListFilter {
     pub ordering: Option<String>,
 }
 
-/// Money spent by user `u.id`: the same movements as `ledger::summary_of`'s `total_spent`.
-const TOTAL_SPENT: &str = "COALESCE((SELECT abs(sum(e.amount))
+/// Money spent by user `u.id`: the debits of their balance (orders paid and withdrawals), as
+/// the original counted it (|sum of negative movements|); `ledger_entries_debits_idx` answers it.
+const TOTAL_SPENT: &str = "COALESCE((SELECT -sum(e.amount)
     FROM ledger_accounts sa JOIN ledger_entries e ON e.account_id = sa.id
-    JOIN ledger_transactions t ON t.id = e.transaction_id
-    WHERE sa.kind = 'user_balance' AND sa.user_id = u.id
-      AND t.transaction_type IN ('withdrawal', 'procurement_join')), 0)";
+    WHERE sa.kind = 'user_balance' AND sa.user_id = u.id AND e.amount < 0), 0)";
+
+/// Everyone's spending at once, for ordering the whole list by it: one grouped pass over the
+/// debits instead of a lookup per person.
+const SPENDING: &str = " LEFT JOIN (SELECT sa.user_id, -sum(e.amount) AS spent
+    FROM ledger_accounts sa JOIN ledger_entries e ON e.account_id = sa.id
+    WHERE sa.kind = 'user_balance' AND e.amount < 0 GROUP BY sa.user_id) s ON s.user_id = u.id";
 
 const ORDERINGS: &[(&str, &str)] = &[
     ("id", "u.id"),
     ("created_at", "u.created_at"),
     ("balance", "COALESCE(a.balance, 0)"),
     ("first_name", "u.first_name"),
-    ("total_spent", "total_spent"),
+    ("total_spent", "COALESCE(s.spent, 0)"),
 ];
 
 const NEWEST_FIRST: Sort = Sort { column: "u.created_at", descending: true };
@@ -80,11 +85,10 @@ pub async fn list(
     page: PageRequest,
 ) -> DomainResult<Page<UserRecord>> {
     let sort = Sort::parse(filter.ordering.as_deref(), ORDERINGS, NEWEST_FIRST)?;
-    let mut q = QueryBuilder::new("SELECT u.id");
-    if sort.column == "total_spent" {
-        q.push(format_args!(", {TOTAL_SPENT} AS total_spent"));
+    let mut q = QueryBuilder::new("SELECT u.id FROM users u");
+    if sort.column.contains("s.spent") {
+        q.push(SPENDING);
     }
-    q.push(" FROM users u");
     if sort.column.contains("a.balance") {
         q.push(" LEFT JOIN ledger_accounts a ON a.kind = 'user_balance' AND a.user_id = u.id");
     }
