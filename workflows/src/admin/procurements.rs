@@ -6,7 +6,7 @@ use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
 use crate::page::{Page, PageRequest};
 use crate::participant::{self, Participant, ParticipantStatus};
-use crate::procurement::{self, Procurement, ProcurementFilter, ProcurementPatch, ProcurementStatus};
+use crate::procurement::{self, Ordering, Procurement, ProcurementFilter, ProcurementPatch, ProcurementStatus};
 use crate::staff::Operator;
 use crate::staff::audit::{self, Change};
 use crate::transition::StateMachine;
@@ -61,6 +61,22 @@ impl std::str::FromStr for BulkAction {
                 )
             }),
         }
+    }
+}
+
+/// The staff list's `ordering`: the public list's fields, and `id`.
+pub fn ordering(ordering: Option<&str>) -> DomainResult<Ordering> {
+    match ordering.map(str::trim).filter(|o| !o.is_empty()) {
+        None => Ok(Ordering::default()),
+        Some("id") => Ok(Ordering::By { column: "p.id", descending: false }),
+        Some("-id") => Ok(Ordering::By { column: "p.id", descending: true }),
+        Some(o) => o.parse::<Ordering>().map_err(|_| {
+            DomainError::invalid(
+                "ordering",
+                "one of id, created_at, deadline, target_amount, current_amount, title, participant_count, \
+                 optionally prefixed with '-'",
+            )
+        }),
     }
 }
 

@@ -133,7 +133,6 @@ impl std::str::FromStr for Ordering {
             None => (false, s),
         };
         let column = match name {
-            "id" => "p.id",
             "created_at" => "p.created_at",
             "deadline" => "p.deadline",
             "target_amount" => "p.target_amount",
@@ -143,7 +142,7 @@ impl std::str::FromStr for Ordering {
             _ => {
                 return Err(DomainError::invalid(
                     "ordering",
-                    "one of id, created_at, deadline, target_amount, current_amount, title, participant_count, \
+                    "one of created_at, deadline, target_amount, current_amount, title, participant_count, \
                      optionally prefixed with '-'",
                 ));
             }

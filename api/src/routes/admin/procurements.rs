@@ -39,17 +39,15 @@ impl AdminProcurementsApi {
         /// Words to find in the title, description or organizer's first name.
         #[oai(validator(max_length = 200))]
         search: Query<Option<String>>,
-        /// id, created_at, deadline, current_amount, target_amount or title; '-' for descending.
+        /// id, created_at, deadline, current_amount, target_amount, title or participant_count; '-' for
+        /// descending (default -created_at).
         ordering: Query<Option<String>>,
         page: Query<Option<i64>>,
         /// Rows per page, 1 to 100 (default 20).
         page_size: Query<Option<i64>>,
     ) -> ApiResult<Json<Paginated<AdminProcurementOut>>> {
         auth.operator()?;
-        let ordering = match ordering.0.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-            Some(o) => o.parse()?,
-            None => Default::default(),
-        };
+        let ordering = procurements::ordering(ordering.0.as_deref())?;
         let filter = ProcurementFilter {
             status: status.0.map(Into::into),
             category_id: category.0,
