@@ -113,6 +113,8 @@ pub enum JobsCommand {
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
+    /// Staff API reads (dashboard, lists) on 100,000 users and 1,000,000 ledger entries: p50/p95/p99.
+    Admin(crate::bench::AdminBenchArgs),
     /// Drive the running API over loopback and report requests/s and latency.
     Api(crate::bench::ApiBenchArgs),
     /// The Telegram bot against the fake: webhook updates/s and reply latency; a broadcast's time.

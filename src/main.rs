@@ -33,6 +33,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Createsuperuser(args) => roles::admin::create_superuser(&settings, &args).await,
         Command::Token(args) => roles::admin::token(&settings, &args).await,
         Command::Jobs(command) => roles::jobs::run(&settings, command).await,
+        Command::Bench(BenchCommand::Admin(args)) => bench::admin(&settings, args).await,
         Command::Bench(BenchCommand::Api(args)) => bench::api(&settings, args).await,
         Command::Bench(BenchCommand::Bot(args)) => bench::bot(&settings, args).await,
         Command::Bench(BenchCommand::Chat(args)) => bench::chat(&settings, args).await,

@@ -78,11 +78,6 @@ pub fn with_rules(spec: &str, queues: &[&str]) -> String {
     schemas["RetryRequest"]["properties"]["queue"]["enum"] = json!(queues);
     schemas["DeadRetryIn"]["properties"]["queue"]["enum"] = json!(queues);
     schemas["DeadDiscardIn"]["properties"]["queue"]["enum"] = json!(queues);
-    // the staff session is the cookie (see `crate::auth::scheme` for why it is declared otherwise)
-    if let Some(session) = spec["components"]["securitySchemes"].get_mut("StaffSession") {
-        session["in"] = json!("cookie");
-        session["name"] = json!(crate::auth::SESSION_COOKIE);
-    }
     let rules = parameter_rules();
     for (path, item) in spec["paths"].as_object_mut().into_iter().flatten() {
         for (method, operation) in item.as_object_mut().into_iter().flatten() {

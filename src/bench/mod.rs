@@ -1,11 +1,13 @@
 //! Benchmarks run against a live system.
 
+mod admin;
 mod api;
 mod bot;
 mod chat;
 mod jobs;
 mod payments;
 
+pub use admin::{AdminBenchArgs, run as admin};
 pub use api::{ApiBenchArgs, run as api};
 pub use bot::{BotBenchArgs, run as bot};
 pub use chat::{ChatBenchArgs, run as chat};

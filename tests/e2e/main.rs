@@ -5,10 +5,13 @@ mod two_servers;
 
 mod admin_auth;
 mod admin_categories;
+mod admin_dashboard;
 mod admin_messages;
 mod admin_money;
 mod admin_notifications;
 mod admin_ops;
+mod admin_procurements;
+mod admin_users;
 mod auth;
 mod bad_input;
 mod bank_at_most_once;

@@ -1,23 +1,33 @@
 //! Page-numbered lists, as the original API served them (20 per page).
 
 pub const PAGE_SIZE: i64 = 20;
+/// The largest `page_size` the staff lists accept.
+pub const MAX_PAGE_SIZE: i64 = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
     /// 1-based.
     pub page: i64,
-    /// Rows per page ([`PAGE_SIZE`] unless the list lets callers choose, as the admin lists do).
+    /// Rows per page: [`PAGE_SIZE`] unless the caller chose (staff lists).
     pub size: i64,
 }
 
 impl PageRequest {
     pub fn new(page: Option<i64>) -> Self {
-        Self::sized(page, PAGE_SIZE)
+        Self { page: page.unwrap_or(1).max(1), size: PAGE_SIZE }
     }
 
-    /// A page of `size` rows (at least one).
-    pub fn sized(page: Option<i64>, size: i64) -> Self {
-        Self { page: page.unwrap_or(1).max(1), size: size.max(1) }
+    /// A page of `size` rows (1 to [`MAX_PAGE_SIZE`], default [`PAGE_SIZE`]), as staff lists take
+    /// it; a `page` below 1 or a size outside that range is refused.
+    pub fn sized(page: Option<i64>, size: Option<i64>) -> crate::DomainResult<Self> {
+        if page.is_some_and(|p| p < 1) {
+            return Err(crate::DomainError::invalid("page", "must be 1 or more"));
+        }
+        let size = size.unwrap_or(PAGE_SIZE);
+        if !(1..=MAX_PAGE_SIZE).contains(&size) {
+            return Err(crate::DomainError::invalid("page_size", format!("must be between 1 and {MAX_PAGE_SIZE}")));
+        }
+        Ok(Self { size, ..Self::new(page) })
     }
 
     pub fn limit(self) -> i64 {

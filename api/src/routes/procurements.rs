@@ -66,6 +66,7 @@ impl ProcurementsApi {
             search: search.0,
             ordering,
             drafts: drafts_visible_to(auth.caller()),
+            ..ProcurementFilter::default()
         };
         let page = procurement::list(&mut *self.0.pool.acquire().await?, &filter, PageRequest::new(page.0)).await?;
         super::valid_page(&page)?;

@@ -2,23 +2,12 @@
 //! dates or instants. Both are checked here, so a bad value is a 400 naming it.
 
 use crate::error::{DomainError, DomainResult};
-use crate::page::PAGE_SIZE;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Postgres, QueryBuilder};
 
-/// Most rows a staff list gives per page.
-pub const MAX_PAGE_SIZE: i64 = 100;
-
-/// The page a staff list answers: `page` (1-based) and `page_size` (1 to [`MAX_PAGE_SIZE`]).
+/// The page a staff list answers: `page` (1-based) and `page_size` (1 to 100, 20 by default).
 pub fn page(page: Option<i64>, page_size: Option<i64>) -> DomainResult<crate::page::PageRequest> {
-    if page.is_some_and(|p| p < 1) {
-        return Err(DomainError::invalid("page", "must be 1 or more"));
-    }
-    let size = page_size.unwrap_or(PAGE_SIZE);
-    if !(1..=MAX_PAGE_SIZE).contains(&size) {
-        return Err(DomainError::invalid("page_size", format!("1 to {MAX_PAGE_SIZE}")));
-    }
-    Ok(crate::page::PageRequest::sized(page, size))
+    crate::page::PageRequest::sized(page, page_size)
 }
 
 /// ` ORDER BY …` for `requested` (a field name, `-` for descending), one of `fields` (name, SQL

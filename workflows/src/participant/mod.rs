@@ -8,4 +8,4 @@ mod store;
 pub use lifecycle::{cancel, change_status};
 pub use model::Participant;
 pub use status::{ParticipantEvent, ParticipantStatus};
-pub use store::{ParticipantFilter, active_of_procurement, get, insert, list, lock, many, set_status};
+pub use store::{ParticipantFilter, active_of_procurement, get, insert, list, lock, many, of_procurements, set_status};

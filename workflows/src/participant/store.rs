@@ -47,6 +47,14 @@ pub async fn active_of_procurement(conn: &mut PgConnection, procurement_id: i64)
     .await
 }
 
+/// Every participant of these procurements, those who left included, oldest first.
+pub async fn of_procurements(conn: &mut PgConnection, procurement_ids: &[i64]) -> sqlx::Result<Vec<Participant>> {
+    sqlx::query_as(crate::sql!("SELECT {COLUMNS} {FROM} WHERE pa.procurement_id = ANY($1) ORDER BY pa.id"))
+        .bind(procurement_ids)
+        .fetch_all(conn)
+        .await
+}
+
 /// Inserts a pending order and returns it as read back.
 pub async fn insert(
     conn: &mut PgConnection,

@@ -5,7 +5,7 @@ use super::store;
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 /// Applies `patch` to procurement `id` for `actor`: its organizer, or staff (the only ones who
 /// may feature it). A draft is invisible to everyone else, so to them it is not found.
@@ -16,11 +16,25 @@ pub async fn edit(
     patch: ProcurementPatch,
     now: DateTime<Utc>,
 ) -> DomainResult<Procurement> {
+    let mut tx = pool.begin().await?;
+    let updated = edit_in(&mut tx, actor, id, patch, now).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// [`edit`] inside the caller's transaction, for writes that record more with it (a staff
+/// edit's audit row).
+pub async fn edit_in(
+    conn: &mut PgConnection,
+    actor: Actor,
+    id: i64,
+    patch: ProcurementPatch,
+    now: DateTime<Utc>,
+) -> DomainResult<Procurement> {
     if patch.is_featured.is_some() && actor != Actor::System {
         return Err(DomainError::forbidden("only staff can feature a procurement"));
     }
-    let mut tx = pool.begin().await?;
-    let current = store::lock(&mut tx, id).await?;
+    let current = store::lock(&mut *conn, id).await?;
     if current.hidden_from(actor) {
         return Err(DomainError::not_found("procurement", id));
     }
@@ -28,8 +42,6 @@ pub async fn edit(
         return Err(DomainError::forbidden("only the procurement's organizer can change it"));
     }
     let patch = patch.validated(&current, now)?;
-    store::update(&mut tx, &current, &patch).await?;
-    let updated = store::get(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(updated)
+    store::update(&mut *conn, &current, &patch).await?;
+    store::get(conn, id).await
 }

@@ -28,7 +28,21 @@ pub async fn change_status(
     now: DateTime<Utc>,
 ) -> DomainResult<Procurement> {
     let mut tx = pool.begin().await?;
-    let procurement = store::lock(&mut tx, id).await?;
+    let changed = change_status_in(&mut tx, id, target, actor, now).await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// [`change_status`] inside the caller's transaction, for writes that record more with it (a
+/// staff change's audit row).
+pub async fn change_status_in(
+    conn: &mut PgConnection,
+    id: i64,
+    target: ProcurementStatus,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<Procurement> {
+    let procurement = store::lock(&mut *conn, id).await?;
     if procurement.hidden_from(actor) {
         return Err(DomainError::not_found("procurement", id));
     }
@@ -40,10 +54,8 @@ pub async fn change_status(
         procurement.status.transition_to(target)?;
         return Err(DomainError::invalid("deadline", "has passed; move it to the future before publishing"));
     }
-    apply(&mut tx, &procurement, target, actor, TransitionData::default()).await?;
-    let changed = store::get(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(changed)
+    apply(&mut *conn, &procurement, target, actor, TransitionData::default()).await?;
+    store::get(conn, id).await
 }
 
 /// The deadline rule. At its deadline an active procurement that collected at least its target

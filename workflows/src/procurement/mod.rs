@@ -2,6 +2,7 @@
 
 mod deadlines;
 mod edit;
+mod featured;
 mod join;
 mod lifecycle;
 mod model;
@@ -11,9 +12,10 @@ mod settlement;
 mod status;
 mod store;
 
-pub use edit::edit;
+pub use edit::{edit, edit_in};
+pub use featured::set_featured;
 pub use join::{JoinRequest, join, leave};
-pub use lifecycle::{change_status, reach_deadline};
+pub use lifecycle::{change_status, change_status_in, reach_deadline};
 pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};
 pub use open::open;
 pub use payment_deadline::{PaymentDeadlineOutcome, reach_payment_deadline};

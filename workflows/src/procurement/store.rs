@@ -162,6 +162,9 @@ pub struct ProcurementFilter {
     pub active_only: bool,
     /// Words matched against title, description and city.
     pub search: Option<String>,
+    pub is_featured: Option<bool>,
+    /// Words matched against title, description or the organizer's first name (staff search).
+    pub staff_search: Option<String>,
     pub ordering: Ordering,
     /// Whose drafts the caller may see: drafts are private to their organizer.
     pub drafts: DraftVisibility,
@@ -230,6 +233,19 @@ fn push_filters(q: &mut QueryBuilder<sqlx::Postgres>, filter: &ProcurementFilter
             " AND p.status = 'active' AND p.deadline > now()
               AND (p.stop_at_amount IS NULL OR p.current_amount < p.stop_at_amount)",
         );
+    }
+    if let Some(featured) = filter.is_featured {
+        q.push(" AND p.is_featured = ").push_bind(featured);
+    }
+    if let Some(search) = filter.staff_search.as_deref() {
+        for word in search.split_whitespace().take(8) {
+            let pattern = crate::search::contains_pattern(word);
+            q.push(" AND ((p.title || ' ' || p.description) ILIKE ")
+                .push_bind(pattern.clone())
+                .push(" OR EXISTS (SELECT 1 FROM users o WHERE o.id = p.organizer_id AND o.first_name ILIKE ")
+                .push_bind(pattern)
+                .push("))");
+        }
     }
     if let Some(search) = filter.search.as_deref() {
         for word in search.split_whitespace().take(8) {

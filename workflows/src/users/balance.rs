@@ -5,7 +5,7 @@ use crate::ledger::{self, Account, Movement, TransactionType};
 use crate::money::Money;
 use crate::notify::{self, Notice, NotificationType};
 use serde_json::json;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 /// The balance before and after an adjustment.
 pub struct Adjusted {
@@ -22,6 +22,21 @@ pub async fn adjust_balance(
     key: String,
     description: &str,
 ) -> DomainResult<Adjusted> {
+    let mut tx = pool.begin().await?;
+    let adjusted = adjust_balance_in(&mut tx, user_id, amount, key, description).await?;
+    tx.commit().await?;
+    Ok(adjusted)
+}
+
+/// [`adjust_balance`] inside the caller's transaction, for writes that record more with it (a
+/// staff adjustment's audit row).
+pub async fn adjust_balance_in(
+    conn: &mut PgConnection,
+    user_id: i64,
+    amount: Money,
+    key: String,
+    description: &str,
+) -> DomainResult<Adjusted> {
     if amount.kopecks() == 0 {
         return Err(DomainError::invalid("amount", "must not be zero"));
     }
@@ -32,12 +47,11 @@ pub async fn adjust_balance(
     };
     let description =
         if description.trim().is_empty() { "Корректировка баланса" } else { description.trim() };
-    let mut tx = pool.begin().await?;
-    super::get(&mut tx, user_id).await?;
-    let old = ledger::balance_of(&mut tx, user_id).await?;
-    ledger::post(&mut tx, &Movement::transfer(key.clone(), kind, from, to, value).with_description(description))
+    super::get(&mut *conn, user_id).await?;
+    let old = ledger::balance_of(&mut *conn, user_id).await?;
+    ledger::post(&mut *conn, &Movement::transfer(key.clone(), kind, from, to, value).with_description(description))
         .await?;
-    let new = ledger::balance_of(&mut tx, user_id).await?;
+    let new = ledger::balance_of(&mut *conn, user_id).await?;
     // The person hears of it: money they did not move themselves is a system notice.
     let notice = Notice {
         user_id,
@@ -47,7 +61,6 @@ pub async fn adjust_balance(
         procurement_id: None,
         dedupe_key: format!("balance_adjusted:{key}"),
     };
-    notify::notify(&mut tx, notice).await?;
-    tx.commit().await?;
+    notify::notify(&mut *conn, notice).await?;
     Ok(Adjusted { old, new })
 }

@@ -6,7 +6,7 @@ use crate::page::{Page, PageRequest};
 use sqlx::{PgConnection, QueryBuilder};
 
 /// The user row with its first identity, all identities and its balance.
-const SELECT_USER: &str = "
+pub(crate) const SELECT_USER: &str = "
     SELECT u.id, i.platform, i.platform_user_id,
            COALESCE((SELECT json_agg(json_build_array(platform, platform_user_id) ORDER BY id)
                      FROM user_identities WHERE user_id = u.id), '[]') AS identities,

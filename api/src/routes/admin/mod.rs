@@ -6,12 +6,15 @@ mod audit;
 mod auth;
 mod broadcasts;
 mod categories;
+mod dashboard;
 mod doctor;
 pub(crate) mod jobs;
 mod messages;
 mod notifications;
 mod payments;
+mod procurements;
 mod transactions;
+mod users;
 
 use crate::state::AppState;
 
@@ -20,6 +23,11 @@ pub fn apis(state: &AppState) -> impl poem_openapi::OpenApi {
     // a tuple as groups are added (poem-openapi implements OpenApi for tuples of two or more)
     (
         auth::AdminAuthApi(state.clone()),
+        (
+            dashboard::AdminDashboardApi(state.clone()),
+            users::AdminUsersApi(state.clone()),
+            procurements::AdminProcurementsApi(state.clone()),
+        ),
         (
             payments::AdminPaymentsApi(state.clone()),
             transactions::AdminTransactionsApi(state.clone()),

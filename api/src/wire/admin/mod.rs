@@ -2,9 +2,12 @@
 
 pub mod audit;
 pub mod category;
+pub mod dashboard;
 pub mod jobs;
 pub mod money;
 pub mod notification;
+pub mod procurement;
+pub mod user;
 
 use crate::error::ApiResult;
 use workflows::admin::list::Window;
