@@ -25,7 +25,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Scheduler => roles::scheduler::run(&settings).await,
         Command::Bot(args) => roles::bot::run(&settings, &args.platform).await,
         Command::Migrate => roles::admin::migrate(&settings).await,
-        Command::Seed => roles::admin::seed(&settings).await,
+        Command::Seed(args) => roles::admin::seed(&settings, &args).await,
         Command::Createsuperuser(args) => roles::admin::create_superuser(&settings, &args).await,
         Command::Token(args) => roles::admin::token(&settings, &args).await,
         Command::Jobs(command) => roles::jobs::run(&settings, command).await,
@@ -34,6 +34,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Chat(args)) => bench::chat(&settings, args).await,
         Command::Bench(BenchCommand::Jobs(args)) => bench::jobs(&settings, args).await,
         Command::Bench(BenchCommand::Payments(args)) => bench::payments(&settings, args).await,
+        Command::Bench(BenchCommand::Ml(args)) => bench::ml(args),
         Command::SandboxBank => roles::sandbox_bank::run(&settings).await,
         Command::Doctor(args) => roles::doctor::run(&settings, args.ledger_only).await,
     }

@@ -32,6 +32,7 @@ mod fault_run;
 mod jobs;
 mod lifecycle;
 mod messenger_notifications;
+mod ml;
 mod openapi_truth;
 mod payments;
 mod queues;

@@ -14,6 +14,7 @@ macro_rules! sql {
 }
 
 pub mod actor;
+pub mod analytics;
 pub mod bank;
 pub mod broadcast;
 pub mod catalog;

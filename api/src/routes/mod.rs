@@ -8,6 +8,7 @@ mod chat;
 pub mod health;
 pub(crate) mod jobs;
 pub mod metrics;
+mod ml;
 mod notifications;
 mod participants;
 mod payments;
@@ -46,6 +47,8 @@ pub enum Tag {
     Broadcasts,
     /// Staff: the admin app's API (session cookie with CSRF, or a staff bearer token).
     Admin,
+    /// Analytics: success prediction, demand forecast and price advice, with their metrics.
+    Ml,
 }
 
 /// A 201 with the created resource (which always includes its `id`).
@@ -78,6 +81,7 @@ pub fn service(state: &AppState) -> OpenApiService<impl poem_openapi::OpenApi, (
             chat::ChatApi(state.clone()),
             notifications::NotificationsApi(state.clone()),
             broadcasts::BroadcastsApi(state.clone()),
+            ml::MlApi(state.clone()),
             admin::apis(state),
         ),
         "GroupBuy API",

@@ -45,6 +45,8 @@ pub enum Job {
     MessengerNotification { notification_id: i64, platform: Platform },
     /// Send a broadcast to one of its targets.
     BroadcastTarget { target_id: i64 },
+    /// Train a recorded model version (queued with it, on demand or nightly).
+    TrainModel { model_id: i64 },
 }
 
 /// Why a procurement stopped or was cancelled by a rule rather than by hand.
@@ -132,6 +134,8 @@ impl Job {
             Self::PaymentRequest { .. } | Self::DeliverNotification { .. } => Queue::Notifications,
             Self::MessengerNotification { .. } => Queue::Notifications,
             Self::BroadcastTarget { .. } => Queue::Broadcasts,
+            // Minutes at most, and rare: the lifecycle pool's other jobs wait on no lock it holds.
+            Self::TrainModel { .. } => Queue::Lifecycle,
         }
     }
 
@@ -162,6 +166,7 @@ impl Job {
                 format!("messenger:notification:{notification_id}:{}", platform.as_str())
             }
             Self::BroadcastTarget { target_id } => format!("broadcast:target:{target_id}"),
+            Self::TrainModel { model_id } => format!("ml.train:{model_id}"),
         }
     }
 }
