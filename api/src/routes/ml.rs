@@ -6,7 +6,7 @@ use crate::auth::Authenticated;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use crate::wire::Paginated;
-use crate::wire::ml::{ModelOut, PredictIn, PredictionOut, StatusOut, TrainIn};
+use crate::wire::ml::{MlStatusOut, ModelOut, PredictIn, PredictionOut, TrainIn};
 use poem::Request;
 use poem_openapi::OpenApi;
 use poem_openapi::param::{Path, Query};
@@ -35,7 +35,7 @@ impl MlApi {
 
     /// Which versions are served, what is training, and how much history there is.
     #[oai(path = "/ml/models/status", method = "get")]
-    async fn status(&self, auth: Authenticated) -> ApiResult<Json<StatusOut>> {
+    async fn status(&self, auth: Authenticated) -> ApiResult<Json<MlStatusOut>> {
         auth.caller().actor()?;
         Ok(Json(versions::status(&self.0.pool).await?.into()))
     }

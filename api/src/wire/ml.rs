@@ -93,7 +93,7 @@ impl From<Version> for ModelOut {
 }
 
 #[derive(Debug, Object)]
-pub struct StatusOut {
+pub struct MlStatusOut {
     /// The original's flag: there is no external trainer; models train in-process.
     pub plexe_available: bool,
     pub message: String,
@@ -105,7 +105,7 @@ pub struct StatusOut {
     pub finished_procurements: i64,
 }
 
-impl From<Status> for StatusOut {
+impl From<Status> for MlStatusOut {
     fn from(s: Status) -> Self {
         let message = if s.served.is_empty() {
             "no model is served: predictions come from the original formulas (heuristic)".to_string()

@@ -2,6 +2,7 @@
 
 mod deadlines;
 mod edit;
+mod generated;
 mod join;
 mod lifecycle;
 mod model;
@@ -12,6 +13,7 @@ mod status;
 mod store;
 
 pub use edit::edit;
+pub use generated::{GeneratedProcurement, insert_generated};
 pub use join::{JoinRequest, join, leave};
 pub use lifecycle::{change_status, reach_deadline};
 pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};

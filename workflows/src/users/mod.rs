@@ -1,6 +1,7 @@
 //! People: accounts, their messenger identities, roles and staff logins.
 
 mod balance;
+mod generated;
 pub mod inn;
 mod login_link;
 mod model;
@@ -8,6 +9,7 @@ mod password;
 mod store;
 
 pub use balance::{Adjusted, adjust_balance};
+pub use generated::ensure_generated;
 pub use login_link::{LOGIN_LINK_LIFETIME, issue_login_code, redeem_login_code};
 pub use model::{NewUser, Platform, Role, User, UserPatch};
 pub use password::{hash_password, verify_password};
