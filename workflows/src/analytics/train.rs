@@ -73,6 +73,10 @@ async fn queue(conn: &mut PgConnection, kind: ModelType, trigger: &str) -> Domai
     Ok(id)
 }
 
+/// Scores the new version and a served version's artifact on the newest data: (new, served),
+/// higher is better; `None` when the artifact cannot be read.
+type Compare = Box<dyn Fn(&Value) -> Option<(f64, f64)> + Send>;
+
 /// What one training produced, before it is stored.
 struct Outcome {
     metrics: Value,
@@ -80,7 +84,7 @@ struct Outcome {
     beats_baselines: bool,
     artifact: Value,
     /// The new version's and the served version's headline on the newest data (higher is better).
-    compare: Box<dyn Fn(&Value) -> Option<(f64, f64)> + Send>,
+    compare: Compare,
 }
 
 /// The job: trains version `model_id` if it is still waiting (a second run finds it done).
