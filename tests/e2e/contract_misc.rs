@@ -692,6 +692,12 @@ async fn openapi_document_lists_every_operation() {
         "GET /broadcasts/{id}",
         "POST /broadcasts/{id}/start",
         "POST /broadcasts/{id}/cancel",
+        "GET /ml/models",
+        "GET /ml/models/status",
+        "GET /ml/models/{id}",
+        "POST /ml/models/train",
+        "GET /ml/predictions",
+        "POST /ml/predictions/predict",
     ]
     .into_iter()
     .map(String::from)
