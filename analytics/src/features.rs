@@ -49,6 +49,8 @@ pub const SUCCESS_FEATURES: [&str; 14] = [
     "category_code",
 ];
 pub const SUCCESS_PRICE: usize = 5;
+/// `share`; `participants` and `share_vs_category` follow it.
+pub const SUCCESS_SHARE: usize = 1;
 
 /// The demand models' features, in order (known at the opening).
 pub const DEMAND_FEATURES: [&str; 10] = [

@@ -3,7 +3,7 @@
 //! with success constrained never to rise with the price.
 
 use crate::dataset::{FRACTIONS, Progress, Row};
-use crate::features::{Encoder, SUCCESS_PRICE};
+use crate::features::{Encoder, SUCCESS_PRICE, SUCCESS_SHARE};
 use crate::gbdt::{Gbdt, Loss, Monotone, Params};
 use crate::heuristic;
 use crate::logistic::Logistic;
@@ -76,6 +76,12 @@ impl SuccessModel {
         let mut monotone = vec![Monotone::Free; x.first().map_or(0, Vec::len)];
         if let Some(m) = monotone.get_mut(SUCCESS_PRICE) {
             *m = Monotone::Decreasing;
+        }
+        // More collected, by more people, can only help.
+        for f in [SUCCESS_SHARE, SUCCESS_SHARE + 1, SUCCESS_SHARE + 2] {
+            if let Some(m) = monotone.get_mut(f) {
+                *m = Monotone::Increasing;
+            }
         }
         let trees = Gbdt::fit(&x, &yf, Loss::Logistic, &monotone, params);
         let (z, zy): (Vec<Vec<f64>>, Vec<bool>) = stacked(calibration_rows)
