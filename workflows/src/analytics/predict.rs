@@ -18,6 +18,9 @@ use analytics::{DemandModel, Progress, Row, SuccessModel, heuristic, price};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, QueryBuilder};
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// A recorded prediction (the original's fields, plus who answered and the details).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -128,12 +131,31 @@ async fn ensure_may_see(conn: &mut PgConnection, actor: Actor, organizer: i64) -
     Err(DomainError::forbidden("predictions are for the procurement's organizer and staff"))
 }
 
-async fn served<T: serde::de::DeserializeOwned>(
+/// Fitted models by version id, parsed once: a ready version's artifact never changes.
+type Parsed = Arc<dyn Any + Send + Sync>;
+static PARSED: LazyLock<Mutex<HashMap<i64, Parsed>>> = LazyLock::new(Mutex::default);
+/// Versions kept parsed (the served ones, and a few just replaced).
+const PARSED_KEPT: usize = 8;
+
+async fn served<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
     conn: &mut PgConnection,
     kind: ModelType,
-) -> DomainResult<Option<(Version, T)>> {
-    let Some((version, artifact)) = versions::served(conn, kind).await? else { return Ok(None) };
-    Ok(serde_json::from_value(artifact).ok().map(|model| (version, model)))
+) -> DomainResult<Option<(Version, Arc<T>)>> {
+    let Some(version) = versions::served_version(conn, kind).await? else { return Ok(None) };
+    let cached = PARSED.lock().ok().and_then(|m| m.get(&version.id).cloned());
+    if let Some(model) = cached.and_then(|m| m.downcast::<T>().ok()) {
+        return Ok(Some((version, model)));
+    }
+    let Some(artifact) = versions::artifact(conn, version.id).await? else { return Ok(None) };
+    let Ok(model) = serde_json::from_value::<T>(artifact) else { return Ok(None) };
+    let model = Arc::new(model);
+    if let Ok(mut parsed) = PARSED.lock() {
+        if parsed.len() >= PARSED_KEPT {
+            parsed.clear();
+        }
+        parsed.insert(version.id, model.clone());
+    }
+    Ok(Some((version, model)))
 }
 
 fn auc_confidence(v: &Version) -> f64 {

@@ -80,18 +80,31 @@ pub(super) async fn fetch(conn: &mut PgConnection, id: i64) -> sqlx::Result<Opti
     sqlx::query_as(crate::sql!("SELECT {COLUMNS} FROM ml_models WHERE id = $1")).bind(id).fetch_optional(conn).await
 }
 
+/// The version of `kind` now served (without its artifact).
+pub(super) async fn served_version(conn: &mut PgConnection, kind: ModelType) -> sqlx::Result<Option<Version>> {
+    sqlx::query_as(crate::sql!(
+        "SELECT {COLUMNS} FROM ml_models WHERE model_type = $1 AND served AND artifact IS NOT NULL"
+    ))
+    .bind(kind.as_str())
+    .fetch_optional(conn)
+    .await
+}
+
+/// A version's fitted model (never changed once the version is ready).
+pub(super) async fn artifact(conn: &mut PgConnection, id: i64) -> sqlx::Result<Option<serde_json::Value>> {
+    sqlx::query_scalar("SELECT artifact FROM ml_models WHERE id = $1 AND artifact IS NOT NULL")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
 /// The version of `kind` now served, with its artifact.
 pub(super) async fn served(
     conn: &mut PgConnection,
     kind: ModelType,
 ) -> sqlx::Result<Option<(Version, serde_json::Value)>> {
-    let row: Option<(i64, serde_json::Value)> =
-        sqlx::query_as("SELECT id, artifact FROM ml_models WHERE model_type = $1 AND served AND artifact IS NOT NULL")
-            .bind(kind.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some((id, artifact)) = row else { return Ok(None) };
-    Ok(fetch(conn, id).await?.map(|v| (v, artifact)))
+    let Some(version) = served_version(conn, kind).await? else { return Ok(None) };
+    Ok(artifact(conn, version.id).await?.map(|a| (version, a)))
 }
 
 /// The served version of each kind (what `GET /api/ml/models/status/` shows).
