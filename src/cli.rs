@@ -25,8 +25,9 @@ pub enum Command {
     Bot(BotArgs),
     /// Create the database if missing and apply migrations.
     Migrate,
-    /// Add the demo categories, users and procurements (safe to run again).
-    Seed,
+    /// Add the demo categories, users and procurements (safe to run again); with `--history N`,
+    /// also N generated past procurements for the analytics to learn from.
+    Seed(SeedArgs),
     /// Create a staff account (or reset its password).
     Createsuperuser(SuperuserArgs),
     /// Print a user JWT for the given user.
@@ -53,6 +54,16 @@ pub struct ProbeArgs {
     /// Give up after this many seconds.
     #[arg(long, default_value_t = 3)]
     pub timeout: u64,
+}
+
+#[derive(clap::Args)]
+pub struct SeedArgs {
+    /// Past procurements to generate from the model in analytics/src/history.rs (marked generated).
+    #[arg(long)]
+    pub history: Option<usize>,
+    /// The generator's seed (the same seed gives the same history).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(clap::Args)]
@@ -125,4 +136,6 @@ pub enum BenchCommand {
     Jobs(crate::bench::JobsBenchArgs),
     /// Reconciliation throughput and capture fan-out time against an in-process sandbox bank.
     Payments(crate::bench::PaymentsBenchArgs),
+    /// Analytics on generated history: metrics against the baselines, training time, latency.
+    Ml(crate::bench::MlBenchArgs),
 }

@@ -1,6 +1,6 @@
 //! One-shot administrative commands.
 
-use crate::cli::{SuperuserArgs, TokenArgs};
+use crate::cli::{SeedArgs, SuperuserArgs, TokenArgs};
 use crate::config::Settings;
 use workflows::db;
 
@@ -10,10 +10,21 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn seed(settings: &Settings) -> anyhow::Result<()> {
+pub async fn seed(settings: &Settings, args: &SeedArgs) -> anyhow::Result<()> {
     let pool = db::prepare(&settings.database_url, 2).await?;
     let organizer = workflows::demo::seed(&pool).await?;
     println!("demo data in place (demo organizer is user {organizer})");
+    if let Some(n) = args.history {
+        let started = std::time::Instant::now();
+        let done = workflows::analytics::history::seed(&pool, n, args.seed, chrono::Utc::now()).await?;
+        println!(
+            "generated history: {} procurements ({} completed), {} participants in {:.1} s",
+            done.procurements,
+            done.completed,
+            done.participants,
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }
 

@@ -676,6 +676,9 @@ async fn openapi_document_lists_every_operation() {
         "POST /auth/telegram-webapp",
         "POST /auth/refresh",
         "POST /auth/logout",
+        "POST /admin/auth",
+        "GET /admin/auth",
+        "DELETE /admin/auth",
         "GET /admin/jobs/stats",
         "GET /admin/jobs/dead",
         "POST /admin/jobs/retry",
@@ -731,6 +734,12 @@ async fn openapi_document_lists_every_operation() {
         "GET /broadcasts/{id}",
         "POST /broadcasts/{id}/start",
         "POST /broadcasts/{id}/cancel",
+        "GET /ml/models",
+        "GET /ml/models/status",
+        "GET /ml/models/{id}",
+        "POST /ml/models/train",
+        "GET /ml/predictions",
+        "POST /ml/predictions/predict",
     ]
     .into_iter()
     .map(String::from)

@@ -42,6 +42,7 @@ mod hardening;
 mod jobs;
 mod lifecycle;
 mod messenger_notifications;
+mod ml;
 mod openapi_truth;
 mod payments;
 mod queues;

@@ -29,3 +29,31 @@ pub async fn record<S: StateName>(conn: &mut PgConnection, t: Transition<'_, S>)
     .await?;
     Ok(())
 }
+
+/// A procurement transition of generated history (`groupbuy seed --history`), with its time.
+pub struct GeneratedTransition {
+    pub procurement_id: i64,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub event: &'static str,
+    pub data: serde_json::Value,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Records many generated transitions in one statement.
+pub async fn record_generated(conn: &mut PgConnection, all: &[GeneratedTransition]) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO event_log (entity_type, entity_id, from_state, to_state, event, data, created_at)
+         SELECT 'procurement', e, f, t, v, d, w
+         FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[]) AS x(e, f, t, v, d, w)",
+    )
+    .bind(all.iter().map(|t| t.procurement_id).collect::<Vec<_>>())
+    .bind(all.iter().map(|t| t.from).collect::<Vec<_>>())
+    .bind(all.iter().map(|t| t.to).collect::<Vec<_>>())
+    .bind(all.iter().map(|t| t.event).collect::<Vec<_>>())
+    .bind(all.iter().map(|t| t.data.clone()).collect::<Vec<_>>())
+    .bind(all.iter().map(|t| t.at).collect::<Vec<_>>())
+    .execute(conn)
+    .await?;
+    Ok(())
+}

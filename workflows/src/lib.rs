@@ -15,6 +15,7 @@ macro_rules! sql {
 
 pub mod actor;
 pub mod admin;
+pub mod analytics;
 pub mod bank;
 pub mod broadcast;
 pub mod catalog;

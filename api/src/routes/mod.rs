@@ -7,6 +7,7 @@ mod categories;
 mod chat;
 pub mod health;
 pub mod metrics;
+mod ml;
 mod notifications;
 mod participants;
 mod payments;
@@ -45,6 +46,8 @@ pub enum Tag {
     Broadcasts,
     /// Staff: the admin app's API (session cookie with CSRF, or a staff bearer token).
     Admin,
+    /// Analytics: success prediction, demand forecast and price advice, with their metrics.
+    Ml,
 }
 
 /// A 201 with the created resource (which always includes its `id`).
@@ -76,6 +79,7 @@ pub fn service(state: &AppState) -> OpenApiService<impl poem_openapi::OpenApi, (
             chat::ChatApi(state.clone()),
             notifications::NotificationsApi(state.clone()),
             broadcasts::BroadcastsApi(state.clone()),
+            ml::MlApi(state.clone()),
             admin::apis(state),
         ),
         "GroupBuy API",

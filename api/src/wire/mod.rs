@@ -5,6 +5,7 @@ pub mod category;
 pub mod chat;
 pub mod enums;
 mod fixed;
+pub mod ml;
 pub mod notification;
 mod page;
 pub mod participant;

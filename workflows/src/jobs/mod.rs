@@ -45,6 +45,7 @@ async fn run_cron(schedule: CronSchedule, ctx: &JobContext, tick: i64) -> Result
             1
         }
         CronSchedule::BankReconcile => reconcile(ctx).await?,
+        CronSchedule::ModelTraining => crate::analytics::train::queue_nightly(pool, tick).await?,
     };
     if n > 0 {
         tracing::info!(schedule = schedule.as_str(), items = n, "cron sweep");
@@ -102,5 +103,6 @@ pub async fn run(ctx: &JobContext, job: &Job) -> Result<(), JobError> {
             crate::broadcast::deliver_target(pool, ctx.messenger.as_ref(), job, *target_id).await
         }
         Job::SendBulkNotification { bulk_id } => Ok(crate::admin::notifications::write_bulk(pool, *bulk_id).await?),
+        Job::TrainModel { model_id } => Ok(crate::analytics::train::run(pool, *model_id).await?),
     }
 }

@@ -1,10 +1,12 @@
 //! Participants: a buyer's order in a procurement.
 
+mod generated;
 mod lifecycle;
 mod model;
 mod status;
 mod store;
 
+pub use generated::{GeneratedOrder, insert_generated};
 pub use lifecycle::{cancel, change_status};
 pub use model::Participant;
 pub use status::{ParticipantEvent, ParticipantStatus};

@@ -3,6 +3,7 @@
 mod deadlines;
 mod edit;
 mod featured;
+mod generated;
 mod join;
 mod lifecycle;
 mod model;
@@ -14,6 +15,7 @@ mod store;
 
 pub use edit::{edit, edit_in};
 pub use featured::set_featured;
+pub use generated::{GeneratedProcurement, insert_generated};
 pub use join::{JoinRequest, join, leave};
 pub use lifecycle::{change_status, change_status_in, reach_deadline};
 pub use model::{NewProcurement, Percent, Procurement, ProcurementPatch};

@@ -11,15 +11,18 @@ pub enum CronSchedule {
     SettlementSweep,
     DailyStatistics,
     BankReconcile,
+    /// Retrain the analytics models on the history so far.
+    ModelTraining,
 }
 
 impl CronSchedule {
-    pub const ALL: [CronSchedule; 5] = [
+    pub const ALL: [CronSchedule; 6] = [
         Self::DeadlineSweep,
         Self::PaymentDeadlineSweep,
         Self::SettlementSweep,
         Self::DailyStatistics,
         Self::BankReconcile,
+        Self::ModelTraining,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -29,6 +32,7 @@ impl CronSchedule {
             Self::SettlementSweep => "settlement_sweep",
             Self::DailyStatistics => "daily_statistics",
             Self::BankReconcile => "bank_reconcile",
+            Self::ModelTraining => "model_training",
         }
     }
 
@@ -41,6 +45,8 @@ impl CronSchedule {
             Self::DailyStatistics => "0 5 0 * * *",
             // Incoming money must be identified within about 30 minutes, or the bank retypes it.
             Self::BankReconcile => "*/15 * * * * *",
+            // Nightly, when the platform is quiet (UTC: 06:30 in Moscow is still before the day's trade).
+            Self::ModelTraining => "0 30 3 * * *",
         }
     }
 }

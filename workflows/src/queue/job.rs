@@ -47,6 +47,8 @@ pub enum Job {
     BroadcastTarget { target_id: i64 },
     /// Write a staff bulk notification's rows (one per recipient, once) and deliver them.
     SendBulkNotification { bulk_id: i64 },
+    /// Train a recorded model version (queued with it, on demand or nightly).
+    TrainModel { model_id: i64 },
 }
 
 /// Why a procurement stopped or was cancelled by a rule rather than by hand.
@@ -134,6 +136,8 @@ impl Job {
             Self::PaymentRequest { .. } | Self::DeliverNotification { .. } => Queue::Notifications,
             Self::MessengerNotification { .. } | Self::SendBulkNotification { .. } => Queue::Notifications,
             Self::BroadcastTarget { .. } => Queue::Broadcasts,
+            // Minutes at most, and rare: the lifecycle pool's other jobs wait on no lock it holds.
+            Self::TrainModel { .. } => Queue::Lifecycle,
         }
     }
 
@@ -165,6 +169,7 @@ impl Job {
             }
             Self::BroadcastTarget { target_id } => format!("broadcast:target:{target_id}"),
             Self::SendBulkNotification { bulk_id } => format!("notification.bulk:{bulk_id}"),
+            Self::TrainModel { model_id } => format!("ml.train:{model_id}"),
         }
     }
 }

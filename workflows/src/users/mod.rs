@@ -2,6 +2,7 @@
 
 mod balance;
 mod flags;
+mod generated;
 pub mod inn;
 mod login_link;
 pub mod mini_app;
@@ -12,6 +13,7 @@ pub mod web_session;
 
 pub use balance::{Adjusted, adjust_balance, adjust_balance_in};
 pub use flags::{Flag, set_flag, toggle_flag};
+pub use generated::ensure_generated;
 pub use login_link::{LOGIN_LINK_LIFETIME, issue_login_code, redeem_login_code};
 pub use model::{NewUser, Platform, Role, User, UserPatch};
 pub use password::{hash_password, verify_password};
