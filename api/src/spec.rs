@@ -53,9 +53,20 @@ fn parameter_rules() -> Vec<(&'static str, &'static str, Value)> {
     ]
 }
 
+/// The staff lists' shared parameters, by name: pages, day counts and date windows (the use cases
+/// refuse anything else with a 400).
+const ADMIN_PARAMETER_RULES: &[(&str, &str)] = &[
+    ("page", r#"{"minimum": 1}"#),
+    ("page_size", r#"{"minimum": 1, "maximum": 100}"#),
+    ("days", r#"{"minimum": 1, "maximum": 365}"#),
+    ("date_from", r#"{"anyOf": [{"format": "date"}, {"format": "date-time"}]}"#),
+    ("date_to", r#"{"anyOf": [{"format": "date"}, {"format": "date-time"}]}"#),
+];
+
 /// Properties a request must carry although the schema it shares with another operation
 /// leaves them out: (path, method, properties).
-const REQUIRED_IN_BODY: &[(&str, &str, &[&str])] = &[("/procurements/categories", "post", &["name"])];
+const REQUIRED_IN_BODY: &[(&str, &str, &[&str])] =
+    &[("/procurements/categories", "post", &["name"]), ("/admin/categories", "post", &["name"])];
 
 /// Answers whose status an operation gives with either its own body or the error body (poem-openapi
 /// keeps one schema per status): (path, method, status, the operation's own schema).
@@ -78,6 +89,9 @@ pub fn with_rules(spec: &str, queues: &[&str]) -> String {
     schemas["RetryRequest"]["properties"]["queue"]["enum"] = json!(queues);
     schemas["DeadRetryIn"]["properties"]["queue"]["enum"] = json!(queues);
     schemas["DeadDiscardIn"]["properties"]["queue"]["enum"] = json!(queues);
+    // price advice is not trained on its own: it combines the served success and demand models
+    schemas["TrainIn"]["properties"]["model_type"] =
+        json!({ "type": "string", "enum": ["success_prediction", "demand_forecast"] });
     let rules = parameter_rules();
     for (path, item) in spec["paths"].as_object_mut().into_iter().flatten() {
         for (method, operation) in item.as_object_mut().into_iter().flatten() {
@@ -86,6 +100,15 @@ pub fn with_rules(spec: &str, queues: &[&str]) -> String {
                 let name = parameter["name"].as_str().unwrap_or_default().to_string();
                 if path.starts_with("/admin/jobs/dead") && name == "queue" {
                     parameter["schema"]["enum"] = json!(queues);
+                }
+                if path.starts_with("/admin/")
+                    && let Some((_, extra)) = ADMIN_PARAMETER_RULES.iter().find(|(n, _)| *n == name)
+                {
+                    for (key, value) in
+                        serde_json::from_str::<Value>(extra).unwrap_or_default().as_object().into_iter().flatten()
+                    {
+                        parameter["schema"][key] = value.clone();
+                    }
                 }
                 for (_, _, extra) in rules.iter().filter(|(p, n, _)| p == path && *n == name) {
                     for (key, value) in extra.as_object().into_iter().flatten() {

@@ -39,29 +39,15 @@ impl Auth {
     }
 }
 
-/// The admin app's session cookie, as the OpenAPI document shows it. Only declared: [`StaffAuth`]
-/// extracts the caller itself, since poem-openapi reads cookie keys only with its `cookie`
-/// feature and poem's `CookieJarManager` (without them it panics).
-#[derive(SecurityScheme)]
-#[oai(rename = "StaffSession", ty = "api_key", key_name = "gb_admin_session", key_in = "cookie", checker = "session")]
-pub struct StaffSession(Caller);
-
-async fn session(req: &Request, _: poem_openapi::auth::ApiKey) -> Option<Caller> {
-    req.extensions().get::<Caller>().copied()
-}
-
 /// Authentication for `/api/admin/` operations: the staff session cookie or a bearer token
 /// (a staff token from `POST /api/admin/auth/`, or a service key). Operations call
 /// [`StaffAuth::operator`], which refuses people's tokens with 403 and nobody with 401.
 ///
-/// The document lists both schemes, but the extraction is ours rather than derived: the
-/// middleware has already established the caller from either (and checked a cookie write's CSRF
-/// token), and the derived cookie extractor would need poem's cookie jar, which this API does
-/// not run.
-pub enum StaffAuth {
-    Session(StaffSession),
-    Bearer(Authenticated),
-}
+/// The extraction is ours rather than derived: the middleware has already established the caller
+/// from either (and checked a cookie write's CSRF token), and a derived cookie extractor would need
+/// poem's cookie jar, which this API does not run. The document shows the bearer scheme; the
+/// cookie is the admin app's own way in (the `Admin` tag describes it).
+pub struct StaffAuth(Authenticated);
 
 impl<'a> poem_openapi::ApiExtractor<'a> for StaffAuth {
     const TYPES: &'static [poem_openapi::ApiExtractorType] = &[poem_openapi::ApiExtractorType::SecurityScheme];
@@ -70,14 +56,11 @@ impl<'a> poem_openapi::ApiExtractor<'a> for StaffAuth {
     type ParamRawType = ();
 
     fn register(registry: &mut poem_openapi::registry::Registry) {
-        <StaffSession as poem_openapi::ApiExtractor>::register(registry);
         <Authenticated as poem_openapi::ApiExtractor>::register(registry);
     }
 
     fn security_schemes() -> Vec<&'static str> {
-        let mut schemes = <StaffSession as poem_openapi::ApiExtractor>::security_schemes();
-        schemes.extend(<Authenticated as poem_openapi::ApiExtractor>::security_schemes());
-        schemes
+        <Authenticated as poem_openapi::ApiExtractor>::security_schemes()
     }
 
     async fn from_request(
@@ -86,15 +69,13 @@ impl<'a> poem_openapi::ApiExtractor<'a> for StaffAuth {
         _param_opts: poem_openapi::ExtractParamOptions<()>,
     ) -> poem::Result<Self> {
         let caller = req.extensions().get::<Caller>().copied().unwrap_or(Caller::Anonymous);
-        Ok(Self::Bearer(Authenticated(caller)))
+        Ok(Self(Authenticated(caller)))
     }
 }
 
 impl StaffAuth {
     pub fn caller(&self) -> Caller {
-        match self {
-            Self::Session(StaffSession(caller)) | Self::Bearer(Authenticated(caller)) => *caller,
-        }
+        self.0.0
     }
 
     /// Who makes this staff request (403 for people, 401 for nobody).

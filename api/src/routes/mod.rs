@@ -44,7 +44,9 @@ pub enum Tag {
     Notifications,
     /// Messages to many Telegram and VK chats, sent one target at a time.
     Broadcasts,
-    /// Staff: the admin app's API (session cookie with CSRF, or a staff bearer token).
+    /// Staff: the admin app's API. A bearer token (a staff token from `POST /admin/auth/`, or a
+    /// service key), or the admin app's `gb_admin_session` cookie with the `csrftoken` cookie's
+    /// value echoed in `X-CSRFToken` on every write.
     Admin,
     /// Analytics: success prediction, demand forecast and price advice, with their metrics.
     Ml,

@@ -17,7 +17,7 @@ pub mod user;
 
 pub use fixed::{Amount, NonZeroAmount, Pct, PositiveAmount, PositiveQty, Qty, SignedAmount};
 pub use page::{Paginated, page_links};
-pub use text::{Text, strict};
+pub use text::{Text, strict, strict_present};
 
 use poem_openapi::types::MaybeUndefined;
 

@@ -15,6 +15,15 @@ pub fn strict<T: ParseFromJSON>(value: Option<Value>) -> ParseResult<T> {
     }
 }
 
+/// [`strict`], and `null` refused too: for an optional field the document does not declare
+/// nullable (poem would otherwise read `null` as absent).
+pub fn strict_present<T: ParseFromJSON>(value: Option<Value>) -> ParseResult<T> {
+    match value {
+        Some(Value::Null) => Err(ParseError::custom("null is not allowed here")),
+        value => strict(value),
+    }
+}
+
 /// A text field with a default (`""` when absent or `null`), read strictly.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Text(pub String);

@@ -33,17 +33,19 @@ impl AdminProcurementOut {
 #[derive(Object)]
 #[oai(deny_unknown_fields)]
 pub struct AdminProcurementPatch {
-    #[oai(validator(min_length = 1, max_length = 200), deserialize_with = "crate::wire::strict")]
+    #[oai(validator(min_length = 1, max_length = 200), deserialize_with = "crate::wire::strict_present")]
     pub title: Option<String>,
-    #[oai(validator(min_length = 1, max_length = 10000), deserialize_with = "crate::wire::strict")]
+    #[oai(validator(min_length = 1, max_length = 10000), deserialize_with = "crate::wire::strict_present")]
     pub description: Option<String>,
     #[oai(nullable)]
     pub category: MaybeUndefined<i64>,
+    #[oai(deserialize_with = "crate::wire::not_null")]
     pub is_featured: Option<bool>,
+    #[oai(deserialize_with = "crate::wire::not_null")]
     pub deadline: Option<DateTime<Utc>>,
     #[oai(nullable)]
     pub payment_deadline: MaybeUndefined<DateTime<Utc>>,
-    #[oai(validator(min_length = 1, max_length = 100), deserialize_with = "crate::wire::strict")]
+    #[oai(validator(min_length = 1, max_length = 100), deserialize_with = "crate::wire::strict_present")]
     pub city: Option<String>,
     /// Refused (400): change the status with `POST …/update_status/`.
     pub status: Option<serde_json::Value>,

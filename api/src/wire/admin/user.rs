@@ -38,17 +38,20 @@ impl From<UserRecord> for AdminUserOut {
 #[derive(Object)]
 #[oai(deny_unknown_fields)]
 pub struct AdminUserPatch {
-    #[oai(validator(max_length = 100), deserialize_with = "crate::wire::strict")]
+    #[oai(validator(max_length = 100), deserialize_with = "crate::wire::strict_present")]
     pub first_name: Option<String>,
-    #[oai(validator(max_length = 100), deserialize_with = "crate::wire::strict")]
+    #[oai(validator(max_length = 100), deserialize_with = "crate::wire::strict_present")]
     pub last_name: Option<String>,
     /// `+79991234567`; a missing '+' is added.
-    #[oai(validator(max_length = 20), deserialize_with = "crate::wire::strict")]
+    #[oai(validator(max_length = 20), deserialize_with = "crate::wire::strict_present")]
     pub phone: Option<String>,
-    #[oai(validator(max_length = 254), deserialize_with = "crate::wire::strict")]
+    #[oai(validator(max_length = 254), deserialize_with = "crate::wire::strict_present")]
     pub email: Option<String>,
+    #[oai(deserialize_with = "crate::wire::not_null")]
     pub role: Option<RoleName>,
+    #[oai(deserialize_with = "crate::wire::not_null")]
     pub is_active: Option<bool>,
+    #[oai(deserialize_with = "crate::wire::not_null")]
     pub is_verified: Option<bool>,
 }
 
