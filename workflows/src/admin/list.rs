@@ -10,6 +10,20 @@ pub fn page(page: Option<i64>, page_size: Option<i64>) -> DomainResult<crate::pa
     crate::page::PageRequest::sized(page, page_size)
 }
 
+/// Most ids one bulk action takes.
+pub const MAX_BULK_IDS: usize = 1000;
+
+/// The ids of a bulk action: at least one, at most [`MAX_BULK_IDS`].
+pub fn bulk_ids(ids: &[i64]) -> DomainResult<()> {
+    if ids.is_empty() {
+        return Err(DomainError::invalid("ids", "give at least one id"));
+    }
+    if ids.len() > MAX_BULK_IDS {
+        return Err(DomainError::invalid("ids", format!("at most {MAX_BULK_IDS} at once")));
+    }
+    Ok(())
+}
+
 /// ` ORDER BY …` for `requested` (a field name, `-` for descending), one of `fields` (name, SQL
 /// column); `default` when absent. The last of `fields` breaks ties in the same direction.
 pub fn order_by(requested: Option<&str>, fields: &[(&str, &str)], default: &str) -> DomainResult<String> {

@@ -80,9 +80,6 @@ pub fn ordering(ordering: Option<&str>) -> DomainResult<Ordering> {
     }
 }
 
-/// Most ids one bulk action takes.
-pub const MAX_BULK_IDS: usize = 1000;
-
 async fn with_participants(conn: &mut PgConnection, list: Vec<Procurement>) -> sqlx::Result<Vec<ProcurementRecord>> {
     let ids: Vec<i64> = list.iter().map(|p| p.id).collect();
     let mut all = participant::of_procurements(conn, &ids).await?;
@@ -219,12 +216,7 @@ pub async fn bulk_action(
     action: BulkAction,
     now: DateTime<Utc>,
 ) -> DomainResult<BulkOutcome> {
-    if ids.is_empty() {
-        return Err(DomainError::invalid("ids", "give at least one id"));
-    }
-    if ids.len() > MAX_BULK_IDS {
-        return Err(DomainError::invalid("ids", format!("at most {MAX_BULK_IDS} at once")));
-    }
+    crate::admin::list::bulk_ids(ids)?;
     let mut outcome = BulkOutcome::default();
     for &id in ids {
         let mut tx = pool.begin().await?;

@@ -52,9 +52,6 @@ impl BulkAction {
     }
 }
 
-/// Most ids one bulk action takes.
-pub const MAX_BULK_IDS: usize = 1000;
-
 /// What the audit log keeps of a person: the fields staff change.
 fn snapshot(r: &UserRecord) -> Value {
     let u = &r.user;
@@ -193,12 +190,7 @@ pub async fn bulk_action(
     action: BulkAction,
     now: DateTime<Utc>,
 ) -> DomainResult<u64> {
-    if ids.is_empty() {
-        return Err(DomainError::invalid("ids", "give at least one id"));
-    }
-    if ids.len() > MAX_BULK_IDS {
-        return Err(DomainError::invalid("ids", format!("at most {MAX_BULK_IDS} at once")));
-    }
+    crate::admin::list::bulk_ids(ids)?;
     let (flag, value) = action.assignment();
     let mut tx = pool.begin().await?;
     if action == BulkAction::Deactivate {
