@@ -10,6 +10,7 @@ COPY . .
 # wasm-utils/build.sh also installs the wasm-bindgen-cli that matches Cargo.lock
 RUN bash wasm-utils/build.sh \
     && bash admin-ui/build.sh \
+    && bash webapp/build.sh \
     && cargo build --release --locked --bin groupbuy
 
 FROM debian:bookworm-slim
@@ -17,7 +18,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
     && mkdir -p /var/lib/groupbuy/media && chown -R nobody /var/lib/groupbuy
 COPY --from=build /src/target/release/groupbuy /usr/local/bin/groupbuy
 COPY --from=build /src/admin-ui/dist /srv/admin-ui
-ENV ADMIN_UI_DIR=/srv/admin-ui MEDIA_DIR=/var/lib/groupbuy/media LOG_FORMAT=json HTTP_ADDR=0.0.0.0:8000
+COPY --from=build /src/webapp/dist /srv/webapp
+ENV ADMIN_UI_DIR=/srv/admin-ui WEBAPP_DIR=/srv/webapp MEDIA_DIR=/var/lib/groupbuy/media LOG_FORMAT=json HTTP_ADDR=0.0.0.0:8000
 WORKDIR /var/lib/groupbuy
 USER nobody
 # Health checks are per role (compose.yaml): only the HTTP roles answer `groupbuy probe`.

@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/services.sh
 if command -v wasm-bindgen >/dev/null 2>&1 && rustup target list --installed 2>/dev/null | grep -q wasm32; then
   bash admin-ui/build.sh || echo "admin app not built; the API still runs" >&2
+  bash webapp/build.sh || echo "web cabinet not built; the API still runs" >&2
 else
-  echo "admin app skipped: run 'bash wasm-utils/build.sh' once to install its toolchain" >&2
+  echo "admin app and web cabinet skipped: run 'bash wasm-utils/build.sh' once to install its toolchain" >&2
 fi
 export SERVICE_API_KEYS="${SERVICE_API_KEYS:-dev-service-key}"
 exec cargo run --release --bin groupbuy -- "${@:-all}"

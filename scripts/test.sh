@@ -17,12 +17,14 @@ cargo test
 echo "== OpenAPI document against the running server (schemathesis, every check)" >&2
 bash scripts/schemathesis.sh
 
-echo "== WebAssembly: wasm-utils against its JavaScript twin in Node.js, and the admin app" >&2
+echo "== WebAssembly: wasm-utils against its JavaScript twin in Node.js, the admin app and the web cabinet" >&2
 if rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
   bash wasm-utils/build.sh
   node wasm-utils/js/test.mjs
+  cargo clippy -p admin-ui -p webapp -p web-kit --target wasm32-unknown-unknown -- -D warnings
   bash admin-ui/build.sh
-  echo "== the admin app in headless Chromium (tests/browser)" >&2
+  bash webapp/build.sh
+  echo "== the admin app and the web cabinet in headless Chromium (tests/browser)" >&2
   bash tests/browser/run.sh
 else
   echo "wasm32-unknown-unknown target missing (rustup target add wasm32-unknown-unknown): skipping" >&2

@@ -30,6 +30,8 @@ pub struct Settings {
     /// (`CORS_ORIGINS`, comma-separated); none: only same-origin pages.
     pub cors_origins: Vec<String>,
     pub admin_ui_dir: PathBuf,
+    /// Where the built web cabinet lives, served at `/`.
+    pub webapp_dir: PathBuf,
     /// Where chat attachments are stored, served at `/media/`.
     pub media_dir: PathBuf,
     /// Tochka Cyclops, or the built-in sandbox bank when `TOCHKA_API_URL` is unset.
@@ -211,6 +213,7 @@ impl Settings {
                 .map(|list| list.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect())
                 .unwrap_or_default(),
             admin_ui_dir: var("ADMIN_UI_DIR").map(PathBuf::from).unwrap_or_else(|| "admin-ui/dist".into()),
+            webapp_dir: var("WEBAPP_DIR").map(PathBuf::from).unwrap_or_else(|| "webapp/dist".into()),
             media_dir: var("MEDIA_DIR").map(PathBuf::from).unwrap_or_else(|| ".groupbuy/media".into()),
             bank: BankSettings::from_env(),
             cron: CronSchedule::ALL

@@ -52,6 +52,12 @@ pub fn app_with(state: AppState, cors: cors::Cors) -> impl poem::Endpoint {
             poem::endpoint::StaticFilesEndpoint::new(dir).index_file("index.html").fallback_to_index(),
         );
     }
+    if let Some(dir) = state.webapp_dir.as_ref().filter(|d| d.join("index.html").is_file()) {
+        // The cabinet's own paths (`/procurements/12`, `/login?code=…`) are the app's routes:
+        // any path the routes above do not take answers with the app, which shows the page.
+        route =
+            route.nest("/", poem::endpoint::StaticFilesEndpoint::new(dir).index_file("index.html").fallback_to_index());
+    }
     route
         .at("/api/openapi.json", spec)
         .at("/api/docs", poem::endpoint::make_sync(move |_| docs.clone()))

@@ -12,6 +12,8 @@ pub struct AppState {
     pub queues: Option<std::sync::Arc<dyn workflows::jobs::admin::QueueAdmin>>,
     /// The built admin app, served at `/admin-panel/` when present.
     pub admin_ui_dir: Option<std::path::PathBuf>,
+    /// The built web cabinet, served at `/` (every path outside the API's) when present.
+    pub webapp_dir: Option<std::path::PathBuf>,
     /// Where buyers pay deposits.
     pub pay_into: workflows::payments::PayInto,
     /// The bank, for what a request needs from it at once (an SBP QR code for a deposit).

@@ -122,6 +122,7 @@ async fn app_state(
             settings.queue_namespace.clone(),
         ))),
         admin_ui_dir: Some(settings.admin_ui_dir.clone()),
+        webapp_dir: Some(settings.webapp_dir.clone()),
         media_dir: Some(settings.media_dir.clone()),
         pay_into: super::bank::pay_into(settings, sandbox),
         bank: Some(bank),

@@ -2,68 +2,24 @@
 // what the page shows after it, and fail on any console error or refused request the test did
 // not ask for. Screenshots of every page in both themes at desktop and phone width go to
 // tests/browser/screenshots/. Started by run.sh, which provides the server and these variables.
-import { chromium } from 'playwright-core';
-import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { Checks, assert, launchBrowser, screenshotFolder } from './harness.mjs';
 
 const base = process.env.ADMIN_URL;
 const staff = { user: process.env.STAFF_USER, password: process.env.STAFF_PASSWORD };
 const deadTask = process.env.DEAD_TASK;
-const shots = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
-rmSync(shots, { recursive: true, force: true });
-mkdirSync(shots, { recursive: true });
+const shots = screenshotFolder(path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots'));
 
 const PAGES = ['dashboard', 'users', 'procurements', 'payments', 'transactions', 'messages', 'notifications',
   'categories', 'jobs', 'broadcasts', 'audit', 'doctor'];
-const TIMEOUT = 15_000;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-const page = await context.newPage();
-page.setDefaultTimeout(TIMEOUT);
-
-// Problems the page shows: console errors, uncaught exceptions, failed or refused requests.
-// A step that provokes a refusal on purpose says so first with expectRefusal().
-const problems = [];
-let expected = [];
-let step = 'start';
-const expectRefusal = (status, urlPart) => expected.push({ status, urlPart });
-page.on('console', (msg) => {
-  // Chromium also logs every refused fetch; the response handler below judges those.
-  if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) {
-    problems.push(`${step}: console error: ${msg.text()}`);
-  }
-});
-page.on('pageerror', (e) => problems.push(`${step}: uncaught: ${e.message}`));
-page.on('requestfailed', (r) => problems.push(`${step}: request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
-page.on('response', (r) => {
-  if (r.status() < 400) return;
-  const i = expected.findIndex((e) => e.status === r.status() && r.url().includes(e.urlPart));
-  if (i >= 0) expected.splice(i, 1);
-  else problems.push(`${step}: unexpected ${r.status()} from ${r.request().method()} ${r.url()}`);
-});
-
-const results = [];
-async function check(name, body) {
-  step = name;
-  const before = problems.length;
-  try {
-    await body();
-    if (expected.length) problems.push(`${name}: refusals that never came: ${JSON.stringify(expected)}`);
-  } catch (e) {
-    problems.push(`${name}: ${e.message.split('\n').slice(0, 3).join(' ')}`);
-  }
-  expected = [];
-  const ok = problems.length === before;
-  results.push({ name, ok });
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
-  if (!ok) await page.screenshot({ path: path.join(shots, `failed-${name}.png`), fullPage: true }).catch(() => {});
-}
+const checks = new Checks(shots);
+const page = checks.watch(await context.newPage());
+const check = (name, body) => checks.check(name, body);
+const expectRefusal = (status, urlPart) => checks.expectRefusal(status, urlPart);
 
 const main = (name) => page.locator(`main[data-page="${name}"]`);
 async function open(name) {
@@ -77,9 +33,6 @@ async function open(name) {
 const rowsOf = (table) => page.locator(`table[data-table="${table}"] tbody tr`);
 const status = () => page.locator('[role=status]');
 const alert = () => page.locator('[role=alert]');
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 async function firstRowWith(table, field, text) {
   const row = rowsOf(table).filter({ has: page.locator(`[data-field="${field}"]`, { hasText: text }) }).first();
   await row.waitFor();
@@ -295,10 +248,4 @@ await check('logout', async () => {
 });
 
 await browser.close();
-const failed = results.filter((r) => !r.ok).length;
-if (problems.length) {
-  console.log('\nproblems:');
-  for (const p of problems) console.log(`  - ${p}`);
-}
-console.log(`\nadmin app in Chromium: ${results.length - failed} of ${results.length} checks passed; screenshots in ${shots}`);
-process.exit(failed || problems.length ? 1 : 0);
+checks.finish('admin app');

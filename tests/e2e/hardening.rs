@@ -6,13 +6,19 @@ use crate::support::*;
 use poem::listener::{Acceptor, Listener, TcpListener};
 use reqwest::{Method, StatusCode};
 
-/// The app with the admin pages in a folder of the test's own, and `origins` allowed to call it.
+/// The app with the admin pages and the web cabinet in folders of the test's own, and `origins`
+/// allowed to call it.
 async fn serve_with(app: &TestApp, origins: &[&str]) -> (String, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("gbtest-admin-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("index.html"), "<!doctype html><title>admin</title>").unwrap();
+    let cabinet = dir.join("cabinet");
+    std::fs::create_dir_all(&cabinet).unwrap();
+    std::fs::write(cabinet.join("index.html"), "<!doctype html><title>cabinet</title>").unwrap();
+    std::fs::write(cabinet.join("shell.css"), "body{}").unwrap();
     let mut state = app.state.clone();
     state.admin_ui_dir = Some(dir.clone());
+    state.webapp_dir = Some(cabinet);
     let cors = api::cors::Cors::new(origins.iter().map(|o| o.to_string()));
     let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
     let addr = acceptor.local_addr()[0].as_socket_addr().copied().unwrap();
@@ -40,6 +46,35 @@ async fn answers_and_pages_carry_the_headers_that_stop_sniffing_and_framing() {
     assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"), "no inline script on the admin app: {csp}");
     let docs = http.get(format!("{base}/api/docs/")).send().await.unwrap();
     assert!(docs.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+}
+
+#[tokio::test]
+async fn the_web_cabinet_answers_its_own_paths_and_telegram_may_frame_it() {
+    let app = TestApp::spawn().await;
+    let (base, _dir) = serve_with(&app, &[]).await;
+    let http = reqwest::Client::new();
+    for path in ["/", "/procurements/12", "/login?code=abc", "/chats/3/"] {
+        let page = http.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "{path}");
+        assert!(page.headers().get("x-frame-options").is_none(), "{path}: X-Frame-Options cannot allow Telegram");
+        let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(csp.contains("frame-ancestors 'self' https://web.telegram.org"), "{path}: {csp}");
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"), "{path}: no inline script: {csp}");
+        assert!(page.text().await.unwrap().contains("<title>cabinet</title>"), "{path}");
+    }
+    let css = http.get(format!("{base}/shell.css")).send().await.unwrap();
+    assert_eq!(css.status(), StatusCode::OK);
+    assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    // The API, the admin app and the health checks keep their answers.
+    let error = http.get(format!("{base}/api/nothing-here/")).send().await.unwrap();
+    assert_eq!(error.status(), StatusCode::NOT_FOUND);
+    assert!(error.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    let admin = http.get(format!("{base}/admin-panel/users")).send().await.unwrap();
+    assert!(admin.text().await.unwrap().contains("<title>admin</title>"));
+    let health = http.get(format!("{base}/health")).send().await.unwrap();
+    assert!(health.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    let list = http.get(format!("{base}/api/procurements/")).send().await.unwrap();
+    assert_eq!(list.status(), StatusCode::OK);
 }
 
 #[tokio::test]

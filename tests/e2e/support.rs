@@ -210,6 +210,7 @@ impl TestApp {
                 namespace.clone(),
             ))),
             admin_ui_dir: None,
+            webapp_dir: None,
             media_dir: Some(std::env::temp_dir().join(format!("gbtest-media-{}", uuid::Uuid::new_v4().simple()))),
             pay_into: pay_into(Some(format!("{}/pay", sandbox.url()))),
             bank: Some(bank.clone()),

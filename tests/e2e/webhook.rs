@@ -194,6 +194,7 @@ async fn without_a_configured_key_the_endpoint_refuses_everything_with_503() {
         redis: None,
         queues: None,
         admin_ui_dir: None,
+        webapp_dir: None,
         media_dir: None,
         pay_into: pay_into(None),
         bank: None,

@@ -1,6 +1,7 @@
 //! The JSON client for the GroupBuy API as the browser apps use it: cookies go along
 //! (`credentials: include`), writes carry the `X-CSRFToken` header the API checks for cookie
-//! sessions, and a refusal becomes an [`ApiError`] with the API's own message for the page to
+//! sessions (the staff app), a bearer token goes along once one is set (the web cabinet's
+//! session), and a refusal becomes an [`ApiError`] with the API's own message for the page to
 //! show.
 
 use gloo_net::http::{Method, RequestBuilder, Response};
@@ -41,6 +42,20 @@ thread_local! {
     /// The token from the login answer, for browsers where the `csrftoken` cookie cannot be
     /// read (a cookie scoped to another path): the cookie wins when present.
     static CSRF_FALLBACK: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The access token every request carries as `Authorization: Bearer`, when set.
+    static BEARER: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Sends `token` as `Authorization: Bearer` with every later request (`None`: no header).
+pub fn set_bearer_token(token: Option<String>) {
+    BEARER.with(|t| *t.borrow_mut() = token);
+}
+
+fn with_bearer(request: RequestBuilder) -> RequestBuilder {
+    match BEARER.with(|t| t.borrow().clone()) {
+        Some(token) => request.header("Authorization", &format!("Bearer {token}")),
+        None => request,
+    }
 }
 
 /// Remembers the CSRF token a login answer carried.
@@ -72,7 +87,7 @@ pub async fn get<T: DeserializeOwned>(url: &str, query: &[(String, String)]) -> 
         .method(Method::GET)
         .credentials(RequestCredentials::Include)
         .query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    read(request.send().await).await
+    read(with_bearer(request).send().await).await
 }
 
 /// A write (`POST`, `PATCH`, `DELETE`) with an optional JSON body → `T` (`()` for a 204).
@@ -81,7 +96,7 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
     url: &str,
     body: Option<&B>,
 ) -> Result<T, ApiError> {
-    let mut request = RequestBuilder::new(url).method(method).credentials(RequestCredentials::Include);
+    let mut request = with_bearer(RequestBuilder::new(url).method(method).credentials(RequestCredentials::Include));
     if let Some(token) = csrf_token() {
         request = request.header("X-CSRFToken", &token);
     }

@@ -152,6 +152,7 @@ async fn serve(settings: &Settings, pool: PgPool) -> anyhow::Result<String> {
         redis: None,
         queues: None,
         admin_ui_dir: None,
+        webapp_dir: None,
         pay_into: workflows::payments::PayInto {
             nominal_account: String::new(),
             bic: String::new(),

@@ -1,0 +1,5 @@
+//! Pieces several pages of the cabinet share (the rest come from `web-kit`).
+
+mod sign_in_needed;
+
+pub use sign_in_needed::SignInNeeded;

@@ -1,0 +1,8 @@
+//! PLACEHOLDER until the web cabinet's pages land (issue 15): replaced by its helper.
+
+use yew::prelude::*;
+
+#[function_component(ChatsPage)]
+pub fn page() -> Html {
+    html! { <h1>{ "chats" }</h1> }
+}

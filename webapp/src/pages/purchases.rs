@@ -1,0 +1,8 @@
+//! PLACEHOLDER until the web cabinet's pages land (issue 15): replaced by its helper.
+
+use yew::prelude::*;
+
+#[function_component(PurchasesPage)]
+pub fn page() -> Html {
+    html! { <h1>{ "purchases" }</h1> }
+}
