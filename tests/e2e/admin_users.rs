@@ -344,3 +344,75 @@ async fn bulk_actions_change_many_and_refuse_nonsense() {
         (&json!({ "is_active": true }), &json!({ "is_active": false, "action": "deactivate" }))
     );
 }
+
+#[tokio::test]
+async fn people_are_ordered_by_what_they_hold_and_what_they_spent() {
+    let app = TestApp::spawn().await;
+    let (staff_id, token) = app.staff("operator").await;
+    let john = person(&app, "telegram", "John", "Doe", "buyer").await;
+    let jane = person(&app, "vk", "Jane", "Smith", "organizer").await;
+    let mary = person(&app, "telegram", "Mary", "Major", "buyer").await;
+    // Registration opens the balance account, so everyone has a place in the balance order.
+    let accounts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM ledger_accounts WHERE kind = 'user_balance' AND user_id = ANY($1)")
+            .bind(vec![john, jane, mary, staff_id])
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(accounts, 4);
+    app.fund(john, "100.00").await;
+    app.fund(jane, "300.00").await;
+    app.fund(mary, "200.00").await;
+    let withdraw = |who: i64, amount: &str| {
+        app.as_staff(&token, Method::POST, &format!("/api/admin/users/{who}/update_balance/"))
+            .json(&json!({ "amount": amount }))
+    };
+    for (who, amount) in [(jane, "-250.00"), (mary, "-30.00"), (mary, "-20.00")] {
+        let (status, body) = send(withdraw(who, amount)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    // balances: john 100, jane 50, mary 150; spent: jane 250, mary 50, john 0
+    assert_eq!(ids(&list(&app, &token, "?ordering=-balance").await), vec![mary, john, jane, staff_id]);
+    assert_eq!(ids(&list(&app, &token, "?ordering=balance").await), vec![staff_id, jane, john, mary]);
+    let spent = list(&app, &token, "?ordering=-total_spent").await;
+    assert_eq!(ids(&spent)[..2], [jane, mary]);
+    assert_eq!(spent["results"][0]["total_spent"], "250.00");
+    assert_eq!(spent["results"][1]["total_spent"], "50.00");
+    assert_eq!(spent["count_exact"], true);
+    // Filters still apply under an account ordering.
+    assert_eq!(ids(&list(&app, &token, "?ordering=-total_spent&role=organizer").await), vec![jane]);
+    assert_eq!(ids(&list(&app, &token, "?ordering=-balance&search=ma").await), vec![mary]);
+    app.assert_ledger_consistent().await;
+}
+
+#[tokio::test]
+async fn lists_past_ten_thousand_rows_say_their_count_is_an_estimate() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.staff("operator").await;
+    let john = person(&app, "telegram", "John", "Doe", "buyer").await;
+    let jane = person(&app, "vk", "Jane", "Smith", "organizer").await;
+    sqlx::query(
+        "INSERT INTO notifications (user_id, notification_type, title, message)
+         SELECT $1, 'system', 'n' || g, 'bulk' FROM generate_series(1, 10050) g",
+    )
+    .bind(john)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO notifications (user_id, notification_type, title, message) VALUES ($1, 'system', 'x', 'one')",
+    )
+    .bind(jane)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE notifications").execute(&app.pool).await.unwrap();
+    let (status, all) = send(app.as_staff(&token, Method::GET, "/api/admin/notifications/")).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(all["count_exact"], false, "{}", all["count"]);
+    assert!(all["count"].as_i64().unwrap() > 10_000, "{}", all["count"]);
+    assert_eq!(all["results"].as_array().unwrap().len(), 20);
+    // A filter that matches few rows is counted exactly.
+    let (_, few) = send(app.as_staff(&token, Method::GET, &format!("/api/admin/notifications/?user={jane}"))).await;
+    assert_eq!((few["count"].as_i64(), few["count_exact"].as_bool()), (Some(1), Some(true)), "{few}");
+}

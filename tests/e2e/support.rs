@@ -347,6 +347,14 @@ impl TestApp {
         .await
         .unwrap();
         assert_eq!(drift, 0, "every balance must equal the sum of its entries");
+        let drift: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM ledger_accounts a
+             WHERE a.debited <> COALESCE((SELECT -sum(amount) FROM ledger_entries WHERE account_id = a.id AND amount < 0), 0)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .unwrap();
+        assert_eq!(drift, 0, "every account's debited must equal the sum of its debits");
     }
 }
 

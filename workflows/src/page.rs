@@ -43,6 +43,9 @@ impl PageRequest {
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     pub count: i64,
+    /// False when `count` is PostgreSQL's estimate: a staff list matching more rows than
+    /// [`EXACT_COUNT_LIMIT`] is not counted row by row.
+    pub count_exact: bool,
     pub page: i64,
     /// Rows per page, as requested.
     pub size: i64,
@@ -64,7 +67,13 @@ impl<T> Page<T> {
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { count: self.count, page: self.page, size: self.size, results: self.results.into_iter().map(f).collect() }
+        Page {
+            count: self.count,
+            count_exact: self.count_exact,
+            page: self.page,
+            size: self.size,
+            results: self.results.into_iter().map(f).collect(),
+        }
     }
 }
 
@@ -86,5 +95,48 @@ where
         None => 0,
     };
     let results = rows.iter().map(T::from_row).collect::<sqlx::Result<Vec<T>>>()?;
-    Ok(Page { count, page: page.page, size: page.size, results })
+    Ok(Page { count, count_exact: true, page: page.page, size: page.size, results })
+}
+
+/// Lists matching more rows than this are counted by PostgreSQL's estimate: an exact count
+/// reads every matching row, which on a ledger of millions costs more than the page itself.
+pub const EXACT_COUNT_LIMIT: i64 = 10_000;
+
+/// How many rows `from_where` (` FROM … WHERE …`, pushed with its binds) matches: exactly up
+/// to [`EXACT_COUNT_LIMIT`] (reading at most one row more), past it the planner's estimate
+/// (never less than what was counted), with `false`.
+pub async fn count_rows(
+    conn: &mut sqlx::PgConnection,
+    from_where: impl Fn(&mut sqlx::QueryBuilder<sqlx::Postgres>),
+) -> sqlx::Result<(i64, bool)> {
+    let mut capped = sqlx::QueryBuilder::new("SELECT count(*) FROM (SELECT 1");
+    from_where(&mut capped);
+    capped.push(" LIMIT ").push_bind(EXACT_COUNT_LIMIT + 1).push(") capped");
+    let counted: i64 = capped.build_query_scalar().fetch_one(&mut *conn).await?;
+    if counted <= EXACT_COUNT_LIMIT {
+        return Ok((counted, true));
+    }
+    let mut explain = sqlx::QueryBuilder::new("EXPLAIN (FORMAT JSON) SELECT 1");
+    from_where(&mut explain);
+    let plan: sqlx::types::Json<serde_json::Value> = explain.build_query_scalar().fetch_one(&mut *conn).await?;
+    let estimate = plan.0[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as i64;
+    Ok((estimate.max(counted), false))
+}
+
+/// A staff list read in two statements: the page's rows (`rows`, ordered and limited, which an
+/// index on the ordering answers without reading the rest) and the count from
+/// [`count_rows`]. One statement with `count(*) OVER ()` would build the whole joined result
+/// just to count it.
+pub async fn fetch_page<T>(
+    conn: &mut sqlx::PgConnection,
+    mut rows: sqlx::QueryBuilder<sqlx::Postgres>,
+    from_where: impl Fn(&mut sqlx::QueryBuilder<sqlx::Postgres>),
+    page: PageRequest,
+) -> sqlx::Result<Page<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    let results = rows.build_query_as::<T>().fetch_all(&mut *conn).await?;
+    let (count, count_exact) = count_rows(conn, from_where).await?;
+    Ok(Page { count, count_exact, page: page.page, size: page.size, results })
 }

@@ -112,7 +112,7 @@ impl<T> List<T> {
             Some(Ok(page)) => html! {
                 <>
                     <TableFrame {name} {head}>{ for page.results.iter().map(row) }</TableFrame>
-                    <Pager page={self.query.page} pages={self.pages()} count={page.count} on_page={self.on_page()} />
+                    <Pager page={self.query.page} pages={self.pages()} count={page.count} exact={page.count_exact} on_page={self.on_page()} />
                 </>
             },
         }

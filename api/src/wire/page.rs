@@ -8,6 +8,9 @@ use workflows::page::Page;
 #[derive(Object)]
 pub struct Paginated<T: ParseFromJSON + ToJSON + Send + Sync> {
     pub count: i64,
+    /// False when `count` is the database's estimate: staff lists matching more than 10,000
+    /// rows are not counted row by row (the pages themselves are exact).
+    pub count_exact: bool,
     /// URL of the next page, or null on the last.
     #[oai(nullable)]
     pub next: Option<String>,
@@ -20,8 +23,8 @@ pub struct Paginated<T: ParseFromJSON + ToJSON + Send + Sync> {
 impl<T: ParseFromJSON + ToJSON + Send + Sync> Paginated<T> {
     pub fn new<U>(req: &Request, page: Page<U>, f: impl FnMut(U) -> T) -> Self {
         let (next, previous) = page_links(req, &page);
-        let count = page.count;
-        Self { count, next, previous, results: page.results.into_iter().map(f).collect() }
+        let (count, count_exact) = (page.count, page.count_exact);
+        Self { count, count_exact, next, previous, results: page.results.into_iter().map(f).collect() }
     }
 }
 

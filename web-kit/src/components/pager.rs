@@ -7,6 +7,9 @@ pub struct PagerProps {
     pub page: u64,
     pub pages: u64,
     pub count: u64,
+    /// False: `count` is an estimate, shown as "≈".
+    #[prop_or(true)]
+    pub exact: bool,
     pub on_page: Callback<u64>,
 }
 
@@ -21,7 +24,7 @@ pub fn pager(props: &PagerProps) -> Html {
             <button type="button" data-action="prev" disabled={props.page <= 1} onclick={go(props.page.saturating_sub(1))}>
                 { "← Назад" }
             </button>
-            <span data-page-info="">{ format!("Страница {} из {} · всего {}", props.page, props.pages, props.count) }</span>
+            <span data-page-info="">{ format!("Страница {} из {} · всего {}{}", props.page, props.pages, if props.exact { "" } else { "≈" }, props.count) }</span>
             <button type="button" data-action="next" disabled={props.page >= props.pages} onclick={go(props.page + 1)}>
                 { "Вперёд →" }
             </button>

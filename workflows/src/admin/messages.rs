@@ -4,11 +4,11 @@
 use super::list::{contains, order_by};
 use crate::chat::{self, Feed, Message};
 use crate::error::DomainResult;
-use crate::page::{Page, PageRequest, fetch_counted};
+use crate::page::{Page, PageRequest, fetch_page};
 use crate::staff::Operator;
 use crate::staff::audit::{self, Change};
 use serde_json::json;
-use sqlx::{PgConnection, PgPool, QueryBuilder};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 /// A message with the title of its procurement.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -36,30 +36,33 @@ pub async fn list(
     page: PageRequest,
 ) -> DomainResult<Page<StaffMessage>> {
     let order = order_by(ordering, ORDERINGS, "-created_at")?;
-    let mut q = QueryBuilder::new(
+    // Names and titles come per row of the page (every message has its procurement), so the
+    // count reads the messages alone.
+    let mut rows = QueryBuilder::new(
         "SELECT m.id, m.seq, m.procurement_id, m.user_id,
-                COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username, '') AS user_name,
+                COALESCE((SELECT COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username, '')
+                          FROM users u WHERE u.id = m.user_id), '') AS user_name,
                 m.message_type, m.text, m.attachment_url, m.is_edited, m.is_deleted, m.created_at, m.updated_at,
-                p.title AS procurement_title, count(*) OVER () AS total
-         FROM chat_messages m
-         JOIN procurements p ON p.id = m.procurement_id
-         LEFT JOIN users u ON u.id = m.user_id
-         WHERE TRUE",
+                (SELECT p.title FROM procurements p WHERE p.id = m.procurement_id) AS procurement_title",
     );
-    if let Some(procurement) = query.procurement_id {
-        q.push(" AND m.procurement_id = ").push_bind(procurement);
-    }
-    if let Some(user) = query.user_id {
-        q.push(" AND m.user_id = ").push_bind(user);
-    }
-    if let Some(deleted) = query.is_deleted {
-        q.push(" AND m.is_deleted = ").push_bind(deleted);
-    }
-    if let Some(search) = query.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        q.push(" AND m.text ILIKE ").push_bind(contains(search));
-    }
-    q.push(order).push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
-    Ok(fetch_counted(q, conn, page).await?)
+    let from_where = |q: &mut QueryBuilder<Postgres>| {
+        q.push(" FROM chat_messages m WHERE TRUE");
+        if let Some(procurement) = query.procurement_id {
+            q.push(" AND m.procurement_id = ").push_bind(procurement);
+        }
+        if let Some(user) = query.user_id {
+            q.push(" AND m.user_id = ").push_bind(user);
+        }
+        if let Some(deleted) = query.is_deleted {
+            q.push(" AND m.is_deleted = ").push_bind(deleted);
+        }
+        if let Some(search) = query.search.as_deref().filter(|s| !s.trim().is_empty()) {
+            q.push(" AND m.text ILIKE ").push_bind(contains(search));
+        }
+    };
+    from_where(&mut rows);
+    rows.push(order).push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
+    Ok(fetch_page(conn, rows, from_where, page).await?)
 }
 
 /// Deletes a live message or restores a deleted one; returns whether it is deleted now. The

@@ -5,12 +5,12 @@
 use super::list::order_by;
 use crate::error::{DomainError, DomainResult};
 use crate::notify::{self, Notice, Notification, NotificationType};
-use crate::page::{Page, PageRequest, fetch_counted};
+use crate::page::{Page, PageRequest, fetch_page};
 use crate::queue::Job;
 use crate::staff::Operator;
 use crate::staff::audit::{self, Change};
 use serde_json::json;
-use sqlx::{PgConnection, PgPool, QueryBuilder};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 #[derive(Debug, Clone, Default)]
 pub struct NotificationQuery {
@@ -28,23 +28,26 @@ pub async fn list(
     page: PageRequest,
 ) -> DomainResult<Page<Notification>> {
     let order = order_by(ordering, ORDERINGS, "-created_at")?;
-    let mut q = QueryBuilder::new(
+    let mut rows = QueryBuilder::new(
         "SELECT n.id, n.user_id, n.notification_type, n.title, n.message, n.procurement_id,
-                p.title AS procurement_title, n.is_read, n.created_at, count(*) OVER () AS total
-         FROM notifications n LEFT JOIN procurements p ON p.id = n.procurement_id
-         WHERE TRUE",
+                (SELECT p.title FROM procurements p WHERE p.id = n.procurement_id) AS procurement_title,
+                n.is_read, n.created_at",
     );
-    if let Some(user) = query.user_id {
-        q.push(" AND n.user_id = ").push_bind(user);
-    }
-    if let Some(kind) = query.notification_type {
-        q.push(" AND n.notification_type = ").push_bind(crate::StateName::as_str(kind));
-    }
-    if let Some(read) = query.is_read {
-        q.push(" AND n.is_read = ").push_bind(read);
-    }
-    q.push(order).push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
-    Ok(fetch_counted(q, conn, page).await?)
+    let from_where = |q: &mut QueryBuilder<Postgres>| {
+        q.push(" FROM notifications n WHERE TRUE");
+        if let Some(user) = query.user_id {
+            q.push(" AND n.user_id = ").push_bind(user);
+        }
+        if let Some(kind) = query.notification_type {
+            q.push(" AND n.notification_type = ").push_bind(crate::StateName::as_str(kind));
+        }
+        if let Some(read) = query.is_read {
+            q.push(" AND n.is_read = ").push_bind(read);
+        }
+    };
+    from_where(&mut rows);
+    rows.push(order).push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
+    Ok(fetch_page(conn, rows, from_where, page).await?)
 }
 
 /// A bulk notification to send: to `user_ids` (those that exist), or to every active person

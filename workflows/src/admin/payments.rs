@@ -3,7 +3,7 @@
 use super::list::{Window, contains, order_by};
 use crate::error::DomainResult;
 use crate::money::Money;
-use crate::page::{Page, PageRequest, fetch_counted};
+use crate::page::{Page, PageRequest, fetch_page};
 use crate::payments::Payment;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use std::collections::BTreeMap;
@@ -66,16 +66,18 @@ pub async fn list(
     page: PageRequest,
 ) -> DomainResult<Page<StaffPayment>> {
     let order = order_by(ordering, ORDERINGS, "-created_at")?;
-    let mut q = QueryBuilder::new(
+    let mut rows = QueryBuilder::new(
         "SELECT p.id, p.user_id, p.payment_type, p.amount, p.status, p.external_id, p.order_id, p.provider,
                 p.confirmation_url, p.procurement_id, p.description, p.paid_at, p.created_at,
-                COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username, '') AS user_name,
-                count(*) OVER () AS total",
+                COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username, '') AS user_name",
     );
-    q.push(FROM);
-    filtered(&mut q, query);
-    q.push(order).push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
-    Ok(fetch_counted(q, conn, page).await?)
+    let from_where = |q: &mut QueryBuilder<Postgres>| {
+        q.push(FROM);
+        filtered(q, query);
+    };
+    from_where(&mut rows);
+    rows.push(order).push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
+    Ok(fetch_page(conn, rows, from_where, page).await?)
 }
 
 /// How many and how much.

@@ -102,7 +102,7 @@ pub async fn list(
     let filter = ProcurementFilter { drafts: procurement::DraftVisibility::All, ..filter.clone() };
     let found = procurement::list(&mut *conn, &filter, page).await?;
     let results = with_participants(conn, found.results).await?;
-    Ok(Page { count: found.count, page: found.page, size: found.size, results })
+    Ok(Page { count: found.count, count_exact: found.count_exact, page: found.page, size: found.size, results })
 }
 
 pub async fn get(conn: &mut PgConnection, id: i64) -> DomainResult<ProcurementRecord> {

@@ -4,8 +4,8 @@
 use super::list::{Window, order_by};
 use crate::error::DomainResult;
 use crate::ledger::{TransactionType, UserTransaction};
-use crate::page::{Page, PageRequest, fetch_counted};
-use sqlx::{PgConnection, QueryBuilder};
+use crate::page::{Page, PageRequest, fetch_page};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 /// A movement with its person's name.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -33,28 +33,33 @@ pub async fn list(
     page: PageRequest,
 ) -> DomainResult<Page<StaffTransaction>> {
     let order = order_by(ordering, ORDERINGS, "-created_at")?;
-    let mut q = QueryBuilder::new(
+    // The names come per row of the page, so the count reads the entries alone.
+    let mut rows = QueryBuilder::new(
         "SELECT e.id, a.user_id, t.transaction_type, e.amount, e.balance_after, t.payment_id,
-                t.procurement_id, p.title AS procurement_title, t.description, e.created_at,
-                COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username, '') AS user_name,
-                count(*) OVER () AS total
-         FROM ledger_entries e
-         JOIN ledger_accounts a ON a.id = e.account_id AND a.kind = 'user_balance'
-         JOIN ledger_transactions t ON t.id = e.transaction_id
-         JOIN users u ON u.id = a.user_id
-         LEFT JOIN procurements p ON p.id = t.procurement_id
-         WHERE TRUE",
+                t.procurement_id, (SELECT p.title FROM procurements p WHERE p.id = t.procurement_id) AS procurement_title,
+                t.description, e.created_at,
+                (SELECT COALESCE(NULLIF(btrim(u.first_name || ' ' || u.last_name), ''), u.username, '')
+                 FROM users u WHERE u.id = a.user_id) AS user_name",
     );
-    if let Some(kind) = query.transaction_type {
-        q.push(" AND t.transaction_type = ").push_bind(kind);
-    }
-    if let Some(user) = query.user_id {
-        q.push(" AND a.user_id = ").push_bind(user);
-    }
-    if let Some(procurement) = query.procurement_id {
-        q.push(" AND t.procurement_id = ").push_bind(procurement);
-    }
-    query.window.push(&mut q, "e.created_at");
-    q.push(order).push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
-    Ok(fetch_counted(q, conn, page).await?)
+    let from_where = |q: &mut QueryBuilder<Postgres>| {
+        q.push(
+            " FROM ledger_entries e
+              JOIN ledger_accounts a ON a.id = e.account_id AND a.kind = 'user_balance'
+              JOIN ledger_transactions t ON t.id = e.transaction_id
+              WHERE TRUE",
+        );
+        if let Some(kind) = query.transaction_type {
+            q.push(" AND t.transaction_type = ").push_bind(kind);
+        }
+        if let Some(user) = query.user_id {
+            q.push(" AND a.user_id = ").push_bind(user);
+        }
+        if let Some(procurement) = query.procurement_id {
+            q.push(" AND t.procurement_id = ").push_bind(procurement);
+        }
+        query.window.push(q, "e.created_at");
+    };
+    from_where(&mut rows);
+    rows.push(order).push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
+    Ok(fetch_page(conn, rows, from_where, page).await?)
 }

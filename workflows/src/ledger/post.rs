@@ -174,10 +174,14 @@ async fn insert_transactions(conn: &mut PgConnection, movements: &[Movement]) ->
 /// The entries of newly posted movements and the accounts' new balances.
 async fn insert_entries(conn: &mut PgConnection, new: &[(i64, &Movement)]) -> DomainResult<()> {
     let mut deltas: BTreeMap<Account, i64> = BTreeMap::new();
+    // What left each account (its debits, in kopecks): kept beside the balance as `debited`
+    // so staff can order people by what they spent without summing the ledger.
+    let mut debits: BTreeMap<Account, i64> = BTreeMap::new();
     for leg in new.iter().flat_map(|(_, m)| &m.legs) {
         *deltas.entry(leg.account).or_default() += leg.amount.kopecks();
+        *debits.entry(leg.account).or_default() += (-leg.amount.kopecks()).max(0);
     }
-    let accounts = apply_deltas(conn, &deltas).await?;
+    let accounts = apply_deltas(conn, &deltas, &debits).await?;
     // Replay the legs from each account's balance before this batch, for every entry's
     // `balance_after` and to refuse a batch that overdraws an account at any point.
     let mut running: HashMap<Account, i64> =
@@ -214,13 +218,14 @@ async fn insert_entries(conn: &mut PgConnection, new: &[(i64, &Movement)]) -> Do
 /// An account's owner (kind, user, procurement), id and balance, as the update returns them.
 type AccountRow = (String, Option<i64>, Option<i64>, i64, Money);
 
-/// Adds each account's delta (kopecks) to its balance, opening accounts used for the first
-/// time; their ids and new balances in kopecks. The upsert first locks (or creates) every row in
+/// Adds each account's delta (kopecks) to its balance and its debits to `debited`, opening
+/// accounts used for the first time; their ids and new balances in kopecks. The upsert first locks (or creates) every row in
 /// the accounts' global order (the map is sorted): two posts never wait on each other in a
 /// cycle, whichever accounts either had to open.
 async fn apply_deltas(
     conn: &mut PgConnection,
     deltas: &BTreeMap<Account, i64>,
+    debits: &BTreeMap<Account, i64>,
 ) -> DomainResult<HashMap<Account, (i64, i64)>> {
     let accounts: Vec<Account> = deltas.keys().copied().collect();
     let kinds: Vec<&str> = accounts.iter().map(|a| a.kind()).collect();
@@ -240,8 +245,9 @@ async fn apply_deltas(
     .execute(&mut *conn)
     .await?;
     let rows: Vec<AccountRow> = sqlx::query_as(
-        "UPDATE ledger_accounts a SET balance = a.balance + d.k / 100.0
-         FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS d(kind, user_id, procurement_id, k)
+        "UPDATE ledger_accounts a SET balance = a.balance + d.k / 100.0, debited = a.debited + d.debit / 100.0
+         FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
+              AS d(kind, user_id, procurement_id, k, debit)
          WHERE a.kind = d.kind AND COALESCE(a.user_id, 0) = COALESCE(d.user_id, 0)
            AND COALESCE(a.procurement_id, 0) = COALESCE(d.procurement_id, 0)
          RETURNING a.kind, a.user_id, a.procurement_id, a.id, a.balance",
@@ -250,6 +256,7 @@ async fn apply_deltas(
     .bind(&users)
     .bind(&procurements)
     .bind(deltas.values().copied().collect::<Vec<_>>())
+    .bind(accounts.iter().map(|a| debits.get(a).copied().unwrap_or(0)).collect::<Vec<_>>())
     .fetch_all(&mut *conn)
     .await?;
     let by_owner: HashMap<(&str, Option<i64>, Option<i64>), Account> =

@@ -36,7 +36,7 @@ impl AdminProcurementsApi {
         city: Query<Option<String>>,
         is_featured: Query<Option<bool>>,
         organizer: Query<Option<i64>>,
-        /// Words to find in the title, description or organizer's first name.
+        /// Words to find in the title, description or the organizer's name.
         #[oai(validator(max_length = 200))]
         search: Query<Option<String>>,
         /// id, created_at, deadline, current_amount, target_amount, title or participant_count; '-' for
