@@ -32,6 +32,12 @@ pub struct Settings {
     pub admin_ui_dir: PathBuf,
     /// Where the built web cabinet lives, served at `/`.
     pub webapp_dir: PathBuf,
+    /// The proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`: addresses or
+    /// CIDR ranges, comma-separated; none by default).
+    pub trusted_proxies: api::clients::TrustedProxies,
+    /// Requests per client per minute to the endpoints that hand out sessions and tokens
+    /// (`AUTH_RATE_LIMIT`, 60 by default).
+    pub auth_rate_limit: u32,
     /// Where chat attachments are stored, served at `/media/`.
     pub media_dir: PathBuf,
     /// Tochka Cyclops, or the built-in sandbox bank when `TOCHKA_API_URL` is unset.
@@ -214,6 +220,16 @@ impl Settings {
                 .unwrap_or_default(),
             admin_ui_dir: var("ADMIN_UI_DIR").map(PathBuf::from).unwrap_or_else(|| "admin-ui/dist".into()),
             webapp_dir: var("WEBAPP_DIR").map(PathBuf::from).unwrap_or_else(|| "webapp/dist".into()),
+            trusted_proxies: api::clients::TrustedProxies::parse(&var("TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(anyhow::Error::msg)?,
+            auth_rate_limit: match var("AUTH_RATE_LIMIT") {
+                Some(n) => n
+                    .parse()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| anyhow::anyhow!("AUTH_RATE_LIMIT must be a whole number ≥ 1, not '{n}'"))?,
+                None => api::clients::DEFAULT_PER_MINUTE,
+            },
             media_dir: var("MEDIA_DIR").map(PathBuf::from).unwrap_or_else(|| ".groupbuy/media".into()),
             bank: BankSettings::from_env(),
             cron: CronSchedule::ALL

@@ -5,6 +5,7 @@ mod allow;
 pub mod auth;
 mod body_limit;
 pub mod chat;
+pub mod clients;
 pub mod cors;
 pub mod error;
 pub mod listener;
@@ -70,6 +71,7 @@ pub fn app_with(state: AppState, cors: cors::Cors) -> impl poem::Endpoint {
         .with(NormalizePath::new(TrailingSlash::Trim))
         .with(auth::Authenticate { config: state.auth.clone(), pool: state.pool.clone() })
         .with(body_limit::BodyLimit { max: MAX_BODY_BYTES, larger: ("/api/chat/upload", MAX_UPLOAD_BYTES) })
+        .with(clients::CredentialLimit { clients: state.clients.clone() })
         .with(cors)
         .data(state)
         .catch_all_error(error::to_json_response)

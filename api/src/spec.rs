@@ -126,6 +126,9 @@ pub fn with_rules(spec: &str, queues: &[&str]) -> String {
             for (.., status, body) in EITHER_BODY.iter().filter(|(p, m, ..)| p == path && m == method) {
                 either_body(operation, status, body);
             }
+            if method == "post" && crate::clients::CREDENTIAL_PATHS.iter().any(|p| p.strip_prefix("/api") == Some(path)) {
+                rate_limited(operation);
+            }
         }
     }
     spec.to_string()
@@ -182,6 +185,16 @@ fn require(operation: &mut Value, properties: &[&str]) {
     let mut extra = Map::new();
     extra.insert("required".into(), json!(properties));
     *schema = json!({ "allOf": [schema.take(), Value::Object(extra)] });
+}
+
+/// The 429 of the credential endpoints, which a middleware gives before the operation runs.
+fn rate_limited(operation: &mut Value) {
+    operation["responses"]["429"] = json!({
+        "description": "Too many requests from this client in the current minute (AUTH_RATE_LIMIT); \
+                        nothing was checked. Retry-After says when to try again.",
+        "headers": { "Retry-After": { "required": true, "schema": { "type": "integer", "format": "uint64" } } },
+        "content": { JSON: { "schema": { "$ref": "#/components/schemas/ErrorBody" } } }
+    });
 }
 
 /// Lets an answer's body be the operation's own schema or the error body.

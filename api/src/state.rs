@@ -23,6 +23,9 @@ pub struct AppState {
     pub webhook_key: Option<std::sync::Arc<jsonwebtoken::DecodingKey>>,
     /// Where chat attachments are kept and served from (`/media/`); without it uploads answer 503.
     pub media_dir: Option<std::path::PathBuf>,
+    /// Which proxies to believe about client addresses, and the per-client limit on the
+    /// endpoints that hand out credentials.
+    pub clients: std::sync::Arc<crate::clients::Clients>,
     /// The chat fan-out and socket limits of this node.
     pub chat: std::sync::Arc<crate::chat::Chat>,
 }

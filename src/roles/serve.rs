@@ -133,6 +133,10 @@ async fn app_state(
             )),
             None => None,
         },
+        clients: std::sync::Arc::new(api::clients::Clients {
+            trusted_proxies: settings.trusted_proxies.clone(),
+            credentials: api::clients::Limiter::new(settings.auth_rate_limit),
+        }),
         chat: api::chat::Chat::start(&settings.redis_url, &settings.queue_namespace, api::chat::ChatConfig::default())
             .await?,
     })

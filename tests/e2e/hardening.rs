@@ -140,3 +140,37 @@ async fn only_configured_origins_may_call_the_api_from_a_browser() {
     let r = send(plain).await;
     assert_error(&r, StatusCode::FORBIDDEN, "cors_origin_not_allowed");
 }
+
+#[tokio::test]
+async fn credential_endpoints_answer_each_client_a_few_times_a_minute() {
+    let app = TestApp::spawn().await;
+    let mut state = app.state.clone();
+    // Behind a proxy on loopback: the client is who X-Forwarded-For names.
+    state.clients = std::sync::Arc::new(api::clients::Clients {
+        trusted_proxies: api::clients::TrustedProxies::parse("127.0.0.1").unwrap(),
+        credentials: api::clients::Limiter::new(3),
+    });
+    let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
+    let addr = acceptor.local_addr()[0].as_socket_addr().copied().unwrap();
+    tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(api::app(state)));
+    let http = reqwest::Client::new();
+    let try_code = |client: &'static str| {
+        http.post(format!("http://{addr}/api/auth/login-link/"))
+            .header("X-Forwarded-For", format!("203.0.113.50, {client}"))
+            .json(&serde_json::json!({ "code": "guess" }))
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(try_code("198.51.100.1").await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = try_code("198.51.100.1").await.unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let body: serde_json::Value = limited.json().await.unwrap();
+    assert_eq!(body["code"], "rate_limited", "{body}");
+    // Another client behind the same proxy has its own quota; other endpoints are not limited.
+    assert_eq!(try_code("198.51.100.2").await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let list = http.get(format!("http://{addr}/api/procurements/")).header("X-Forwarded-For", "198.51.100.1");
+    assert_eq!(list.send().await.unwrap().status(), StatusCode::OK);
+}

@@ -220,6 +220,7 @@ impl TestApp {
                 )
                 .unwrap(),
             )),
+            clients: Default::default(),
             chat: chat_node(&namespace).await,
         };
         let base = serve(state.clone()).await;

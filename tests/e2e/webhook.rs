@@ -199,6 +199,7 @@ async fn without_a_configured_key_the_endpoint_refuses_everything_with_503() {
         pay_into: pay_into(None),
         bank: None,
         webhook_key: None,
+        clients: Default::default(),
         chat: api::chat::Chat::start(
             REDIS_URL,
             &format!("gbtest:{}", uuid::Uuid::new_v4().simple()),

@@ -163,6 +163,7 @@ async fn serve(settings: &Settings, pool: PgPool) -> anyhow::Result<String> {
         bank: None,
         webhook_key: None,
         media_dir: None,
+        clients: Default::default(),
         chat: api::chat::Chat::start(&settings.redis_url, "groupbuy_bench_admin", api::chat::ChatConfig::default())
             .await?,
     };

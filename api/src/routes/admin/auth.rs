@@ -108,7 +108,9 @@ impl AdminAuthApi {
     /// window passes.
     #[oai(path = "/admin/auth", method = "post")]
     async fn log_in(&self, req: &Request, body: Json<LoginIn>) -> ApiResult<LoginResponse> {
-        let address = req.remote_addr().as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+        let address = crate::clients::request_client(req, &self.0.clients.trusted_proxies)
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         let now = chrono::Utc::now();
         match workflows::staff::log_in(&self.0.pool, &body.username, &body.password, &address, now).await {
             Ok(login) => {
