@@ -918,8 +918,11 @@ async fn list_filters_by_supplier_and_featured() {
     let c = catalogue(&app).await;
     let supplier = app.register("supplier").await;
     let supplied = app
-        .draft(c.org_a, json!({ "title": "Кедровое масло", "description": "Холодный отжим", "city": "Томск",
-                                "supplier": supplier }))
+        .draft(
+            c.org_a,
+            json!({ "title": "Кедровое масло", "description": "Холодный отжим", "city": "Томск",
+                                "supplier": supplier }),
+        )
         .await;
     app.set_status(supplied, "active").await;
     assert_eq!(ids(&list(&app, &format!("?supplier={supplier}")).await), vec![supplied]);
