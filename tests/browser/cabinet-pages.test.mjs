@@ -221,7 +221,7 @@ await checks.check('the supplier sees what they supply, with quantities and amou
   await supplier.goto(`${base}/supply`);
   const card = supplier.locator(`[data-list=supplied] article[data-id="${supplied.id}"]`);
   await card.waitFor();
-  await card.locator('[data-field=ordered]', { hasText: '2.00 кг' }).waitFor();
+  await card.locator('[data-field=ordered]', { hasText: '2 кг' }).waitFor();
   await card.locator('[data-field=ordered-amount]', { hasText: '1\u00a0000,00' }).waitFor();
   await shoot(supplier, 'supply', () => supplier.locator('[data-list=supplied] article').first().waitFor());
 });
@@ -236,17 +236,22 @@ await checks.check('search over 10,000 procurements: cost per keystroke', async 
   await buyer.locator('[data-list=procurements] article').first().waitFor();
   const query = 'мёд алтайский москва';
   const timings = [];
+  const index = [];
   for (let i = 0; i < query.length; i++) {
     const typed = query.slice(0, i + 1);
     await buyer.locator('#catalog-search').pressSequentially(query[i]);
     await buyer.waitForFunction((q) => document.querySelector('[data-list=procurements]')?.dataset.searchQuery === q, typed);
     timings.push(Number(await buyer.getAttribute('[data-list=procurements]', 'data-search-ms')));
+    index.push(Number(await buyer.getAttribute('[data-list=procurements]', 'data-index-ms')));
   }
-  const sorted = [...timings].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  const mean = timings.reduce((a, b) => a + b, 0) / timings.length;
-  console.log(`     search over 10,000: ${timings.length} keystrokes, median ${median.toFixed(2)} ms, mean ${mean.toFixed(2)} ms, max ${sorted.at(-1).toFixed(2)} ms (first ${timings[0].toFixed(2)} ms)`);
-  console.log(`     per keystroke: ${timings.map((t) => t.toFixed(1)).join(' ')}`);
+  const summary = (what, list) => {
+    const sorted = [...list].sort((a, b) => a - b);
+    const mean = list.reduce((a, b) => a + b, 0) / list.length;
+    console.log(`     ${what}: ${list.length} keystrokes, median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} ms, mean ${mean.toFixed(2)} ms, max ${sorted.at(-1).toFixed(2)} ms`);
+    console.log(`       per keystroke: ${list.map((t) => t.toFixed(1)).join(' ')}`);
+  };
+  summary('search over 10,000, keystroke to list drawn', timings);
+  summary('search over 10,000, the index alone', index);
   const found = await buyer.locator('[data-summary]').textContent();
   console.log(`     ${found.trim()}`);
 });

@@ -3,6 +3,7 @@
 //! so the server refuses a join whose amount would differ), leave while it is open, and pay
 //! the confirmed order from the balance in the payment phase.
 
+use super::write::{Write, use_outcome};
 use crate::account::use_account;
 use crate::api::participants::{self, OrderStatus, Participant};
 use crate::api::procurements::{self, Detail, Status};
@@ -10,7 +11,6 @@ use crate::components::{order_status_code, order_status_name, quantity};
 use crate::i18n::{Lang, use_lang};
 use crate::route::{Link, Route};
 use money::{Money, Quantity};
-use super::write::{Write, use_outcome};
 use web_kit::display;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

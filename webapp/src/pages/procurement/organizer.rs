@@ -1,13 +1,13 @@
 //! The organizer's side of their procurement: who takes part and who has paid, confirming or
 //! removing an order, marking it delivered, and the lifecycle moves the server allows next.
 
+use super::write::{Write, use_outcome};
 use crate::api::participants::{self, OrderStatus, Participant};
 use crate::api::procurements::{self, Detail, Status};
 use crate::components::{order_status_code, order_status_name, quantity, status_name};
 use crate::i18n::{Lang, use_lang};
 use crate::route::{Link, Route};
 use money::Money;
-use super::write::{Write, use_outcome};
 use web_kit::display;
 use yew::prelude::*;
 
