@@ -34,10 +34,6 @@ impl Status {
         }
     }
 
-    pub fn parse(code: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.code() == code)
-    }
-
     /// The states the server's transition table allows next (workflows' procurement status):
     /// draft → active, active → stopped, stopped → payment, payment → completed, and any
     /// unfinished one → cancelled.
@@ -154,9 +150,6 @@ impl Filter {
         ])
     }
 }
-
-/// The list's page size on the server.
-pub const PAGE_SIZE: u64 = 20;
 
 pub async fn list(filter: &Filter) -> Result<Page<Listed>, ApiError> {
     super::get("procurements/", &filter.query()).await

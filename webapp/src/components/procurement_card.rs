@@ -4,7 +4,7 @@
 use crate::api::procurements::Listed;
 use crate::components::{Progress, StatusBadge};
 use crate::i18n::use_lang;
-use crate::route::{Link, Route};
+use crate::route::{self, Route};
 use web_kit::display;
 use yew::prelude::*;
 
@@ -25,9 +25,21 @@ pub fn procurement_card(props: &CardProps) -> Html {
         Some(price) => format!("{} / {}", display::money(price), p.unit),
         None => lang.pick("цена по заказу", "price on order").to_string(),
     };
+    // A plain link rather than `Link`: a list redrawn per keystroke should not subscribe every
+    // card to the address bar's events.
+    let to = Route::Procurement(p.id);
+    let open = {
+        let to = to.clone();
+        Callback::from(move |e: MouseEvent| {
+            if e.button() == 0 && !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key()) {
+                e.prevent_default();
+                route::go(&to);
+            }
+        })
+    };
     html! {
         <article class="card" data-id={p.id.to_string()}>
-            <h3><Link to={Route::Procurement(p.id)}>{ &p.title }</Link></h3>
+            <h3><a href={to.href()} onclick={open}>{ &p.title }</a></h3>
             <p class="card-meta">
                 if let Some(category) = &p.category_name { <span>{ category }</span> }
                 <span>{ &p.city }</span>
