@@ -137,6 +137,16 @@ await checks.check('the buyer finds it by search as they type', async () => {
   await buyer.locator(`[data-list=featured] article[data-id="${ids.procurement}"]`).waitFor();
   // The catalog with the slider, while the procurement is open and featured.
   await shoot(buyer, 'catalog', () => buyer.locator(`[data-list=featured] article[data-id="${ids.procurement}"]`).waitFor());
+  // The city filter asks the server: only this procurement is in Барнаул.
+  await buyer.fill('[name=city]', 'барнаул');
+  await buyer.press('[name=city]', 'Tab');
+  await buyer.waitForFunction((id) => {
+    const cards = [...document.querySelectorAll('[data-list=procurements] article')];
+    return cards.length === 1 && cards[0].dataset.id === String(id);
+  }, ids.procurement);
+  await buyer.fill('[name=city]', '');
+  await buyer.press('[name=city]', 'Tab');
+  await buyer.waitForFunction(() => document.querySelectorAll('[data-list=procurements] article').length > 1);
   await buyer.locator('#catalog-search').pressSequentially(word.slice(0, 9), { delay: 20 });
   await buyer.locator(`[data-list=procurements] article[data-id="${ids.procurement}"]`).waitFor();
   await buyer.locator('#catalog-search').pressSequentially(word.slice(9), { delay: 20 });
@@ -153,8 +163,9 @@ await checks.check('the buyer sees the server\'s amount for a quantity and joins
   await buyer.locator('button[data-action=join][disabled]').waitFor();
   await buyer.fill('[name=quantity]', '1,5');
   await buyer.locator('[data-field=join-amount]', { hasText: '375,75' }).waitFor();
+  // From the keyboard: Enter in the quantity sends the form.
   await buyer.fill('[name=quantity]', '3');
-  await buyer.click('button[data-action=join]');
+  await buyer.press('[name=quantity]', 'Enter');
   await buyer.locator('section.order[data-order-status=pending]').waitFor();
   await buyer.locator('[data-field=my-amount]', { hasText: '751,50' }).waitFor();
   await buyer.locator('button[data-action=leave]').waitFor();
@@ -200,6 +211,15 @@ await checks.check('my purchases: what I buy and what changed', async () => {
   await buyer.locator(`[data-list=buying] li[data-id="${ids.procurement}"] [data-field=my-amount]`, { hasText: '751,50' }).waitFor();
   await buyer.locator('[data-list=changes] li').first().waitFor();
   await shoot(buyer, 'purchases', () => buyer.locator('[data-list=buying] li').first().waitFor());
+  // In English, by the shell's switch.
+  await buyer.click('button[data-action=lang]');
+  await buyer.locator('h1', { hasText: 'My purchases' }).waitFor();
+  await buyer.locator('#buying', { hasText: 'What I buy' }).waitFor();
+  await buyer.setViewportSize({ width: 360, height: 780 });
+  await buyer.screenshot({ path: path.join(shots, 'purchases-360-light-en.png'), fullPage: true });
+  await buyer.setViewportSize({ width: 1280, height: 900 });
+  await buyer.click('button[data-action=lang]');
+  await buyer.locator('h1', { hasText: 'Мои покупки' }).waitFor();
 });
 
 await checks.check('the organizer\'s list and the edit form', async () => {
@@ -251,6 +271,10 @@ await checks.check('search over 10,000 procurements: cost per keystroke', async 
   summary('search over 10,000, the index alone', index);
   const found = await buyer.locator('[data-summary]').textContent();
   console.log(`     ${found.trim()}`);
+  // More of the matches on demand.
+  const before = await buyer.locator('[data-list=procurements] article').count();
+  await buyer.click('button[data-action=more]');
+  await buyer.waitForFunction((n) => document.querySelectorAll('[data-list=procurements] article').length === n * 2, before);
 });
 
 await browser.close();
