@@ -211,10 +211,13 @@ await checks.check('my purchases: what I buy and what changed', async () => {
   await buyer.locator(`[data-list=buying] li[data-id="${ids.procurement}"] [data-field=my-amount]`, { hasText: '751,50' }).waitFor();
   await buyer.locator('[data-list=changes] li').first().waitFor();
   await shoot(buyer, 'purchases', () => buyer.locator('[data-list=buying] li').first().waitFor());
-  // In English, by the shell's switch.
+  // In English, by the shell's switch (after a reload in the light theme shoot left chosen).
+  await buyer.reload();
+  await buyer.locator('[data-list=buying] li').first().waitFor();
   await buyer.click('button[data-action=lang]');
   await buyer.locator('h1', { hasText: 'My purchases' }).waitFor();
   await buyer.locator('#buying', { hasText: 'What I buy' }).waitFor();
+  await buyer.locator('[data-list=changes] li', { hasText: /just now|min ago/ }).first().waitFor();
   await buyer.setViewportSize({ width: 360, height: 780 });
   await buyer.screenshot({ path: path.join(shots, 'purchases-360-light-en.png'), fullPage: true });
   await buyer.setViewportSize({ width: 1280, height: 900 });

@@ -11,3 +11,5 @@ pub use progress::Progress;
 pub use status_badge::{StatusBadge, order_status_code, order_status_name, status_name};
 mod quantity;
 pub use quantity::quantity;
+mod when;
+pub use when::{ago, date_time};

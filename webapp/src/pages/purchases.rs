@@ -6,7 +6,7 @@
 use crate::account::use_account;
 use crate::api::participants::{self, OrderStatus, Participant};
 use crate::api::procurements::{self, Detail, Participating, Status};
-use crate::components::{StatusBadge, order_status_name, quantity, status_name};
+use crate::components::{StatusBadge, ago, date_time, order_status_name, quantity, status_name};
 use crate::i18n::use_lang;
 use crate::route::{Link, Route};
 use std::collections::HashMap;
@@ -135,7 +135,7 @@ pub fn page() -> Html {
                                     <Link to={Route::Procurement(p.procurement.id)}>{ &p.procurement.title }</Link>
                                     <span>{ display::money(order.amount) }</span>
                                     <span class="muted">{ match by {
-                                        Some(by) => format!("{} {}", lang.pick("до", "by"), display::date_time(&by)),
+                                        Some(by) => format!("{} {}", lang.pick("до", "by"), date_time(lang, &by)),
                                         None => lang.pick("срок не назначен", "no deadline set").into(),
                                     } }</span>
                                     if order.status == OrderStatus::Confirmed {
@@ -201,7 +201,7 @@ pub fn page() -> Html {
                             let phase = o.buying.iter().find(|p| p.procurement.id == order.procurement).map(|p| status_name(lang, p.procurement.status));
                             html! {
                                 <li>
-                                    <span class="muted">{ display::relative(&order.updated_at) }</span>
+                                    <span class="muted">{ ago(lang, &order.updated_at) }</span>
                                     <Link to={Route::Procurement(order.procurement)}>{ title_of(order.procurement) }</Link>
                                     <span>{ format!("{}: {}", lang.pick("заказ", "order"), order_status_name(lang, order.status)) }</span>
                                     if let Some(phase) = phase { <span class="muted">{ format!("{}: {phase}", lang.pick("закупка", "procurement")) }</span> }

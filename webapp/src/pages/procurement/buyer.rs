@@ -7,7 +7,7 @@ use super::write::{Write, use_outcome};
 use crate::account::use_account;
 use crate::api::participants::{self, OrderStatus, Participant};
 use crate::api::procurements::{self, Detail, Status};
-use crate::components::{order_status_code, order_status_name, quantity};
+use crate::components::{date_time, order_status_code, order_status_name, quantity};
 use crate::i18n::{Lang, use_lang};
 use crate::route::{Link, Route};
 use money::{Money, Quantity};
@@ -108,7 +108,7 @@ pub fn buyer_panel(props: &BuyerProps) -> Html {
                 }
                 if p.status == Status::Payment && order.status == OrderStatus::Confirmed {
                     <p>{ format!("{} {}", lang.pick("Баланс:", "Balance:"), display::money(me.balance)) }
-                        if let Some(pd) = &p.payment_deadline { { format!(" · {} {}", lang.pick("оплатить до", "pay by"), display::date_time(pd)) } }
+                        if let Some(pd) = &p.payment_deadline { { format!(" · {} {}", lang.pick("оплатить до", "pay by"), date_time(lang, pd)) } }
                     </p>
                     if let Some(missing) = short {
                         <p class="warning">{ format!("{} {}. ", lang.pick("Не хватает", "Missing"), display::money(missing)) }

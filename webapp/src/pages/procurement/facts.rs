@@ -2,7 +2,7 @@
 //! unit, organizer, stop amount, deadlines and delivery.
 
 use crate::api::procurements::Detail;
-use crate::components::{Progress, days_left, quantity};
+use crate::components::{Progress, date_time, days_left, quantity};
 use crate::i18n::use_lang;
 use web_kit::display;
 use yew::prelude::*;
@@ -38,9 +38,9 @@ pub fn facts(props: &FactsProps) -> Html {
                 }
                 { fact(lang.pick("Организатор", "Organizer"), "organizer", p.organizer_name.clone()) }
                 { fact(lang.pick("Сумма остановки", "Stop amount"), "stop-amount", p.stop_at_amount.map_or_else(|| "—".into(), display::money)) }
-                { fact(lang.pick("Сбор до", "Open until"), "deadline", display::date_time(&p.deadline)) }
+                { fact(lang.pick("Сбор до", "Open until"), "deadline", date_time(lang, &p.deadline)) }
                 if let Some(pd) = &p.payment_deadline {
-                    { fact(lang.pick("Оплатить до", "Pay by"), "payment-deadline", display::date_time(pd)) }
+                    { fact(lang.pick("Оплатить до", "Pay by"), "payment-deadline", date_time(lang, pd)) }
                 }
                 { fact(lang.pick("Город", "City"), "city", p.city.clone()) }
                 if !p.delivery_address.is_empty() {
