@@ -202,6 +202,9 @@ await checks.check('the organizer sees who paid, and asks for the forecast', asy
   await organizer.locator('[data-field=paid-summary]', { hasText: '1 из 1' }).waitFor();
   await organizer.click('button[data-action=predict]');
   await organizer.locator('.prediction [data-field=predicted]').waitFor();
+  const answeredBy = await organizer.locator('.prediction [data-field=model]').textContent();
+  console.log(`     forecast: ${await organizer.locator('.prediction [data-field=predicted]').textContent()}, answered by: ${answeredBy}`);
+  await organizer.locator('.prediction').screenshot({ path: path.join(shots, 'prediction-1280-light.png') });
   await shoot(organizer, 'procurement-organizer', () => organizer.locator('[data-list=participants] li[data-status=paid]').waitFor());
 });
 
