@@ -42,7 +42,7 @@ pub fn prediction_panel(props: &PredictionProps) -> Html {
                         <div><dt>{ lang.pick("Вероятность собрать цель", "Chance to reach the target") }</dt><dd data-field="predicted">{ percent(p.predicted_value) }</dd></div>
                         <div><dt>{ lang.pick("Надёжность модели", "Model reliability") }</dt>
                             <dd data-field="confidence">{ p.confidence.map_or_else(|| "—".into(), percent) }</dd></div>
-                        <div><dt>{ lang.pick("Кто ответил", "Answered by") }</dt><dd data-field="model">{
+                        <div class={classes!("wide", p.ml_model.is_none().then_some("plain"))}><dt>{ lang.pick("Кто ответил", "Answered by") }</dt><dd data-field="model">{
                             match p.ml_model {
                                 Some(version) => format!("{} #{version}", lang.pick("модель, версия", "model version")),
                                 None => lang.pick(
