@@ -909,3 +909,30 @@ async fn update_status_answers_status_and_display() {
         "not_found",
     );
 }
+
+/// The web cabinet's supplier page lists what a supplier is attached to, and its catalog's
+/// slider what staff featured: both are list filters that combine with the others.
+#[tokio::test]
+async fn list_filters_by_supplier_and_featured() {
+    let app = TestApp::spawn().await;
+    let c = catalogue(&app).await;
+    let supplier = app.register("supplier").await;
+    let supplied = app
+        .draft(
+            c.org_a,
+            json!({ "title": "Кедровое масло", "description": "Холодный отжим", "city": "Томск",
+                                "supplier": supplier }),
+        )
+        .await;
+    app.set_status(supplied, "active").await;
+    assert_eq!(ids(&list(&app, &format!("?supplier={supplier}")).await), vec![supplied]);
+    assert_eq!(ids(&list(&app, &format!("?supplier={}", c.org_b)).await), Vec::<i64>::new());
+
+    let (status, body) = patch(&app, c.cheese, json!({ "is_featured": true })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(ids(&list(&app, "?is_featured=true").await), vec![c.cheese]);
+    assert_eq!(ids(&list(&app, "?is_featured=true&status=stopped").await), Vec::<i64>::new());
+    assert!(!ids(&list(&app, "?is_featured=false").await).contains(&c.cheese));
+    let (status, _) = send(app.service(Method::GET, "/api/procurements/?supplier=abc")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

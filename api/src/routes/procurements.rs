@@ -42,6 +42,10 @@ impl ProcurementsApi {
         /// Part of the city name, any case.
         city: Query<Option<String>>,
         organizer: Query<Option<i64>>,
+        /// The supplier attached to the procurement.
+        supplier: Query<Option<i64>>,
+        /// Only those staff picked to show first (true) or only the others (false).
+        is_featured: Query<Option<bool>>,
         /// Only procurements open for joining now.
         active_only: Query<Option<bool>>,
         /// Words to find in title, description or city.
@@ -62,6 +66,8 @@ impl ProcurementsApi {
             category_id: category.0,
             city: city.0,
             organizer_id: organizer.0,
+            supplier_id: supplier.0,
+            is_featured: is_featured.0,
             active_only: active_only.0.unwrap_or(false),
             search: search.0,
             ordering,

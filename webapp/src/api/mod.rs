@@ -1,7 +1,11 @@
 //! The API as the web cabinet calls it: `/api/…` with the session's bearer token, renewed once
 //! and retried when the API says it expired. One file per resource beside this one.
 
+pub mod categories;
 pub mod me;
+pub mod participants;
+pub mod predictions;
+pub mod procurements;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -158,6 +158,8 @@ pub struct ProcurementFilter {
     /// Case-insensitive substring of the city.
     pub city: Option<String>,
     pub organizer_id: Option<i64>,
+    /// The supplier attached to the procurement (the supplier's own page).
+    pub supplier_id: Option<i64>,
     /// Only procurements open for joining right now.
     pub active_only: bool,
     /// Words matched against title, description and city.
@@ -227,6 +229,9 @@ fn push_filters(q: &mut QueryBuilder<sqlx::Postgres>, filter: &ProcurementFilter
     }
     if let Some(organizer) = filter.organizer_id {
         q.push(" AND p.organizer_id = ").push_bind(organizer);
+    }
+    if let Some(supplier) = filter.supplier_id {
+        q.push(" AND p.supplier_id = ").push_bind(supplier);
     }
     if filter.active_only {
         q.push(
