@@ -126,7 +126,8 @@ pub fn with_rules(spec: &str, queues: &[&str]) -> String {
             for (.., status, body) in EITHER_BODY.iter().filter(|(p, m, ..)| p == path && m == method) {
                 either_body(operation, status, body);
             }
-            if method == "post" && crate::clients::CREDENTIAL_PATHS.iter().any(|p| p.strip_prefix("/api") == Some(path)) {
+            if method == "post" && crate::clients::CREDENTIAL_PATHS.iter().any(|p| p.strip_prefix("/api") == Some(path))
+            {
                 rate_limited(operation);
             }
         }

@@ -378,7 +378,7 @@ async fn people_are_ordered_by_what_they_hold_and_what_they_spent() {
     assert_eq!(ids(&spent)[..2], [jane, mary]);
     assert_eq!(spent["results"][0]["total_spent"], "250.00");
     assert_eq!(spent["results"][1]["total_spent"], "50.00");
-    assert_eq!(spent["count_exact"], true);
+    assert!(spent.get("count_exact").is_none(), "an exact count says nothing more: {spent}");
     // Filters still apply under an account ordering.
     assert_eq!(ids(&list(&app, &token, "?ordering=-total_spent&role=organizer").await), vec![jane]);
     assert_eq!(ids(&list(&app, &token, "?ordering=-balance&search=ma").await), vec![mary]);
@@ -414,5 +414,6 @@ async fn lists_past_ten_thousand_rows_say_their_count_is_an_estimate() {
     assert_eq!(all["results"].as_array().unwrap().len(), 20);
     // A filter that matches few rows is counted exactly.
     let (_, few) = send(app.as_staff(&token, Method::GET, &format!("/api/admin/notifications/?user={jane}"))).await;
-    assert_eq!((few["count"].as_i64(), few["count_exact"].as_bool()), (Some(1), Some(true)), "{few}");
+    assert_eq!(few["count"].as_i64(), Some(1), "{few}");
+    assert!(few.get("count_exact").is_none(), "{few}");
 }

@@ -81,7 +81,8 @@ pub fn client_address(peer: Option<IpAddr>, forwarded_for: &[&str], trusted: &Tr
 
 /// The client of `req`: its peer, or who a trusted proxy says it forwarded.
 pub fn request_client(req: &poem::Request, trusted: &TrustedProxies) -> Option<IpAddr> {
-    let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    let forwarded: Vec<&str> =
+        req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
     client_address(req.remote_addr().as_socket_addr().map(|a| a.ip()), &forwarded, trusted)
 }
 
@@ -99,7 +100,10 @@ mod tests {
         // a direct client's own header is ignored
         assert_eq!(client_address(Some(ip("203.0.113.9")), &["1.2.3.4"], &trusted), Some(ip("203.0.113.9")));
         // through the proxy: the last address it did not add itself
-        assert_eq!(client_address(Some(ip("10.1.2.3")), &["6.6.6.6, 198.51.100.7"], &trusted), Some(ip("198.51.100.7")));
+        assert_eq!(
+            client_address(Some(ip("10.1.2.3")), &["6.6.6.6, 198.51.100.7"], &trusted),
+            Some(ip("198.51.100.7"))
+        );
         assert_eq!(
             client_address(Some(ip("10.1.2.3")), &["198.51.100.7, 10.9.9.9"], &trusted),
             Some(ip("198.51.100.7")),

@@ -8,9 +8,11 @@ use workflows::page::Page;
 #[derive(Object)]
 pub struct Paginated<T: ParseFromJSON + ToJSON + Send + Sync> {
     pub count: i64,
-    /// False when `count` is the database's estimate: staff lists matching more than 10,000
-    /// rows are not counted row by row (the pages themselves are exact).
-    pub count_exact: bool,
+    /// Present, and false, only when `count` is the database's estimate: staff lists matching
+    /// more than 10,000 rows are not counted row by row (the pages themselves are exact).
+    /// Otherwise absent, as in the original's `{count, next, previous, results}`.
+    #[oai(skip_serializing_if_is_none)]
+    pub count_exact: Option<bool>,
     /// URL of the next page, or null on the last.
     #[oai(nullable)]
     pub next: Option<String>,
@@ -23,7 +25,7 @@ pub struct Paginated<T: ParseFromJSON + ToJSON + Send + Sync> {
 impl<T: ParseFromJSON + ToJSON + Send + Sync> Paginated<T> {
     pub fn new<U>(req: &Request, page: Page<U>, f: impl FnMut(U) -> T) -> Self {
         let (next, previous) = page_links(req, &page);
-        let (count, count_exact) = (page.count, page.count_exact);
+        let (count, count_exact) = (page.count, (!page.count_exact).then_some(false));
         Self { count, count_exact, next, previous, results: page.results.into_iter().map(f).collect() }
     }
 }
