@@ -13,6 +13,7 @@ mod api;
 mod app;
 mod components;
 mod i18n;
+mod live;
 mod pages;
 mod route;
 mod session;

@@ -3,3 +3,5 @@
 mod sign_in_needed;
 
 pub use sign_in_needed::SignInNeeded;
+mod unread_badge;
+pub use unread_badge::{Unread, UnreadBadge};
