@@ -104,7 +104,7 @@ await checks.check('one writes, the other sees it live, typing shows', async () 
   await boris.page.locator('.typing[data-typing=true]', { hasText: 'Ольга' }).waitFor();
   await olga.page.keyboard.press('Enter');
   await messageWith(boris.page, 'Завтра привезут мёд').waitFor();
-  await boris.page.locator('.typing[data-typing=false]').waitFor();
+  await boris.page.locator('.typing[data-typing=false]').waitFor({ state: 'attached' });
   await boris.page.locator('textarea[name=text]').fill('Отлично, жду');
   await boris.page.click('button[data-action=send]');
   await messageWith(olga.page, 'Отлично, жду').waitFor();
@@ -143,7 +143,9 @@ await checks.check('a picture goes into the chat and shows inline', async () => 
 });
 
 await checks.check('own messages can be edited and deleted', async () => {
-  const mine = messageWith(boris.page, 'Отлично, жду');
+  // By id: while edited, the text sits in a field, which hasText does not read.
+  const id = await messageWith(boris.page, 'Отлично, жду').getAttribute('data-id');
+  const mine = boris.page.locator(`ol[data-list=messages] > li[data-id="${id}"]`);
   await mine.locator('button[data-action=edit]').click();
   await mine.locator('textarea[name=edit]').fill('Отлично, жду с нетерпением');
   await mine.locator('button[data-action=save-edit]').click();

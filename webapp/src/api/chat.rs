@@ -43,24 +43,21 @@ pub struct Room {
     pub participant_count: i32,
 }
 
-#[derive(Deserialize)]
-struct Participating {
-    procurement: Room,
-}
-
+/// `/api/procurements/user/{id}/`: a participation is the procurement with the person's
+/// amount and quantity alongside, which a room does not need.
 #[derive(Deserialize)]
 struct UserProcurements {
     organized: Vec<Room>,
-    participating: Vec<Participating>,
+    participating: Vec<Room>,
 }
 
 /// The person's rooms: those they organize first, then those they take part in, each once.
 pub async fn rooms(user_id: i64) -> Result<Vec<Room>, ApiError> {
     let mine: UserProcurements = super::get(&format!("procurements/user/{user_id}/"), &[]).await?;
     let mut rooms = mine.organized;
-    for p in mine.participating {
-        if !rooms.iter().any(|r| r.id == p.procurement.id) {
-            rooms.push(p.procurement);
+    for room in mine.participating {
+        if !rooms.iter().any(|r| r.id == room.id) {
+            rooms.push(room);
         }
     }
     Ok(rooms)

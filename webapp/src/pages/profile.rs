@@ -41,7 +41,7 @@ impl Form {
         MeChange {
             first_name: changed(&self.first_name, &was.first_name),
             last_name: changed(&self.last_name, &was.last_name),
-            phone: changed(&self.phone, &was.phone),
+            phone: changed(&phone_as_sent(&self.phone), &was.phone),
             email: changed(&self.email, &was.email),
             role: changed(&self.role, &was.role),
             language_code: changed(&self.language, &was.language),
@@ -60,12 +60,27 @@ impl Form {
                 "The email looks wrong: name@example.com is expected.",
             ));
         }
-        let digits = self.phone.chars().filter(char::is_ascii_digit).count();
-        if !self.phone.trim().is_empty() && !(10..=15).contains(&digits) {
-            return Some(lang.pick("В телефоне должно быть от 10 до 15 цифр.", "A phone number has 10 to 15 digits."));
+        let phone = phone_as_sent(&self.phone);
+        let digits = phone.trim_start_matches('+');
+        if !phone.is_empty() && (!(11..=15).contains(&digits.len()) || digits.starts_with('0')) {
+            return Some(lang.pick(
+                "Телефон — от 11 до 15 цифр с кодом страны, например +79991234567.",
+                "A phone number has 11 to 15 digits with the country code, such as +79991234567.",
+            ));
         }
         None
     }
+}
+
+/// A phone as typed ("+7 (900) 123-45-67") as the API takes it: a leading '+' and the digits.
+fn phone_as_sent(typed: &str) -> String {
+    let typed = typed.trim();
+    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        // Letters alone: sent as typed, for the API to say what is wrong.
+        return typed.to_string();
+    }
+    format!("+{digits}")
 }
 
 fn platform_name(platform: &str) -> &str {
@@ -242,5 +257,8 @@ mod tests {
         assert!(form.problem(Lang::En).is_some());
         let form = Form { phone: "+7 900 123-45-67".into(), email: "a@b.ru".into(), ..Form::default() };
         assert_eq!(form.problem(Lang::En), None);
+        assert_eq!(phone_as_sent(" 8 (900) 123-45-67 "), "+89001234567");
+        let form = Form { phone: "12345".into(), ..Form::default() };
+        assert!(form.problem(Lang::En).is_some());
     }
 }

@@ -135,7 +135,8 @@ pub fn composer(props: &Props) -> Html {
             let (sending, text, on_change) = (sending.clone(), text.clone(), on_change.clone());
             sending.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let caption = text.trim().to_string();
+                // A message needs some text: the file's name when nothing was typed.
+                let caption = Some(text.trim().to_string()).filter(|t| !t.is_empty()).unwrap_or_else(|| file.name());
                 let posted = match chat::upload(procurement_id, &file).await {
                     Ok(uploaded) => chat::post_attachment(procurement_id, &uploaded, &caption).await,
                     Err(e) => Err(e),
@@ -155,7 +156,10 @@ pub fn composer(props: &Props) -> Html {
     html! {
         <form class="composer" onsubmit={on_submit} aria-busy={sending.to_string()}>
             <label class="attach" title={lang.pick("Прикрепить изображение или PDF", "Attach a picture or PDF")}>
-                <span aria-hidden="true">{ "📎" }</span>
+                // Drawn rather than an emoji, which not every system has a font for.
+                <svg aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                    <path d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" />
+                </svg>
                 <span class="sr-only">{ lang.pick("Прикрепить изображение или PDF", "Attach a picture or PDF") }</span>
                 <input ref={file_input} type="file" name="file" class="sr-only" data-action="attach"
                     accept="image/png,image/jpeg,image/gif,image/webp,application/pdf" onchange={on_file} disabled={*sending} />
