@@ -243,6 +243,8 @@ await checks.check('screenshots at 1280 and 360, light and dark', async () => {
         if (name === 'chat') await page.locator('[data-link=open]').waitFor();
         if (name === 'balance') await page.locator('ul[data-list=transactions]').waitFor();
         await page.waitForTimeout(150);
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert(wide <= width, `${name} at ${width} px is ${wide} px wide`);
         await page.screenshot({ path: path.join(shots, `${name}-${width}-${theme}.png`), fullPage: name !== 'chat' });
       }
     }
