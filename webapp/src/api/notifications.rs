@@ -29,12 +29,8 @@ pub async fn mark_read(id: i64) -> Result<Notification, ApiError> {
 #[derive(Serialize)]
 struct Everyone {}
 
-#[derive(Deserialize)]
-pub struct MarkedAll {
-    pub count: i64,
-}
-
-/// Marks all of the signed-in person's notifications read.
-pub async fn mark_all_read() -> Result<MarkedAll, ApiError> {
-    super::post("chat/notifications/mark_all_read/", &Everyone {}).await
+/// Marks all of the signed-in person's notifications read (the page reads them again after).
+pub async fn mark_all_read() -> Result<(), ApiError> {
+    let _: serde::de::IgnoredAny = super::post("chat/notifications/mark_all_read/", &Everyone {}).await?;
+    Ok(())
 }
