@@ -25,6 +25,8 @@ enum Change {
     Arrived(Notification),
     /// Marked read.
     Read(Notification),
+    /// All marked read on the server: shown so at once, before the page is read again.
+    AllRead,
 }
 
 impl Reducible for Shown {
@@ -45,6 +47,7 @@ impl Reducible for Shown {
                 page.results.truncate(PAGE_SIZE as usize);
                 page.count += 1;
             }
+            Change::AllRead => page.results.iter_mut().for_each(|n| n.is_read = true),
             Change::Read(read) => {
                 for n in page.results.iter_mut().filter(|n| n.id == read.id) {
                     *n = read.clone();
@@ -129,11 +132,13 @@ pub fn page() -> Html {
         let reload = reload.clone();
         let error = error.clone();
         let page_no = page_no.clone();
+        let list = list.dispatcher();
         Callback::from(move |_: MouseEvent| {
-            let (reload, error, page) = (reload.clone(), error.clone(), *page_no);
+            let (reload, error, page, list) = (reload.clone(), error.clone(), *page_no, list.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::mark_all_read().await {
-                    Ok(_) => {
+                    Ok(()) => {
+                        list.dispatch(Change::AllRead);
                         reload.emit(page);
                         live::nudge();
                     }
