@@ -29,20 +29,29 @@ pub struct Button {
     pub callback_data: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Opens this https address as a Telegram Mini App (signed in by Telegram's `initData`);
+    /// adapters without Mini Apps open it as a link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_app: Option<String>,
 }
 
 impl Button {
     /// A reply-keyboard button: pressing it sends `text`.
     pub fn text(text: impl Into<String>) -> Self {
-        Button { text: text.into(), callback_data: None, url: None }
+        Button { text: text.into(), callback_data: None, url: None, web_app: None }
     }
 
     pub fn callback(text: impl Into<String>, callback: Callback) -> Self {
-        Button { text: text.into(), callback_data: Some(callback.data()), url: None }
+        Button { text: text.into(), callback_data: Some(callback.data()), url: None, web_app: None }
     }
 
     pub fn url(text: impl Into<String>, url: impl Into<String>) -> Self {
-        Button { text: text.into(), callback_data: None, url: Some(url.into()) }
+        Button { text: text.into(), callback_data: None, url: Some(url.into()), web_app: None }
+    }
+
+    /// A Telegram Mini App button (Telegram takes https addresses only).
+    pub fn web_app(text: impl Into<String>, url: impl Into<String>) -> Self {
+        Button { text: text.into(), callback_data: None, url: None, web_app: Some(url.into()) }
     }
 }
 

@@ -96,6 +96,15 @@ impl Telegram {
         handler: Arc<dyn Handler>,
     ) -> anyhow::Result<Self> {
         let transport = telegram_transport(settings, token, api_url).await?;
+        // Not a reason to stop the bot: without the menu button the login links still work.
+        let (bot, base) = (transport.bot().clone(), settings.public_url.clone());
+        tokio::spawn(async move {
+            match bots::telegram::offer_cabinet(&bot, &base).await {
+                Ok(true) => tracing::info!(%base, "the chat menu button opens the cabinet as a Mini App"),
+                Ok(false) => {}
+                Err(error) => tracing::warn!(%error, "the chat menu button is not set; login links still work"),
+            }
+        });
         let queues = ChatQueues::new(handler, Arc::new(transport.clone()));
         Ok(Telegram { transport, queues })
     }

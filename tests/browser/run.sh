@@ -65,12 +65,16 @@ redis-cli -u "$REDIS_URL" hset "$QUEUE_NAMESPACE:notifications:data" "$dead_task
 redis-cli -u "$REDIS_URL" hset "$QUEUE_NAMESPACE:notifications:meta:$dead_task" attempts 8 \
   result "permanent: notification 999999 not found" >/dev/null
 
-"$bin" sandbox-bank >"$here/sandbox.log" 2>&1 &
-others+=($!)
 "$bin" api >"$log" 2>&1 &
 server=$!
 # Notifications, captures and refunds are jobs: the cabinet's flows need workers behind the API.
+# The worker also serves the sandbox bank on SANDBOX_BANK_ADDR, the one whose page the API links
+# deposits to and whose statement its reconciliation reads (a separate `groupbuy sandbox-bank`
+# would take the address and leave the worker reconciling against a bank of its own).
 "$bin" worker >"$here/worker.log" 2>&1 &
+others+=($!)
+# The cron schedules, among them matching the sandbox bank's incoming money to deposits.
+"$bin" scheduler >"$here/scheduler.log" 2>&1 &
 others+=($!)
 for _ in $(seq 1 150); do
   curl -fs "http://$HTTP_ADDR/ready" >/dev/null 2>&1 && break

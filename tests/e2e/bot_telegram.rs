@@ -40,6 +40,17 @@ impl Handler for Echo {
                 ]);
                 Answer { ack: None, messages: vec![message(Reply::with_keyboard("Procurement 7", keyboard), None)] }
             }
+            Event::Text(text) if text.starts_with("cabinet ") => {
+                // The cabinet's buttons as the bot builds them, for the web base after "cabinet ".
+                let base = text.trim_start_matches("cabinet ");
+                let login = format!("{base}/login?code=abc");
+                let rows =
+                    bots::runtime::cabinet_buttons(Platform::Telegram, base, "/chats", login, "Web", bots::Lang::En);
+                Answer {
+                    ack: None,
+                    messages: vec![message(Reply::with_keyboard("Cabinet", Keyboard::inline(rows)), None)],
+                }
+            }
             Event::Text(text) if text == "menu" => {
                 let keyboard = Keyboard::reply(vec![vec![Button::text("📦 Закупки"), Button::text("❓ Помощь")]]);
                 Answer { ack: None, messages: vec![message(Reply::with_keyboard("Menu", keyboard), None)] }
@@ -548,4 +559,37 @@ async fn an_update_a_crash_interrupts_is_fetched_again_after_the_restart() {
         server.fake().bot_messages(611).iter().any(|m| m.text == "echo: before the crash")
     })
     .await;
+}
+
+#[tokio::test]
+async fn the_cabinet_opens_as_a_mini_app_over_https_only() {
+    let rig = Rig::polling().await;
+    let bot = rig.transport.bot().clone();
+    assert_eq!(bots::telegram::offer_cabinet(&bot, "http://127.0.0.1:8000").await, Ok(false));
+    assert_eq!(rig.fake().menu_button(None), None, "nothing is asked of Telegram over http");
+    assert_eq!(bots::telegram::offer_cabinet(&bot, "https://gb.example/").await, Ok(true));
+    let menu = rig.fake().menu_button(None).expect("the menu button is set");
+    assert_eq!(menu["type"], "web_app");
+    assert_eq!(menu["web_app"]["url"], "https://gb.example/");
+
+    // The buttons the bot hands out, as Telegram receives them.
+    rig.say(611, "cabinet https://gb.example");
+    let markup = rig.bot_messages(611, 1).await.remove(0).reply_markup.unwrap();
+    assert_eq!(markup["inline_keyboard"][0][0]["web_app"]["url"], "https://gb.example/chats");
+    assert_eq!(markup["inline_keyboard"][1][0]["url"], "https://gb.example/login?code=abc");
+    rig.say(612, "cabinet http://127.0.0.1:8000");
+    let markup = rig.bot_messages(612, 1).await.remove(0).reply_markup.unwrap();
+    assert_eq!(markup["inline_keyboard"].as_array().map(Vec::len), Some(1), "{markup}");
+    assert!(markup["inline_keyboard"][0][0].get("web_app").is_none(), "{markup}");
+    assert_eq!(markup["inline_keyboard"][0][0]["url"], "http://127.0.0.1:8000/login?code=abc");
+
+    // Telegram refuses a web app over plain http, and so does the fake.
+    let refused = reqwest::Client::new()
+        .post(format!("{}/bot{TOKEN}/setChatMenuButton", rig.server.url()))
+        .json(&json!({ "menu_button": { "type": "web_app", "text": "x", "web_app": { "url": "http://gb.example/" } } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), reqwest::StatusCode::BAD_REQUEST);
+    assert_eq!(rig.fake().menu_button(None).unwrap()["web_app"]["url"], "https://gb.example/");
 }

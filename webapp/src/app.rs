@@ -3,6 +3,7 @@
 
 use crate::account::Account;
 use crate::api::me::{self, Me};
+use crate::components::{Unread, UnreadBadge};
 use crate::i18n::{self, Lang};
 use crate::pages;
 use crate::route::{self, Link, Route, use_route};
@@ -200,8 +201,8 @@ fn shell(props: &ShellProps) -> Html {
                             { nav(Route::Purchases, lang.pick("Мои покупки", "My purchases")) }
                             if me.is_organizer() { { nav(Route::Organize, lang.pick("Организатор", "Organizer")) } }
                             if me.is_supplier() { { nav(Route::Supply, lang.pick("Поставщик", "Supplier")) } }
-                            { nav(Route::Chats, lang.pick("Чаты", "Chats")) }
-                            { nav(Route::Notifications, lang.pick("Уведомления", "Notifications")) }
+                            <li><Link to={Route::Chats}>{ lang.pick("Чаты", "Chats") }<UnreadBadge of={Unread::Chats} /></Link></li>
+                            <li><Link to={Route::Notifications}>{ lang.pick("Уведомления", "Notifications") }<UnreadBadge of={Unread::Notifications} /></Link></li>
                             { nav(Route::Balance, lang.pick("Баланс", "Balance")) }
                             { nav(Route::Profile, lang.pick("Профиль", "Profile")) }
                         }
@@ -212,8 +213,11 @@ fn shell(props: &ShellProps) -> Html {
                         { lang.other().code().to_uppercase() }
                     </button>
                     <button type="button" data-action="theme" onclick={toggle_theme} aria-label={theme_label} title={theme_label}>{ theme_icon }</button>
-                    if me.is_some() {
-                        <button type="button" data-action="sign-out" onclick={sign_out}>{ lang.pick("Выйти", "Sign out") }</button>
+                    if let Some(me) = &me {
+                        <button type="button" data-action="sign-out" onclick={sign_out}
+                            title={format!("{} {}", lang.pick("Вы вошли как", "Signed in as"), me.display_name())}>
+                            { lang.pick("Выйти", "Sign out") }
+                        </button>
                     }
                 </div>
             </header>

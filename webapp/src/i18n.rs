@@ -64,6 +64,13 @@ pub fn choose(lang: Lang) {
     }
 }
 
+/// Forgets the person's choice made here, so the language saved in their profile applies.
+pub fn forget_choice() {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(STORAGE_KEY);
+    }
+}
+
 /// The language in force, from the shell's context.
 #[hook]
 pub fn use_lang() -> Lang {

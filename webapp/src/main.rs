@@ -4,15 +4,12 @@
 //! One file per page in `pages/`, one file per API resource in `api/`, the pieces several pages
 //! share in `components/` and in the `web-kit` crate (shared with the staff app).
 
-// SCAFFOLD: the pages that call the rest of the API client land next (issue 15); whoever lands
-// the last of them removes this line.
-#![allow(dead_code, unused_imports)]
-
 mod account;
 mod api;
 mod app;
 mod components;
 mod i18n;
+mod live;
 mod pages;
 mod route;
 mod session;

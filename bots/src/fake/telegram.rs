@@ -120,6 +120,11 @@ impl FakeTelegram {
         self.inner().webhook.as_ref().map(|w| (w.url.clone(), w.secret.is_some()))
     }
 
+    /// The menu button set for `chat` (`None`: every private chat's), as the bot sent it.
+    pub fn menu_button(&self, chat: Option<i64>) -> Option<Value> {
+        self.inner().menu_buttons.get(&chat).cloned()
+    }
+
     /// The Bot API and the control API, to serve.
     pub fn endpoint(&self) -> impl Endpoint + 'static {
         Route::new()

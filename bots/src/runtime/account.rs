@@ -73,7 +73,7 @@ pub async fn profile(turn: &mut Turn<'_>) -> Handled {
     };
     let text = screens::profile(&view, turn.lang);
     let [phone, email, role] = screens::profile_edit_labels(turn.lang);
-    let keyboard = Keyboard::inline(vec![
+    let mut rows = vec![
         vec![Button::callback(phone, Callback::EditPhone)],
         vec![Button::callback(email, Callback::EditEmail)],
         vec![Button::callback(role, Callback::ChangeRole)],
@@ -81,7 +81,9 @@ pub async fn profile(turn: &mut Turn<'_>) -> Handled {
             screens::messenger_notifications_toggle(user.messenger_notifications, turn.lang),
             Callback::ToggleMessengerNotifications,
         )],
-    ]);
+    ];
+    rows.extend(super::inbox::cabinet_rows(turn, "/profile", screens::open_cabinet_label(turn.lang)).await?);
+    let keyboard = Keyboard::inline(rows);
     turn.say(Reply::with_keyboard(text, keyboard));
     Ok(())
 }

@@ -8,10 +8,12 @@ use redis::aio::ConnectionManager;
 use workflows::page::PageRequest;
 use workflows::{chat, notify, procurement};
 
+use super::Platform;
 use super::browse::visible;
 use super::turn::{Handled, Turn};
 use crate::callback::Callback;
 use crate::keyboard::{Button, Keyboard};
+use crate::lang::Lang;
 use crate::reply::Reply;
 use crate::texts::screens;
 
@@ -78,6 +80,40 @@ async fn login_link(turn: &Turn<'_>) -> Result<String, super::turn::Failure> {
     Ok(format!("{}/login?code={code}", turn.inner.settings.web_base))
 }
 
+/// Whether the cabinet can open as a Telegram Mini App: Telegram opens https web apps only.
+pub fn mini_app_available(web_base: &str) -> bool {
+    web_base.starts_with("https://")
+}
+
+/// The ways into the cabinet's page `path`: in Telegram with an https web base, a Mini App
+/// button (Telegram signs the person in with its `initData`); always the one-time login link
+/// (`link_label`) for a browser. VK has no Mini Apps and keeps the link only.
+pub fn cabinet_buttons(
+    platform: Platform,
+    web_base: &str,
+    path: &str,
+    login_url: String,
+    link_label: &str,
+    lang: Lang,
+) -> Vec<Vec<Button>> {
+    let mut rows = Vec::new();
+    if platform == Platform::Telegram && mini_app_available(web_base) {
+        rows.push(vec![Button::web_app(screens::open_mini_app_label(lang), format!("{web_base}{path}"))]);
+    }
+    rows.push(vec![Button::url(link_label, login_url)]);
+    rows
+}
+
+/// [`cabinet_buttons`] for this person, with a fresh login link.
+pub async fn cabinet_rows(
+    turn: &Turn<'_>,
+    path: &str,
+    link_label: &str,
+) -> Result<Vec<Vec<Button>>, super::turn::Failure> {
+    let link = login_link(turn).await?;
+    Ok(cabinet_buttons(turn.platform, &turn.inner.settings.web_base, path, link, link_label, turn.lang))
+}
+
 /// /chat: the rooms the person belongs to, unread counts, and the login link.
 pub async fn chats(turn: &mut Turn<'_>, replace: bool) -> Handled {
     let uid = turn.user_id()?;
@@ -109,7 +145,7 @@ pub async fn chats(turn: &mut Turn<'_>, replace: bool) -> Handled {
         .take(CHAT_BUTTONS)
         .map(|(id, title)| vec![Button::callback(format!("💬 {title}"), Callback::EnterChat(*id))])
         .collect();
-    rows.push(vec![Button::url(screens::open_web_label(lang), login_link(turn).await?)]);
+    rows.extend(cabinet_rows(turn, "/chats", screens::open_web_label(lang)).await?);
     let reply = Reply::with_keyboard(lines.join("\n"), Keyboard::inline(rows));
     turn.show(reply, replace);
     Ok(())
@@ -120,14 +156,41 @@ pub async fn room(turn: &mut Turn<'_>, id: i64, replace: bool) -> Handled {
     let p = visible(turn, id).await?;
     let unread = chat::unread_count(turn.pool(), turn.actor()?, turn.user_id()?, id).await?;
     let lang = turn.lang;
-    let rows = vec![
-        vec![Button::url(screens::open_web_label(lang), login_link(turn).await?)],
-        vec![Button::callback(crate::texts::labels::Label::Refresh.text(lang), Callback::RefreshChat(id))],
-        vec![Button::callback(screens::back_to_card(lang), Callback::ViewProcurement(id))],
-    ];
+    let mut rows = cabinet_rows(turn, &format!("/chats/{id}"), screens::open_web_label(lang)).await?;
+    rows.push(vec![Button::callback(crate::texts::labels::Label::Refresh.text(lang), Callback::RefreshChat(id))]);
+    rows.push(vec![Button::callback(screens::back_to_card(lang), Callback::ViewProcurement(id))]);
     let text =
         format!("{}\n\n{}", screens::chat_room(&p.title, unread.unread_count, lang), screens::login_link_note(lang));
     let reply = Reply::with_keyboard(text, Keyboard::inline(rows));
     turn.show(reply, replace);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn login() -> String {
+        "https://gb.example/login?code=abc".into()
+    }
+
+    #[test]
+    fn telegram_gets_the_mini_app_button_over_https_and_the_link_as_well() {
+        let rows = cabinet_buttons(Platform::Telegram, "https://gb.example", "/chats/7", login(), "Web", Lang::En);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0][0].web_app.as_deref(), Some("https://gb.example/chats/7"));
+        assert_eq!(rows[0][0].url, None);
+        assert_eq!(rows[1][0].url.as_deref(), Some("https://gb.example/login?code=abc"));
+    }
+
+    #[test]
+    fn over_plain_http_or_in_vk_only_the_login_link_is_given() {
+        let http = cabinet_buttons(Platform::Telegram, "http://127.0.0.1:8000", "/chats", login(), "Web", Lang::Ru);
+        let vk = cabinet_buttons(Platform::Vk, "https://gb.example", "/chats", login(), "Web", Lang::Ru);
+        for rows in [http, vk] {
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0][0].web_app, None);
+            assert_eq!(rows[0][0].url.as_deref(), Some("https://gb.example/login?code=abc"));
+        }
+    }
 }

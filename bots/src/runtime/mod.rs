@@ -22,6 +22,7 @@ mod wallet;
 
 pub use conversation::{Conversation, ConversationSettings, DEFAULT_DIALOGUE_TTL};
 pub use handler::Handler;
+pub use inbox::{cabinet_buttons, mini_app_available};
 pub use transport::Transport;
 pub use workflows::messenger::{Platform, SendError};
 

@@ -1,6 +1,8 @@
 //! The core's platform-neutral [`Keyboard`] as Telegram reply markup.
 
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup, ReplyMarkup};
+use teloxide::types::{
+    InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup, ReplyMarkup, WebAppInfo,
+};
 
 use crate::keyboard::{Button, Keyboard, KeyboardKind};
 
@@ -26,6 +28,9 @@ pub fn inline_markup(keyboard: &Keyboard) -> InlineKeyboardMarkup {
 }
 
 fn inline_button(button: &Button) -> InlineKeyboardButton {
+    if let Some(url) = button.web_app.as_deref().and_then(|u| reqwest::Url::parse(u).ok()) {
+        return InlineKeyboardButton::web_app(button.text.clone(), WebAppInfo { url });
+    }
     if let Some(url) = button.url.as_deref().and_then(|u| reqwest::Url::parse(u).ok()) {
         return InlineKeyboardButton::url(button.text.clone(), url);
     }
@@ -49,6 +54,14 @@ mod tests {
         assert_eq!(json["inline_keyboard"][0][0]["callback_data"], "join_proc_7");
         assert_eq!(json["inline_keyboard"][1][0]["url"], "https://bank.example/pay/1");
         assert_eq!(json["inline_keyboard"][1][0]["text"], "Pay");
+    }
+
+    #[test]
+    fn a_mini_app_button_carries_its_web_app() {
+        let kb = Keyboard::inline(vec![vec![Button::web_app("Cabinet", "https://gb.example/chats")]]);
+        let json = serde_json::to_value(reply_markup(&kb)).unwrap();
+        assert_eq!(json["inline_keyboard"][0][0]["web_app"]["url"], "https://gb.example/chats");
+        assert!(json["inline_keyboard"][0][0].get("url").is_none());
     }
 
     #[test]

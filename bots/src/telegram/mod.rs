@@ -6,6 +6,7 @@
 
 mod chats;
 mod markup;
+mod menu;
 mod polling;
 mod transport;
 mod update;
@@ -13,6 +14,7 @@ pub mod webhook;
 
 pub use chats::ChatQueues;
 pub use markup::reply_markup;
+pub use menu::offer_cabinet;
 pub use polling::run_polling;
 pub use transport::TelegramTransport;
 pub use update::incoming;

@@ -462,6 +462,18 @@ pub fn login_link_note(lang: Lang) -> &'static str {
     )
 }
 
+pub fn open_mini_app_label(lang: Lang) -> &'static str {
+    lang.pick("📱 Кабинет в Telegram", "📱 Cabinet in Telegram")
+}
+
+/// The chat's menu button that opens the cabinet as a Mini App (Telegram shows it beside the
+/// text field; one text for everyone, set once at start).
+pub const MENU_BUTTON_TEXT: &str = "Кабинет";
+
+pub fn open_cabinet_label(lang: Lang) -> &'static str {
+    lang.pick("🌐 Открыть веб-кабинет", "🌐 Open the web cabinet")
+}
+
 pub fn open_web_label(lang: Lang) -> &'static str {
     lang.pick("🌐 Открыть веб-чат", "🌐 Open web chat")
 }

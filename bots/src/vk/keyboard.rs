@@ -57,7 +57,8 @@ fn buttons(rows: &[&[Button]], kind: KeyboardKind) -> Value {
 
 fn button(button: &Button, kind: KeyboardKind) -> Value {
     let label = label(&button.text);
-    match (&button.url, &button.callback_data, kind) {
+    // VK has no Mini Apps: a web-app button opens its address as a link.
+    match (button.url.as_ref().or(button.web_app.as_ref()), &button.callback_data, kind) {
         (Some(link), _, _) => json!({ "action": { "type": "open_link", "link": link, "label": label } }),
         (None, Some(data), KeyboardKind::Inline) => json!({
             "action": { "type": "callback", "label": label, "payload": payload(data) },

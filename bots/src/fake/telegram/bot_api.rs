@@ -12,7 +12,7 @@ const MAX_TEXT_CHARS: usize = 4096;
 const MAX_CALLBACK_DATA_BYTES: usize = 64;
 
 /// The methods the fake knows, as Telegram's documentation spells them.
-pub const METHODS: [&str; 8] = [
+pub const METHODS: [&str; 9] = [
     "getMe",
     "getUpdates",
     "sendMessage",
@@ -21,6 +21,7 @@ pub const METHODS: [&str; 8] = [
     "setWebhook",
     "deleteWebhook",
     "getWebhookInfo",
+    "setChatMenuButton",
 ];
 
 pub fn call(inner: &mut Inner, method: &str, params: &Params) -> Result<Value, ApiError> {
@@ -30,6 +31,7 @@ pub fn call(inner: &mut Inner, method: &str, params: &Params) -> Result<Value, A
         "editMessageText" => edit_message_text(inner, params),
         "answerCallbackQuery" => answer_callback_query(inner, params),
         "setWebhook" => set_webhook(inner, params),
+        "setChatMenuButton" => set_chat_menu_button(inner, params),
         "deleteWebhook" => {
             inner.webhook = None;
             if params.get("drop_pending_updates").and_then(Value::as_bool) == Some(true) {
@@ -102,6 +104,9 @@ fn button_text(button: &Value) -> &str {
 fn check_inline_button(button: &Value) -> Result<(), ApiError> {
     if button["text"].as_str().unwrap_or_default().is_empty() {
         return Err(ApiError::bad_request("inline keyboard button text must be non-empty"));
+    }
+    if let Some(web_app) = button.get("web_app") {
+        return web_app_url(web_app).map(|_| ());
     }
     match (button["callback_data"].as_str(), button["url"].as_str()) {
         (Some(data), None) if !data.is_empty() && data.len() <= MAX_CALLBACK_DATA_BYTES => Ok(()),
@@ -199,5 +204,40 @@ fn set_webhook(inner: &mut Inner, params: &Params) -> Result<Value, ApiError> {
         return Err(ApiError::bad_request("secret token contains unallowed characters"));
     }
     inner.webhook = Some(Webhook { url: url.to_string(), secret });
+    Ok(json!(true))
+}
+
+/// A Mini App's address, which Telegram takes over https only.
+fn web_app_url(web_app: &Value) -> Result<&str, ApiError> {
+    match web_app["url"].as_str() {
+        Some(url) if url.starts_with("https://") && url.len() > "https://".len() => Ok(url),
+        Some(url) => {
+            Err(ApiError::bad_request(&format!("Web App URL '{url}' is invalid: Only HTTPS links are allowed")))
+        }
+        None => Err(ApiError::bad_request("can't parse web app: field \"url\" must be of type String")),
+    }
+}
+
+/// The menu button of every private chat (no `chat_id`) or of one: recorded as sent.
+fn set_chat_menu_button(inner: &mut Inner, params: &Params) -> Result<Value, ApiError> {
+    let button = match params.get("menu_button") {
+        None | Some(Value::Null) => json!({ "type": "default" }),
+        Some(Value::String(s)) => {
+            serde_json::from_str(s).map_err(|_| ApiError::bad_request("can't parse menu button JSON object"))?
+        }
+        Some(other) => other.clone(),
+    };
+    match button["type"].as_str() {
+        Some("web_app") => {
+            if button["text"].as_str().unwrap_or_default().is_empty() {
+                return Err(ApiError::bad_request("menu button text must be non-empty"));
+            }
+            web_app_url(&button["web_app"])?;
+        }
+        Some("commands" | "default") => {}
+        _ => return Err(ApiError::bad_request("unsupported menu button type")),
+    }
+    let chat = params.get("chat_id").and_then(int);
+    inner.menu_buttons.insert(chat, button);
     Ok(json!(true))
 }

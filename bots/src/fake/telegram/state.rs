@@ -128,6 +128,8 @@ pub struct Inner {
     pub queries: HashMap<String, bool>,
     pub answers: Vec<CallbackAnswer>,
     pub webhook: Option<Webhook>,
+    /// `setChatMenuButton`s as sent: `None` is every private chat's default.
+    pub menu_buttons: HashMap<Option<i64>, Value>,
     /// `method → retry_after`s to answer the next calls of that method with, once each.
     pub forced: HashMap<String, VecDeque<u32>>,
     pub windows: Windows,
@@ -146,6 +148,7 @@ impl Inner {
             queries: HashMap::new(),
             answers: Vec::new(),
             webhook: None,
+            menu_buttons: HashMap::new(),
             forced: HashMap::new(),
             windows: Windows::default(),
             stats: Stats::default(),

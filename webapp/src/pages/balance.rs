@@ -1,8 +1,0 @@
-//! PLACEHOLDER until the web cabinet's pages land (issue 15): replaced by its helper.
-
-use yew::prelude::*;
-
-#[function_component(BalancePage)]
-pub fn page() -> Html {
-    html! { <h1>{ "balance" }</h1> }
-}
