@@ -187,12 +187,6 @@ await check('audit', async () => {
   }
 });
 
-await check('doctor', async () => {
-  await open('doctor');
-  await page.locator('.verdict').waitFor();
-  assert(await page.locator('.checks li').count() > 0, 'no checks listed');
-});
-
 await check('models', async () => {
   // run.sh seeds generated history, so both kinds train for real: "train now" queues the job,
   // the page follows it, and shows the outcome, the metrics beside the baselines and the
@@ -214,6 +208,12 @@ await check('models', async () => {
     'the AUC gain over the logistic regression with its interval');
   const bars = await page.locator('svg[data-chart="calibration"] rect.bar').count();
   assert(bars >= 10, `calibration bars: ${bars}`);
+});
+
+await check('doctor', async () => {
+  await open('doctor');
+  await page.locator('.verdict').waitFor();
+  assert(await page.locator('.checks li').count() > 0, 'no checks listed');
 });
 
 await check('theme', async () => {

@@ -125,11 +125,15 @@ pub fn models_page() -> Html {
                         <button type="button" data-action="train" onclick={train(kind)} disabled={busy}>
                             { if busy { "Обучается…" } else { "Обучить сейчас" } }
                         </button>
-                        <Outcome shown={outcome} />
-                        if kind == "success_prediction" {
-                            { calibration(mine.iter().find(|v| v.served).or(mine.iter().find(|v| v.status == "ready")).copied()) }
-                        }
-                        { versions_table(kind, &mine) }
+                        // The panel lays its children out in a wrapping row (a form's fields): what
+                        // follows the button takes the full width under it.
+                        <div style="flex: 1 1 100%; min-width: 0">
+                            <Outcome shown={outcome} />
+                            if kind == "success_prediction" {
+                                { calibration(mine.iter().find(|v| v.served).or(mine.iter().find(|v| v.status == "ready")).copied()) }
+                            }
+                            { versions_table(kind, &mine) }
+                        </div>
                     </section>
                 }
             }) }
