@@ -144,6 +144,7 @@ fn page(route: Route) -> Html {
         Route::Notifications => html! { <pages::notifications::NotificationsPage /> },
         Route::Categories => html! { <pages::categories::CategoriesPage /> },
         Route::Jobs => html! { <pages::jobs::JobsPage /> },
+        Route::Models => html! { <pages::models::ModelsPage /> },
         Route::Broadcasts => html! { <pages::broadcasts::BroadcastsPage /> },
         Route::Audit => html! { <pages::audit::AuditPage /> },
         Route::Doctor => html! { <pages::doctor::DoctorPage /> },

@@ -15,6 +15,7 @@ pub enum Route {
     Notifications,
     Categories,
     Jobs,
+    Models,
     Broadcasts,
     Audit,
     Doctor,
@@ -22,7 +23,7 @@ pub enum Route {
 
 impl Route {
     /// The pages in the navigation, in its order.
-    pub const NAV: [Route; 12] = [
+    pub const NAV: [Route; 13] = [
         Route::Dashboard,
         Route::Users,
         Route::Procurements,
@@ -32,6 +33,7 @@ impl Route {
         Route::Notifications,
         Route::Categories,
         Route::Jobs,
+        Route::Models,
         Route::Broadcasts,
         Route::Audit,
         Route::Doctor,
@@ -50,6 +52,7 @@ impl Route {
             Route::Notifications => "notifications",
             Route::Categories => "categories",
             Route::Jobs => "jobs",
+            Route::Models => "models",
             Route::Broadcasts => "broadcasts",
             Route::Audit => "audit",
             Route::Doctor => "doctor",
@@ -68,6 +71,7 @@ impl Route {
             Route::Notifications => "Уведомления",
             Route::Categories => "Категории",
             Route::Jobs => "Задачи",
+            Route::Models => "Модели",
             Route::Broadcasts => "Рассылки",
             Route::Audit => "Журнал",
             Route::Doctor => "Проверка",

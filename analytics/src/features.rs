@@ -32,7 +32,7 @@ pub struct Encoder {
 }
 
 /// The success model's features, in order; `PRICE` is the one constrained to lower success.
-pub const SUCCESS_FEATURES: [&str; 14] = [
+pub const SUCCESS_FEATURES: [&str; 16] = [
     "elapsed",
     "share",
     "participants",
@@ -47,6 +47,8 @@ pub const SUCCESS_FEATURES: [&str; 14] = [
     "parent_rate",
     "city_rate",
     "category_code",
+    "share_before",
+    "log_projected_share",
 ];
 pub const SUCCESS_PRICE: usize = 5;
 /// `share`; `participants` and `share_vs_category` follow it.
@@ -110,6 +112,7 @@ impl Encoder {
         let typical = slot.map_or(0.0, |s| category.map_or(self.mean_progress[s], |c| c.progress[s]));
         let mut x = vec![p.elapsed, p.share, p.participants, if typical > 0.0 { p.share / typical } else { 0.0 }];
         x.extend(self.demand(row, price));
+        x.extend(pace(row, p));
         x
     }
 
@@ -131,6 +134,23 @@ impl Encoder {
             category.map_or(-1.0, |c| c.code),
         ]
     }
+}
+
+/// How fast the money came in so far, from the curve up to `p` only (never after it): the share
+/// at the latest recorded moment before `p`, and the share projected to the deadline along the
+/// growth seen between that moment and `p` (`share · (1/elapsed)^g`, with `g` the log-log slope
+/// of the curve, 1 when there is no earlier moment, kept to 0..3). A procurement bought early
+/// and one bought at the last minute look alike in their share at `p`; their slopes differ.
+fn pace(row: &Row, p: Progress) -> [f64; 2] {
+    let before = row.curve.iter().rev().find(|c| c.elapsed < p.elapsed - 1e-9).copied();
+    let slope = match before {
+        Some(b) if b.elapsed > 0.0 && p.elapsed > b.elapsed => {
+            ((p.share + 0.01) / (b.share + 0.01)).ln() / (p.elapsed / b.elapsed).ln()
+        }
+        _ => 1.0,
+    };
+    let projected = (p.share + 0.01) * p.elapsed.max(0.01).recip().powf(slope.clamp(0.0, 3.0));
+    [before.map_or(0.0, |b| b.share), projected.ln()]
 }
 
 fn rate(rows: &[&Row], prior: f64, weight: f64) -> f64 {

@@ -92,7 +92,7 @@ mod tests {
         let rows: Vec<Row> =
             HistoryModel::STANDARD.generate(4000, 11, 1_800_000_000).into_iter().map(|g| g.row).collect();
         let t = split(rows).expect("enough rows");
-        let (success, report) = t.success(&Params::default());
+        let (success, report) = t.success(&success::PARAMS);
         let (demand, demand_report) = t.demand(&Params::default());
         let h = &report.headline;
         // The logistic regression on the same features comes close here (see docs/analytics.md).

@@ -7,11 +7,19 @@ use crate::features::{Encoder, SUCCESS_PRICE, SUCCESS_SHARE};
 use crate::gbdt::{Gbdt, Loss, Monotone, Params};
 use crate::heuristic;
 use crate::logistic::Logistic;
-use crate::metrics::{self, CalibrationBin};
+use crate::metrics::{self, AucDifference, CalibrationBin};
 use serde::{Deserialize, Serialize};
 
 /// The moment the headline metrics are measured at (a quarter of the window).
 pub const HEADLINE_ELAPSED: f64 = 0.25;
+/// The success model's tree parameters, chosen by `cargo run -p analytics --example tune` on a
+/// validation part carved from the training part (its newest fifth; the test part never seen):
+/// on seed 1 the best of 12 candidates (validation AUC 0.9135, against 0.9121 for the generic
+/// 150 trees of depth 4 at 0.1; 400 trees at 0.1 overfit). Demand keeps [`Params::default`].
+pub const PARAMS: Params = Params { trees: 300, depth: 4, learning_rate: 0.05, min_leaf: 100, lambda: 1.0, bins: 32 };
+
+/// Bootstrap resamples of the test part for the model-versus-logistic AUC interval.
+pub const BOOTSTRAP_RESAMPLES: usize = 1000;
 /// Share of the training rows (the newest) kept aside to calibrate.
 const CALIBRATION_SHARE: f64 = 0.2;
 
@@ -49,6 +57,11 @@ pub struct SuccessReport {
     pub moments: Vec<MomentReport>,
     /// The model's calibration at [`HEADLINE_ELAPSED`], ten bins.
     pub calibration: Vec<CalibrationBin>,
+    /// AUC of the model minus the logistic regression at [`HEADLINE_ELAPSED`], with its 95 %
+    /// paired-bootstrap interval: whether "above the logistic regression" is more than luck of
+    /// the test rows. Absent in reports stored before it was measured.
+    #[serde(default)]
+    pub gain_over_logistic: Option<AucDifference>,
 }
 
 impl SuccessReport {
@@ -131,6 +144,10 @@ impl SuccessModel {
             moments.iter().find(|m| m.elapsed == HEADLINE_ELAPSED).cloned().unwrap_or_else(|| moments[0].clone());
         let rows = moment_rows(test, HEADLINE_ELAPSED);
         let p: Vec<f64> = rows.iter().map(|(r, pr, _)| self.probability(r, *pr, r.price_per_unit)).collect();
+        let lp: Vec<f64> = rows
+            .iter()
+            .map(|(r, pr, _)| baseline.probability(&self.encoder.success(r, *pr, r.price_per_unit)))
+            .collect();
         let y: Vec<bool> = rows.iter().map(|(_, _, s)| *s).collect();
         SuccessReport {
             train_rows,
@@ -138,6 +155,8 @@ impl SuccessModel {
             headline,
             moments,
             calibration: metrics::calibration(&p, &y, 10),
+            // A fixed seed: the same data gives the same interval.
+            gain_over_logistic: Some(metrics::paired_auc_bootstrap(&p, &lp, &y, BOOTSTRAP_RESAMPLES, 16)),
         }
     }
 }

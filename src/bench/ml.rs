@@ -28,7 +28,7 @@ pub fn run(args: MlBenchArgs) -> anyhow::Result<()> {
     let split = analytics::split(rows).ok_or_else(|| anyhow::anyhow!(analytics::TOO_LITTLE))?;
     let params = Params::default();
     let t = Instant::now();
-    let (success, report) = split.success(&params);
+    let (success, report) = split.success(&analytics::success::PARAMS);
     let success_secs = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let (demand, demand_report) = split.demand(&params);
@@ -50,6 +50,16 @@ pub fn run(args: MlBenchArgs) -> anyhow::Result<()> {
         );
     }
     println!("beats every baseline at 0.25: {}", report.beats_baselines());
+    if let Some(g) = &report.gain_over_logistic {
+        println!(
+            "AUC model − logistic at 0.25: {:+.4}, 95 % paired bootstrap [{:+.4}, {:+.4}] ({} resamples): {}",
+            g.observed,
+            g.low,
+            g.high,
+            g.resamples,
+            if g.significant() { "significant" } else { "not significant" }
+        );
+    }
     println!("\ncalibration at 0.25 (bin: predicted → observed, count):");
     for b in &report.calibration {
         println!("  {:.1}–{:.1}: {:.3} → {:.3} ({})", b.from, b.to, b.predicted, b.observed, b.count);

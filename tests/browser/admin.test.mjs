@@ -12,7 +12,7 @@ const deadTask = process.env.DEAD_TASK;
 const shots = screenshotFolder(path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots'));
 
 const PAGES = ['dashboard', 'users', 'procurements', 'payments', 'transactions', 'messages', 'notifications',
-  'categories', 'jobs', 'broadcasts', 'audit', 'doctor'];
+  'categories', 'jobs', 'models', 'broadcasts', 'audit', 'doctor'];
 
 const browser = await launchBrowser();
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
@@ -185,6 +185,29 @@ await check('audit', async () => {
   for (const action of ['user.toggle_active', 'procurement.update_status', 'category.create', 'notification.send_bulk', 'job.retry']) {
     await page.locator('table[data-table="audit"] [data-field="action"]', { hasText: action }).first().waitFor();
   }
+});
+
+await check('models', async () => {
+  // run.sh seeds generated history, so both kinds train for real: "train now" queues the job,
+  // the page follows it, and shows the outcome, the metrics beside the baselines and the
+  // served success version's calibration.
+  await open('models');
+  await page.locator('[data-summary="models"]').waitFor();
+  for (const kind of ['success_prediction', 'demand_forecast']) {
+    const section = page.locator(`section[data-model-type="${kind}"]`);
+    await section.locator('[data-empty="models"]').waitFor();
+    await section.locator('button[data-action="train"]').click();
+    await section.locator('[role=status]', { hasText: 'обучена' }).waitFor({ timeout: 90_000 });
+    const row = section.locator('tbody tr[data-status="ready"]');
+    await row.waitFor();
+    const cells = await row.locator('td.num').allInnerTexts();
+    assert(cells.filter((c) => /\d\.\d{3} \/ \d\.\d{3}/.test(c)).length >= 3, `${kind}: metrics beside baselines: ${cells}`);
+  }
+  const success = page.locator('section[data-model-type="success_prediction"]');
+  assert(/\[[-+]\d\.\d{3}; [-+]\d\.\d{3}\]/.test(await success.locator('tbody tr').first().innerText()),
+    'the AUC gain over the logistic regression with its interval');
+  const bars = await page.locator('svg[data-chart="calibration"] rect.bar').count();
+  assert(bars >= 10, `calibration bars: ${bars}`);
 });
 
 await check('doctor', async () => {

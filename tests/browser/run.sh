@@ -53,7 +53,8 @@ cleanup() {
 trap cleanup EXIT
 
 "$bin" migrate >/dev/null
-"$bin" seed >/dev/null
+# With generated history (analytics/src/history.rs), so the models page trains real versions.
+"$bin" seed --history 2000 >/dev/null
 "$bin" createsuperuser --username "$staff_user" --password "$staff_password" >/dev/null
 
 # A job that failed for good, for the dead-letter page to retry: a notification that is not

@@ -43,6 +43,8 @@ mod jobs;
 mod lifecycle;
 mod messenger_notifications;
 mod ml;
+mod ml_admin;
+mod ml_bot;
 mod openapi_truth;
 mod payments;
 mod queues;

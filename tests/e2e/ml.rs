@@ -12,6 +12,10 @@ async fn predict(app: &TestApp, user: i64, procurement: i64, kind: &str) -> (Sta
     send(app.as_user(user, Method::POST, "/api/ml/predictions/predict/").json(&body)).await
 }
 
+fn b_auc(metrics: &Value, baseline: &str) -> f64 {
+    metrics["baselines"][baseline]["auc"].as_f64().unwrap()
+}
+
 async fn models(app: &TestApp) -> Vec<Value> {
     let (status, page) = send(app.service(Method::GET, "/api/ml/models/")).await;
     assert_eq!(status, StatusCode::OK, "{page}");
@@ -106,6 +110,12 @@ async fn trained_on_generated_history_a_served_version_answers_and_retraining_sw
     let auc = m["auc"].as_f64().unwrap();
     assert!(auc > 0.8 && auc > m["baselines"]["heuristic"]["auc"].as_f64().unwrap() + 0.05, "{m}");
     assert!(m["baselines"]["logistic_regression"]["brier"].is_number() && m["calibration"].is_array(), "{m}");
+    // The gain over the logistic regression is stored with its paired-bootstrap interval.
+    let gain = &m["auc_gain_over_logistic"];
+    let observed = auc - b_auc(m, "logistic_regression");
+    assert!((gain["observed"].as_f64().unwrap() - observed).abs() < 1e-9, "{gain}");
+    assert!(gain["low"].as_f64().unwrap() <= observed && observed <= gain["high"].as_f64().unwrap(), "{gain}");
+    assert_eq!(gain["resamples"], 1000, "{gain}");
     assert!(demand["metrics"]["mase"].as_f64().unwrap() < 1.0, "{}", demand["metrics"]);
     // Served exactly when it beats every baseline on the newest data.
     let b = &m["baselines"];

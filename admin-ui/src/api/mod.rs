@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod doctor;
 pub mod jobs;
 pub mod messages;
+pub mod models;
 pub mod notifications;
 pub mod payments;
 pub mod procurements;

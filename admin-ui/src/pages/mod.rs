@@ -8,6 +8,7 @@ pub mod doctor;
 pub mod jobs;
 pub mod login;
 pub mod messages;
+pub mod models;
 pub mod notifications;
 pub mod payments;
 pub mod procurements;

@@ -1,8 +1,12 @@
 //! Analytics: model versions with their metrics, training on demand, and predictions for a
 //! procurement (its organizer's and staff's), at the original's paths under `/api/ml/`.
+//!
+//! The model endpoints take [`StaffAuth`] rather than [`Authenticated`]: the same callers (a
+//! bearer token, 401 without one), plus the admin app's session cookie, whose writes the
+//! middleware has already CSRF-checked, so staff can read and train models from the app.
 
 use super::{Created, Tag};
-use crate::auth::Authenticated;
+use crate::auth::{Authenticated, StaffAuth};
 use crate::error::ApiResult;
 use crate::state::AppState;
 use crate::wire::Paginated;
@@ -24,7 +28,7 @@ impl MlApi {
     async fn models(
         &self,
         req: &Request,
-        auth: Authenticated,
+        auth: StaffAuth,
         page: Query<Option<i64>>,
     ) -> ApiResult<Json<Paginated<ModelOut>>> {
         auth.caller().actor()?;
@@ -35,14 +39,14 @@ impl MlApi {
 
     /// Which versions are served, what is training, and how much history there is.
     #[oai(path = "/ml/models/status", method = "get")]
-    async fn status(&self, auth: Authenticated) -> ApiResult<Json<MlStatusOut>> {
+    async fn status(&self, auth: StaffAuth) -> ApiResult<Json<MlStatusOut>> {
         auth.caller().actor()?;
         Ok(Json(versions::status(&self.0.pool).await?.into()))
     }
 
     /// One model version.
     #[oai(path = "/ml/models/:id", method = "get")]
-    async fn model(&self, auth: Authenticated, id: Path<i64>) -> ApiResult<Json<ModelOut>> {
+    async fn model(&self, auth: StaffAuth, id: Path<i64>) -> ApiResult<Json<ModelOut>> {
         auth.caller().actor()?;
         Ok(Json(versions::get(&self.0.pool, id.0).await?.into()))
     }
@@ -50,7 +54,7 @@ impl MlApi {
     /// Train a new version now (staff or a service key): recorded as `training` and trained by a
     /// job; served only if it beats its baselines and the served version on the newest data.
     #[oai(path = "/ml/models/train", method = "post")]
-    async fn train(&self, auth: Authenticated, body: Json<TrainIn>) -> ApiResult<Created<ModelOut>> {
+    async fn train(&self, auth: StaffAuth, body: Json<TrainIn>) -> ApiResult<Created<ModelOut>> {
         let operator = auth.caller().require_staff()?;
         let version = train::request(&self.0.pool, operator, body.0.model_type.into()).await?;
         Ok(Created::Created(Json(version.into())))

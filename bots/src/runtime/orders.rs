@@ -2,6 +2,7 @@
 //! confirmation, paying in the payment phase, and the person's procurements with totals.
 
 use chrono::Utc;
+use workflows::analytics::outlook::{MyProcurements, my_procurements};
 use workflows::participant::{self, ParticipantStatus};
 use workflows::procurement::{self, JoinRequest as DomainJoin};
 use workflows::{DomainError, Quantity as DomainQuantity};
@@ -14,6 +15,7 @@ use crate::callback::Callback;
 use crate::dialog::join::{self, JoinRequest};
 use crate::keyboard::{self, Button, Keyboard};
 use crate::reply::Reply;
+use crate::texts::outlook::success_outlook;
 use crate::texts::{format_money, procurement as t, screens, status_emoji, status_label};
 
 pub async fn start_join(turn: &mut Turn<'_>, id: i64) -> Handled {
@@ -84,10 +86,11 @@ pub async fn pay(turn: &mut Turn<'_>, id: i64) -> Handled {
     Ok(())
 }
 
-/// /my_procurements: what the person organizes and takes part in, with totals.
+/// /my_procurements: what the person organizes and takes part in, with totals, and the success
+/// outlook of each active procurement they organize.
 pub async fn mine(turn: &mut Turn<'_>, replace: bool) -> Handled {
     let uid = turn.user_id()?;
-    let mine = match procurement::user_procurements(&mut *turn.pool().acquire().await?, uid).await {
+    let MyProcurements { procurements: mine, outlook } = match my_procurements(turn.pool(), uid, Utc::now()).await {
         Ok(mine) => mine,
         Err(DomainError::NotFound { .. }) => return Err(super::turn::Failure::NotRegistered),
         Err(e) => return Err(e.into()),
@@ -116,6 +119,9 @@ pub async fn mine(turn: &mut Turn<'_>, replace: bool) -> Handled {
                 format_money(p.target_amount.kopecks(), lang)
             );
             lines.push(line(p, collected));
+            if let Some(o) = outlook.get(&p.id) {
+                lines.push(format!("   {}", success_outlook(o.probability, o.model_version, lang)));
+            }
             buttons.push(p);
         }
         lines.push(String::new());

@@ -7,6 +7,7 @@ pub mod broadcast;
 pub mod common;
 pub mod details;
 pub mod labels;
+pub mod outlook;
 pub mod payment;
 pub mod procurement;
 pub mod registration;

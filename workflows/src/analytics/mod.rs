@@ -5,6 +5,7 @@
 
 mod extract;
 pub mod history;
+pub mod outlook;
 pub mod predict;
 pub mod train;
 pub mod versions;

@@ -45,9 +45,9 @@ const SELECT: &str =
     FROM procurement_predictions pp JOIN procurements p ON p.id = pp.procurement_id";
 
 /// An answer before it is recorded.
-struct Answer {
-    model: Option<i64>,
-    value: f64,
+pub(super) struct Answer {
+    pub(super) model: Option<i64>,
+    pub(super) value: f64,
     confidence: f64,
     answered_by: &'static str,
     details: Value,
@@ -61,7 +61,7 @@ pub async fn predict(pool: &PgPool, actor: Actor, procurement_id: i64, kind: Mod
         .ok_or_else(|| DomainError::not_found("procurement", procurement_id))?;
     ensure_may_see(&mut conn, actor, organizer).await?;
     let answer = match kind {
-        ModelType::SuccessPrediction => success(&mut conn, &row, progress).await?,
+        ModelType::SuccessPrediction => success_answer(&mut conn, &row, progress).await?,
         ModelType::DemandForecast => demand(&mut conn, &row).await?,
         ModelType::PriceOptimization => price_advice(&mut conn, &row, progress).await?,
     };
@@ -162,7 +162,8 @@ fn auc_confidence(v: &Version) -> f64 {
     (2.0 * (v.performance.unwrap_or(0.5) - 0.5)).clamp(0.0, 1.0)
 }
 
-async fn success(conn: &mut PgConnection, row: &Row, progress: Progress) -> DomainResult<Answer> {
+/// The served success version's answer for `row` at `progress`, or the original formula's.
+pub(super) async fn success_answer(conn: &mut PgConnection, row: &Row, progress: Progress) -> DomainResult<Answer> {
     Ok(match served::<SuccessModel>(conn, ModelType::SuccessPrediction).await? {
         Some((v, model)) => Answer {
             model: Some(v.id),

@@ -112,7 +112,10 @@ pub async fn run(pool: &PgPool, model_id: i64) -> DomainResult<()> {
         "generated_procurements": generated,
         "metrics_on_generated_history": generated > 0,
         "training_seconds": started.elapsed().as_secs_f64(),
-        "params": Params::default(),
+        "params": match kind {
+            ModelType::DemandForecast => Params::default(),
+            _ => analytics::success::PARAMS,
+        },
     });
     let Some((split, outcome)) = trained else {
         sqlx::query(
@@ -159,7 +162,7 @@ fn train(kind: ModelType, rows: Vec<analytics::Row>) -> Option<(Split, Outcome)>
             }
         }
         _ => {
-            let (model, report) = split.success(&params);
+            let (model, report) = split.success(&analytics::success::PARAMS);
             let test = split.test.clone();
             let h = report.headline.clone();
             Outcome {
@@ -169,6 +172,7 @@ fn train(kind: ModelType, rows: Vec<analytics::Row>) -> Option<(Split, Outcome)>
                     "brier": h.model.brier,
                     "baselines": { "heuristic": h.heuristic, "base_rate": h.base_rate, "logistic_regression": h.logistic },
                     "calibration": report.calibration,
+                    "auc_gain_over_logistic": report.gain_over_logistic,
                     "report": report,
                 }),
                 performance: h.model.auc,
