@@ -118,7 +118,7 @@ export function validate_email(email) {
 function procurementFormErrors(title, description, city, targetAmount, deadlineMs, nowMs) {
   const errors = {};
   if (trimWs(title) === '') errors.title = 'Название обязательно';
-  else if (utf8Length(title) > 200) errors.title = 'Название не должно превышать 200 символов';
+  else if ([...title].length > 200) errors.title = 'Название не должно превышать 200 символов';
   if (trimWs(description) === '') errors.description = 'Описание обязательно';
   if (trimWs(city) === '') errors.city = 'Город обязателен';
   if (Number.isNaN(targetAmount) || targetAmount <= 0) {

@@ -42,7 +42,8 @@ pub fn procurement_form_errors(
     let mut errors = Vec::new();
     if title.trim().is_empty() {
         errors.push(("title", "Название обязательно"));
-    } else if title.len() > 200 {
+    } else if title.chars().count() > 200 {
+        // characters, as the server's `max_length` counts them (not UTF-8 bytes)
         errors.push(("title", "Название не должно превышать 200 символов"));
     }
     if description.trim().is_empty() {
@@ -124,10 +125,10 @@ mod tests {
         assert_eq!(v["target_amount"], "Целевая сумма должна быть положительной");
         assert_eq!(v["deadline"], "Дедлайн должен быть в будущем");
         assert!(all.starts_with("{\"title\""), "check order kept: {all}");
-        let long = "я".repeat(101); // 202 bytes
+        let long = "я".repeat(201);
         let v = validate_procurement_form(&long, "d", "c", 1.0, now + 1.0, now);
         assert!(v.contains("не должно превышать 200"));
-        let ok = "я".repeat(100);
+        let ok = "я".repeat(200); // 400 bytes, 200 characters: what the server accepts
         assert_eq!(validate_procurement_form(&ok, "d", "c", 1.0, now + 1.0, now), "{}");
         assert!(validate_procurement_form("t", "d", "c", f64::NAN, now + 1.0, now).contains("target_amount"));
     }
