@@ -1,8 +1,8 @@
 # The one GroupBuy binary and every web asset it serves, built from a clean clone; compose.yaml
 # runs the image in each role.
 FROM rust:1.95-bookworm AS build
-# binaryen: wasm-opt shrinks the admin app when present
-RUN apt-get update && apt-get install -y --no-install-recommends binaryen && rm -rf /var/lib/apt/lists/* \
+# binaryen: wasm-opt shrinks the web apps when present; brotli precompresses their files
+RUN apt-get update && apt-get install -y --no-install-recommends binaryen brotli && rm -rf /var/lib/apt/lists/* \
     && rustup target add wasm32-unknown-unknown
 WORKDIR /src
 ENV CARGO_TARGET_DIR=/src/target

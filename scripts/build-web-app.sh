@@ -34,4 +34,10 @@ fi
 cp "$app/index.html" "$app/boot.js" "$app/dist/"
 # stylesheets of their own (the cabinet keeps one per part of the app)
 find "$app" -maxdepth 1 -name "*.css" -exec cp {} "$app/dist/" \;
-echo "$app built in $app/dist: $(wc -c <"$wasm") bytes of wasm, $(gzip -9c "$wasm" | wc -c) gzipped" >&2
+# Compressed once here, served as they are to browsers that accept them (api/src/precompressed.rs):
+# gzip always, Brotli (Debian: brotli) when installed.
+for file in "$app"/dist/*.wasm "$app"/dist/*.js "$app"/dist/*.css; do
+  gzip -9 -n -k -f "$file"
+  if command -v brotli >/dev/null; then brotli -q 11 -k -f "$file"; fi
+done
+echo "$app built in $app/dist: $(wc -c <"$wasm") bytes of wasm, $(wc -c <"$wasm.gz") gzipped$([[ -f "$wasm.br" ]] && echo ", $(wc -c <"$wasm.br") with Brotli")" >&2

@@ -10,6 +10,7 @@ pub mod cors;
 pub mod error;
 pub mod listener;
 pub mod media;
+mod precompressed;
 pub mod routes;
 pub mod security_headers;
 mod spec;
@@ -48,16 +49,12 @@ pub fn app_with(state: AppState, cors: cors::Cors) -> impl poem::Endpoint {
         route = route.nest("/media", poem::endpoint::StaticFilesEndpoint::new(dir));
     }
     if let Some(dir) = state.admin_ui_dir.as_ref().filter(|d| d.join("index.html").is_file()) {
-        route = route.nest(
-            "/admin-panel",
-            poem::endpoint::StaticFilesEndpoint::new(dir).index_file("index.html").fallback_to_index(),
-        );
+        route = route.nest("/admin-panel", web_app(dir));
     }
     if let Some(dir) = state.webapp_dir.as_ref().filter(|d| d.join("index.html").is_file()) {
         // The cabinet's own paths (`/procurements/12`, `/login?code=…`) are the app's routes:
         // any path the routes above do not take answers with the app, which shows the page.
-        route =
-            route.nest("/", poem::endpoint::StaticFilesEndpoint::new(dir).index_file("index.html").fallback_to_index());
+        route = route.nest("/", web_app(dir));
     }
     route
         .at("/api/openapi.json", spec)
@@ -76,6 +73,13 @@ pub fn app_with(state: AppState, cors: cors::Cors) -> impl poem::Endpoint {
         .data(state)
         .catch_all_error(error::to_json_response)
         .with(security_headers::SecurityHeaders)
+}
+
+/// A built web app: its files (compressed as the build left them when the browser accepts it),
+/// and its page for every other path, which the app routes itself.
+fn web_app(dir: &std::path::Path) -> precompressed::Precompressed<poem::endpoint::StaticFilesEndpoint> {
+    let files = poem::endpoint::StaticFilesEndpoint::new(dir).index_file("index.html").fallback_to_index();
+    precompressed::Precompressed { dir: dir.to_path_buf(), inner: files }
 }
 
 /// The WebSocket routes under `/ws`.

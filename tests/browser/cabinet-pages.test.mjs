@@ -171,6 +171,23 @@ await checks.check('the buyer sees the server\'s amount for a quantity and joins
   await buyer.locator('button[data-action=leave]').waitFor();
 });
 
+await checks.check('the buyer writes in the chat and the organizer sees it live', async () => {
+  const room = `${base}/chats/${ids.procurement}`;
+  await organizer.goto(room);
+  await main(organizer, 'chat').waitFor();
+  await buyer.goto(room);
+  await main(buyer, 'chat').waitFor();
+  const text = `Когда привезут ${word}?`;
+  await buyer.locator('textarea[name=text]').fill(text);
+  await buyer.click('button[data-action=send]');
+  // Live: the organizer's page was open before the message existed and is not reloaded.
+  await organizer.locator('ol[data-list=messages] > li.message', { hasText: text }).waitFor();
+  await buyer.goto(`${base}/procurements/${ids.procurement}`);
+  await main(buyer, 'procurement').waitFor();
+  await organizer.goto(`${base}/procurements/${ids.procurement}`);
+  await main(organizer, 'procurement').waitFor();
+});
+
 await checks.check('the organizer confirms the order and moves to payment', async () => {
   await organizer.reload();
   await main(organizer, 'procurement').waitFor();
@@ -193,6 +210,13 @@ await checks.check('the buyer pays from the balance', async () => {
   await buyer.locator('section.order[data-order-status=paid]').waitFor();
   const me = await api('GET', `users/${ids.buyer}/`);
   assert(me.balance === '1248.50', `balance after paying: ${me.balance}`);
+  // The notifications about it reach the buyer live: the badge, then the list.
+  await buyer.locator('nav [data-badge=notifications]').waitFor();
+  await buyer.click('nav a[href="/notifications"]');
+  await main(buyer, 'notifications').waitFor();
+  await buyer.locator('ul[data-list=notifications] li', { hasText: word }).first().waitFor();
+  await buyer.goto(`${base}/procurements/${ids.procurement}`);
+  await main(buyer, 'procurement').waitFor();
   await shoot(buyer, 'procurement-buyer', () => buyer.locator('section.order[data-order-status=paid]').waitFor());
 });
 

@@ -16,6 +16,10 @@ async fn serve_with(app: &TestApp, origins: &[&str]) -> (String, std::path::Path
     std::fs::create_dir_all(&cabinet).unwrap();
     std::fs::write(cabinet.join("index.html"), "<!doctype html><title>cabinet</title>").unwrap();
     std::fs::write(cabinet.join("shell.css"), "body{}").unwrap();
+    // as scripts/build-web-app.sh leaves the module: plain, and compressed beside it
+    std::fs::write(cabinet.join("webapp_bg.wasm"), b"\0asm plain").unwrap();
+    std::fs::write(cabinet.join("webapp_bg.wasm.br"), b"brotli bytes").unwrap();
+    std::fs::write(cabinet.join("webapp_bg.wasm.gz"), b"gzip bytes").unwrap();
     let mut state = app.state.clone();
     state.admin_ui_dir = Some(dir.clone());
     state.webapp_dir = Some(cabinet);
@@ -61,6 +65,19 @@ async fn the_web_cabinet_answers_its_own_paths_and_telegram_may_frame_it() {
         assert!(csp.contains("frame-ancestors 'self' https://web.telegram.org"), "{path}: {csp}");
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"), "{path}: no inline script: {csp}");
         assert!(page.text().await.unwrap().contains("<title>cabinet</title>"), "{path}");
+    }
+    // The module as the build compressed it, for a browser that takes it; plain otherwise.
+    for (accept, encoding, body) in [
+        ("gzip, deflate, br, zstd", Some("br"), "brotli bytes"),
+        ("gzip", Some("gzip"), "gzip bytes"),
+        ("br;q=0, gzip", Some("gzip"), "gzip bytes"),
+        ("identity", None, "\0asm plain"),
+    ] {
+        let wasm = http.get(format!("{base}/webapp_bg.wasm")).header("Accept-Encoding", accept).send().await.unwrap();
+        assert_eq!(wasm.status(), StatusCode::OK, "{accept}");
+        assert_eq!(wasm.headers()["content-type"], "application/wasm", "{accept}");
+        assert_eq!(wasm.headers().get("content-encoding").map(|v| v.to_str().unwrap()), encoding, "{accept}");
+        assert_eq!(wasm.text().await.unwrap(), body, "{accept}");
     }
     let css = http.get(format!("{base}/shell.css")).send().await.unwrap();
     assert_eq!(css.status(), StatusCode::OK);
