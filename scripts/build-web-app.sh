@@ -36,6 +36,7 @@ cp "$app/index.html" "$app/boot.js" "$app/dist/"
 find "$app" -maxdepth 1 -name "*.css" -exec cp {} "$app/dist/" \;
 # Compressed once here, served as they are to browsers that accept them (api/src/precompressed.rs):
 # gzip always, Brotli (Debian: brotli) when installed.
+shopt -s nullglob   # an app without stylesheets of its own has no *.css
 for file in "$app"/dist/*.wasm "$app"/dist/*.js "$app"/dist/*.css; do
   gzip -9 -n -k -f "$file"
   if command -v brotli >/dev/null; then brotli -q 11 -k -f "$file"; fi
