@@ -39,7 +39,9 @@ psql "postgres://postgres@127.0.0.1:5432/postgres" -qc "DROP DATABASE IF EXISTS 
 openssl genrsa -out "$OUT/webhook.pem" 2048 2>/dev/null
 openssl rsa -in "$OUT/webhook.pem" -pubout -out "$OUT/webhook.pub" 2>/dev/null
 
-DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DATABASE" HTTP_ADDR="$ADDR" SERVICE_API_KEYS="$KEY" \
+# Every generated request comes from one address: the per-client sign-in limit is lifted so the
+# credential endpoints' own checks get fuzzed (their 429 is tested in tests/e2e/hardening.rs).
+DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DATABASE" HTTP_ADDR="$ADDR" SERVICE_API_KEYS="$KEY" AUTH_RATE_LIMIT=100000 \
   SANDBOX_BANK_ADDR="127.0.0.1:8311" QUEUE_NAMESPACE="$DATABASE" TOCHKA_WEBHOOK_PUBLIC_KEY_PATH="$OUT/webhook.pub" \
   target/debug/groupbuy all >"$OUT/server.log" 2>&1 &
 SERVER=$!
