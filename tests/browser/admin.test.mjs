@@ -86,12 +86,14 @@ await check('users', async () => {
   // Sorting asks the server.
   const sorted = page.waitForResponse((r) => r.url().includes('ordering=balance'));
   await page.click('th button[data-sort="balance"]');
-  await sorted;
+  // …and shows its answer: wait for the table to be drawn in the new order before picking a row.
+  const firstSorted = (await (await sorted).json()).results[0].id;
+  await page.locator(`table[data-table="users"] tbody tr:first-child[data-row-id="${firstSorted}"]`).waitFor();
   // Toggle a user: the row shows the new state.
   // Not the staff account the test is logged in with.
-  const row = rowsOf('users').filter({ has: page.locator('[data-field="is_active"]', { hasText: 'да' }) })
-    .and(page.locator('tr:not([data-staff="true"])')).first();
-  const id = await row.getAttribute('data-row-id');
+  const id = await rowsOf('users').filter({ has: page.locator('[data-field="is_active"]', { hasText: 'да' }) })
+    .and(page.locator('tr:not([data-staff="true"])')).first().getAttribute('data-row-id');
+  const row = page.locator(`table[data-table="users"] tr[data-row-id="${id}"]`);
   await row.locator('button[data-action="toggle_active"]').click();
   await status().filter({ hasText: `Пользователь ${id}` }).waitFor();
   await page.locator(`tr[data-row-id="${id}"] [data-field="is_active"]`, { hasText: 'нет' }).waitFor();
