@@ -72,9 +72,10 @@ pub async fn run(settings: &Settings, args: ChatBenchArgs) -> anyhow::Result<()>
     let t = Instant::now();
     let sockets: Vec<_> = futures_util::stream::iter(seats)
         .map(|(url, room)| async move {
-            // A small read buffer: thousands of clients live in this one process.
+            // A small read buffer: thousands of clients live in this one process. Nagle off, as
+            // browsers have it: with it on, a post could wait for the ACK of the one before.
             let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(4096);
-            tokio_tungstenite::connect_async_with_config(url, Some(config), false).await.map(|(ws, _)| (room, ws))
+            tokio_tungstenite::connect_async_with_config(url, Some(config), true).await.map(|(ws, _)| (room, ws))
         })
         .buffer_unordered(args.connect_concurrency.max(1))
         .collect::<Vec<_>>()
