@@ -406,6 +406,33 @@ async fn faults_injected_over_http() {
     assert_eq!(unknown.send().await.unwrap().status(), 400);
 }
 
+#[tokio::test]
+async fn an_outage_fails_every_method_for_a_while_and_then_ends() {
+    let s = sandbox().await;
+    let http = reqwest::Client::new();
+    let inject = |body: serde_json::Value| {
+        let request = http.post(format!("{}/sandbox/faults", s.server.url())).json(&body).send();
+        async move { assert_eq!(request.await.unwrap().status(), 200) }
+    };
+    inject(json!({"method": "*", "fault": "http_500", "for_ms": 1500})).await;
+    // A method's own fault goes first; every other method gets the outage's.
+    inject(json!({"method": "echo", "fault": {"error": 4909}, "times": 1})).await;
+    let state: serde_json::Value =
+        http.get(format!("{}/sandbox/state", s.server.url())).send().await.unwrap().json().await.unwrap();
+    assert!(state["faults"]["pending"]["*"][1]["for_ms"].as_u64().is_some_and(|ms| ms <= 1500), "{state}");
+
+    assert_eq!(s.bank.echo("x").await.unwrap_err(), BankError::InProgress);
+    for _ in 0..3 {
+        let error = s.bank.echo("x").await.unwrap_err();
+        assert!(matches!(error, BankError::Http { status: 500, .. }), "{error:?}");
+        let error = s.bank.list_incoming_payments(true).await.unwrap_err();
+        assert!(matches!(error, BankError::Http { status: 500, .. }), "{error:?}");
+    }
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    assert_eq!(s.bank.echo("x").await.unwrap(), "x");
+    assert!(s.bank.list_incoming_payments(true).await.unwrap().is_empty());
+}
+
 /// Submits an HTML form as a browser does; returns the status.
 async fn submit_form(url: &str, form: &str) -> u16 {
     let response = reqwest::Client::new()
