@@ -131,7 +131,6 @@ fn status_code_name(status: StatusCode) -> &'static str {
 pub async fn to_json_response(err: poem::Error) -> Response {
     let status = err.status();
     let message = if status.is_server_error() {
-        tracing::error!(error = %err, "unhandled error");
         "internal error".to_string()
     } else if err.is::<poem_openapi::error::AuthorizationError>() {
         crate::auth::AUTHENTICATION_REQUIRED.to_string()
@@ -141,6 +140,7 @@ pub async fn to_json_response(err: poem::Error) -> Response {
     } else {
         err.to_string()
     };
+    let described = status.is_server_error().then(|| err.to_string());
     let response = err.into_response();
     let is_json = response
         .headers()
@@ -148,7 +148,11 @@ pub async fn to_json_response(err: poem::Error) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     if is_json {
+        // Our own answer (a 503 saying what is down among them), already logged where it arose.
         return response;
+    }
+    if let Some(error) = described {
+        tracing::error!(%error, "unhandled error");
     }
     let message = if message.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { message };
     poem::web::Json(serde_json::json!({ "error": message, "code": status_code_name(status) }))

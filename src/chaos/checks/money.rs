@@ -1,0 +1,106 @@
+//! Money, from what the run itself did: every deposit it paid in, every order paid in a
+//! procurement that was completed (captured once: out of the buyer's account, into the
+//! organizer's less the commission, the commission into the platform's) or cancelled (refunded:
+//! back on the buyer's balance, never having left the buyer's account at the bank). Held against
+//! each person's balance as the API reports it, and against what the bank's own books say each
+//! account holds.
+
+use super::Round;
+use crate::chaos::client::Who;
+use crate::chaos::people::FIRST_DEPOSIT;
+use crate::chaos::record::{COMMISSION, Ending, RoundRecord};
+use workflows::Money;
+
+/// What every account should hold, by the run's own accounting.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub buyers: Vec<Money>,
+    pub organizers: Vec<Money>,
+    pub platform: Money,
+    /// Captures and refunds the plan counts (for the report).
+    pub captures: usize,
+    pub refunds: usize,
+}
+
+impl Plan {
+    pub fn new(buyers: usize, organizers: usize) -> Self {
+        Self {
+            buyers: vec![FIRST_DEPOSIT; buyers],
+            organizers: vec![Money::ZERO; organizers],
+            platform: Money::ZERO,
+            captures: 0,
+            refunds: 0,
+        }
+    }
+
+    /// This plan with one round's doings added.
+    pub fn with(&self, record: &RoundRecord) -> Self {
+        let mut plan = self.clone();
+        let add = |to: &mut Money, amount: Money| *to = to.checked_add(amount).expect("the run's sums fit");
+        for deposit in &record.deposits {
+            add(&mut plan.buyers[deposit.buyer], deposit.amount);
+        }
+        for cycle in &record.cycles {
+            for order in &cycle.orders {
+                match cycle.ending {
+                    Some(Ending::Completed) => {
+                        let fee = order.amount.percent(COMMISSION);
+                        let net = order.amount.checked_sub(fee).expect("a fee within its amount");
+                        let buyer = &mut plan.buyers[order.buyer];
+                        *buyer = buyer.checked_sub(order.amount).expect("the run's sums fit");
+                        add(&mut plan.organizers[cycle.organizer], net);
+                        add(&mut plan.platform, fee);
+                        plan.captures += 1;
+                    }
+                    Some(Ending::Cancelled) => plan.refunds += 1,
+                    None => {}
+                }
+            }
+        }
+        plan
+    }
+
+    /// Every rouble the checks account for: what all accounts hold together.
+    pub fn total(&self) -> Money {
+        sum(self.buyers.iter().chain(&self.organizers).chain([&self.platform]).copied())
+    }
+
+    pub fn accounts(&self) -> usize {
+        self.buyers.len() + self.organizers.len() + 1
+    }
+}
+
+pub async fn check(round: &Round<'_>, plan: &Plan) -> Vec<String> {
+    let mut problems = Vec::new();
+    let books = match round.cluster.bank.books().await {
+        Ok(books) => books,
+        Err(e) => return vec![format!("the bank's books: {e}")],
+    };
+    let people = &round.people;
+    let everyone = people.buyers.iter().zip(&plan.buyers).chain(people.organizers.iter().zip(&plan.organizers));
+    for (person, want) in everyone {
+        let held = books.held_by(&person.inn);
+        if held != *want {
+            problems.push(format!("user {}: the bank holds {held}, the run paid in and moved {want}", person.id));
+        }
+        match round.cluster.api.read(&format!("/api/users/{}/balance/", person.id), Who::Service).await {
+            Ok(balance) => {
+                let got = balance["balance"].as_str().and_then(|b| b.parse::<Money>().ok());
+                if got != Some(*want) {
+                    problems.push(format!("user {}: balance {:?}, the run expects {want}", person.id, got));
+                }
+            }
+            Err(e) => problems.push(format!("user {}: balance unreadable: {e}", person.id)),
+        }
+    }
+    let platform = books.held_by(&round.operator_inn);
+    if platform != plan.platform {
+        problems.push(format!("the platform's account: the bank holds {platform}, commissions were {}", plan.platform));
+    }
+    problems
+}
+
+/// Amounts added up (the run's sums are far from overflowing).
+pub fn sum(amounts: impl IntoIterator<Item = Money>) -> Money {
+    amounts.into_iter().try_fold(Money::ZERO, |sum, m| sum.checked_add(m)).expect("the run's sums fit")
+}
