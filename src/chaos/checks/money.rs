@@ -87,7 +87,8 @@ pub async fn check(round: &Round<'_>, plan: &Plan) -> Vec<String> {
             Ok(balance) => {
                 let got = balance["balance"].as_str().and_then(|b| b.parse::<Money>().ok());
                 if got != Some(*want) {
-                    problems.push(format!("user {}: balance {:?}, the run expects {want}", person.id, got));
+                    let got = got.map_or_else(|| balance["balance"].to_string(), |m| m.to_string());
+                    problems.push(format!("user {}: balance {got}, the run expects {want}", person.id));
                 }
             }
             Err(e) => problems.push(format!("user {}: balance unreadable: {e}", person.id)),
