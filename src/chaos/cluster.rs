@@ -9,7 +9,7 @@ use super::postgres::Postgres;
 use super::redis_server::RedisServer;
 use super::roles::{Role, Roles};
 use anyhow::Context;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,6 +23,18 @@ pub struct Cluster {
     pub roles: Roles,
     pub api: Arc<Api>,
     pub bank: SandboxBank,
+    jwt_secret: String,
+    env: Vec<(String, String)>,
+    exe: PathBuf,
+    supervisor: tokio::task::JoinHandle<()>,
+}
+
+/// What runs around PostgreSQL.
+struct Around {
+    redis: RedisServer,
+    roles: Roles,
+    api: Arc<Api>,
+    bank: SandboxBank,
     jwt_secret: String,
     env: Vec<(String, String)>,
     exe: PathBuf,
@@ -44,10 +56,33 @@ impl Cluster {
         let dir = std::env::temp_dir().join(format!("groupbuy-chaos-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir)?;
         eprintln!("chaos: the installation lives in {}", dir.display());
+        let postgres = Postgres::start(&dir, pg_bin).await.context("starting the run's PostgreSQL")?;
+        match Self::start_roles(&dir, &postgres).await {
+            Ok(a) => Ok(Self {
+                dir,
+                postgres,
+                redis: tokio::sync::Mutex::new(a.redis),
+                roles: a.roles,
+                api: a.api,
+                bank: a.bank,
+                jwt_secret: a.jwt_secret,
+                env: a.env,
+                exe: a.exe,
+                supervisor: a.supervisor,
+            }),
+            Err(e) => {
+                // A daemon of its own: nothing else would stop it.
+                postgres.shut_down().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Everything that runs around PostgreSQL.
+    async fn start_roles(dir: &Path, postgres: &Postgres) -> anyhow::Result<Around> {
         let signer = tokio::task::spawn_blocking(cyclops::Signer::generate).await??;
         let key = dir.join("platform-key.pem");
         std::fs::write(&key, signer.private_key_pem())?;
-        let postgres = Postgres::start(&dir, pg_bin).await.context("starting the run's PostgreSQL")?;
         let redis = RedisServer::start(dir.join("redis")).await?;
         let bank_addr = format!("127.0.0.1:{}", super::free_port()?);
         let secret = |bytes: usize| {
@@ -80,7 +115,7 @@ impl Cluster {
         workflows::db::prepare(&database_url, 2).await?.close().await;
 
         let exe = std::env::current_exe()?;
-        let roles = Roles::new(exe.clone(), dir.clone(), env.clone());
+        let roles = Roles::new(exe.clone(), dir.to_path_buf(), env.clone());
         roles.add(Role::Bank, &["sandbox-bank"], Vec::new()).await?;
         let bank = SandboxBank::new(format!("http://{bank_addr}"));
         super::wait_for("the sandbox bank", Duration::from_secs(60), || async { bank.books().await.is_ok() }).await?;
@@ -104,18 +139,7 @@ impl Cluster {
             .await?;
         }
         let api = Arc::new(Api::new(bases, &service_key)?);
-        Ok(Self {
-            dir,
-            postgres,
-            redis: tokio::sync::Mutex::new(redis),
-            roles,
-            api,
-            bank,
-            jwt_secret,
-            env,
-            exe,
-            supervisor,
-        })
+        Ok(Around { redis, roles, api, bank, jwt_secret, env, exe, supervisor })
     }
 
     /// A person's JWT, as the platform issues them.

@@ -101,7 +101,11 @@ pub async fn run(settings: &Settings, args: ChaosArgs) -> anyhow::Result<()> {
     let pace = Pace::of(args.short);
     let faults = if args.faults.is_empty() { Fault::ALL.to_vec() } else { args.faults.clone() };
     let cluster = cluster::Cluster::start(args.pg_bin.clone()).await?;
-    let outcome = rounds(&cluster, &pace, &faults, &settings.bank.operator.inn).await;
+    // Interrupted, it still stops what it started (PostgreSQL would outlive it otherwise).
+    let outcome = tokio::select! {
+        outcome = rounds(&cluster, &pace, &faults, &settings.bank.operator.inn) => outcome,
+        _ = crate::roles::shutdown_signal() => Err(anyhow::anyhow!("interrupted")),
+    };
     cluster
         .shut_down(args.keep || outcome.as_ref().map_or(true, |rows| rows.iter().any(|r| !r.problems.is_empty())))
         .await;
@@ -172,12 +176,7 @@ async fn round(
         Ok(injected) => injected,
         Err(e) => {
             problems.push(format!("staging the fault failed: {e:#}"));
-            faults::Injected {
-                what: "not staged".into(),
-                healed_at: Instant::now(),
-                answered_again_in: None,
-                problems: Vec::new(),
-            }
+            faults::Injected { what: "not staged".into(), answered_again_in: None, problems: Vec::new() }
         }
     };
     problems.extend(injected.problems.iter().cloned());
@@ -185,6 +184,7 @@ async fn round(
         tokio::time::sleep(left).await;
     }
     load.finish().await;
+    let load_ended = Instant::now();
     let snapshot = record.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let round = checks::Round {
         cluster,
@@ -197,10 +197,11 @@ async fn round(
         dead_before: before.iter().map(|q| (q.queue.clone(), q.dead)).collect(),
         notifications: Default::default(),
     };
+    // Timed from the load's end: until then the load keeps adding work to settle.
     let mut settled_in = None;
-    while injected.healed_at.elapsed() < pace.settle {
+    while load_ended.elapsed() < pace.settle {
         if round.examine(false).await.is_empty() {
-            settled_in = Some(injected.healed_at.elapsed());
+            settled_in = Some(load_ended.elapsed());
             break;
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -243,11 +244,14 @@ async fn round(
     load.end().await;
     let tally = cluster.api.take_tally();
     problems.extend(tally.broken.iter().cloned());
+    let restarts =
+        cluster.roles.exits_since(load_started).iter().map(|e| format!("{} ({})", e.role, e.status)).collect();
     Ok(report::Row {
         fault,
         what: injected.what,
         jobs: jobs_finished(&before, &after),
         settled,
+        restarts,
         money: (plan.total(), plan.accounts()),
         chat,
         answered_again_in,

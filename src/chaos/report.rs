@@ -20,7 +20,10 @@ pub struct Row {
     pub money: (Money, usize),
     /// Chat messages stored in the round's room, and the chatters that received all of them.
     pub chat: (usize, usize, usize),
+    /// Processes that exited by themselves and were started again by the supervisor.
+    pub restarts: Vec<String>,
     pub answered_again_in: Option<Duration>,
+    /// From the load's end to every check passing.
     pub settled_in: Option<Duration>,
     pub doctor: String,
     pub problems: Vec<String>,
@@ -38,7 +41,7 @@ pub struct Settled {
 pub fn print(rows: &[Row], took: Duration, load_before: &str, load_after: &str) {
     println!();
     println!(
-        "| fault | requests accepted / refused / unanswered | jobs finished | captures / refunds (amounts); deposits | money checked against the bank's books | chat messages (chatters with all) | answered again | settled | result |"
+        "| fault | requests accepted / refused / unanswered | jobs finished | captures / refunds (amounts); deposits | money checked against the bank's books | chat messages (chatters with all) | answered again | settled after the load | result |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for row in rows {
@@ -83,6 +86,9 @@ pub fn print(rows: &[Row], took: Duration, load_before: &str, load_after: &str) 
     println!();
     for row in rows {
         println!("- **{}**: {}. Doctor: {}", row.fault.name(), row.what, row.doctor.lines().next().unwrap_or("—"));
+        if !row.restarts.is_empty() {
+            println!("  - exited by themselves and started again by the supervisor: {}", row.restarts.join(", "));
+        }
         for why in &row.tally.unanswered_why {
             println!("  - unanswered: {why}");
         }

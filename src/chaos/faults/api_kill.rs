@@ -4,7 +4,7 @@
 use super::Injected;
 use crate::chaos::cluster::Cluster;
 use crate::chaos::roles::Role;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const VICTIM: Role = Role::Api(1);
 
@@ -23,7 +23,6 @@ pub async fn inject(cluster: &Cluster, outage: Duration) -> anyhow::Result<Injec
             "{VICTIM} killed (SIGKILL) with chat sockets open on it, down {} s, then started again",
             outage.as_secs()
         ),
-        healed_at: Instant::now(),
         answered_again_in: None,
         problems: Vec::new(),
     })

@@ -6,7 +6,7 @@
 use super::Injected;
 use crate::chaos::cluster::Cluster;
 use serde_json::json;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const TRANSFER: &str = "transfer_between_virtual_accounts";
 const LOST_ANSWERS: u64 = 2;
@@ -31,7 +31,6 @@ pub async fn inject(cluster: &Cluster, outage: Duration) -> anyhow::Result<Injec
             half.as_secs(),
             half.as_secs()
         ),
-        healed_at: Instant::now(),
         answered_again_in: None,
         problems,
     })

@@ -8,7 +8,7 @@ mod redis_loss;
 mod worker_kill;
 
 use super::cluster::Cluster;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Fault {
@@ -73,9 +73,8 @@ impl Fault {
 pub struct Injected {
     /// For the report.
     pub what: String,
-    /// When it was healed: the platform's recovery is timed from here.
-    pub healed_at: Instant,
-    /// How long the platform took to answer again, where the fault measures that itself.
+    /// How long after the fault was healed the platform answered again, where the fault
+    /// measures that itself.
     pub answered_again_in: Option<Duration>,
     /// Promises broken while it lasted.
     pub problems: Vec<String>,

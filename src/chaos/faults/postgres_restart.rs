@@ -15,23 +15,30 @@ pub async fn inject(cluster: &Cluster, outage: Duration, person: i64) -> anyhow:
     let stopped_at = Instant::now();
     cluster.postgres.stop().await?;
     let mut problems = Vec::new();
-    let (mut unavailable, mut probes) = (0, 0);
+    let (mut unavailable, mut probes, mut slowest) = (0, 0, Duration::ZERO);
     let http = reqwest::Client::builder().timeout(Duration::from_secs(15)).build()?;
     while stopped_at.elapsed() < outage {
-        for base in cluster.api.bases() {
-            let ready = http.get(format!("{base}/ready")).send().await;
-            match ready {
-                Ok(r) if r.status() == 503 => {}
-                Ok(r) => problems.push(format!("{base}/ready answered {} with the database down", r.status())),
+        // Both processes' readiness and a write, at once: each waits for a connection first.
+        let ready = cluster.api.bases().iter().map(|base| {
+            let http = http.clone();
+            async move { (base, http.get(format!("{base}/ready")).send().await.map(|r| r.status())) }
+        });
+        probes += 1;
+        let asked = Instant::now();
+        let (ready, wrote) = tokio::join!(futures_util::future::join_all(ready), probe(cluster, person, probes));
+        slowest = slowest.max(asked.elapsed());
+        for (base, answer) in ready {
+            match answer {
+                Ok(status) if status == 503 => {}
+                Ok(status) => problems.push(format!("{base}/ready answered {status} with the database down")),
                 Err(e) => problems.push(format!("{base}/ready did not answer with the database down: {e}")),
             }
         }
-        probes += 1;
-        match probe(cluster, person, probes).await {
+        match wrote {
             Answer::Refused { status: 503, code } if code == "database_unavailable" => unavailable += 1,
             other => problems.push(format!("a write with the database down was answered {other:?}")),
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     cluster.postgres.start_server().await?;
     let healed_at = Instant::now();
@@ -54,11 +61,11 @@ pub async fn inject(cluster: &Cluster, outage: Duration, person: i64) -> anyhow:
     }
     Ok(Injected {
         what: format!(
-            "PostgreSQL stopped (fast) for {} s: {unavailable} of {} probe writes answered 503 database_unavailable",
+            "PostgreSQL stopped (fast) for {} s: {unavailable} of {probes} probe writes answered 503 database_unavailable \
+             and `/ready` 503 on both API processes, each within {:.1} s",
             outage.as_secs(),
-            probes
+            slowest.as_secs_f64()
         ),
-        healed_at,
         answered_again_in: Some(answered_again_in),
         problems,
     })

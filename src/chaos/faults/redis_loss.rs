@@ -44,7 +44,6 @@ pub async fn inject(cluster: &Cluster, outage: Duration, lost: bool) -> anyhow::
             "Redis killed (SIGKILL) with {waiting} job(s) waiting and {running} running, down {} s, {how}",
             outage.as_secs()
         ),
-        healed_at,
         answered_again_in: Some(healed_at.elapsed()),
         problems,
     })

@@ -39,7 +39,6 @@ pub async fn inject(cluster: &Cluster, patience: Duration) -> anyhow::Result<Inj
             "{VICTIM} killed (SIGKILL) with {running} payment job(s) running, {} bank transfer(s) made in the round so far",
             transfers - transfers_before
         ),
-        healed_at: Instant::now(),
         answered_again_in: None,
         problems,
     })
