@@ -122,3 +122,27 @@ fn at_most_once(place: &str, written: &[Written], stored: &[&str]) -> Vec<String
     }
     problems
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(text: &str, outcome: Outcome) -> Written {
+        Written { text: text.into(), outcome }
+    }
+
+    #[test]
+    fn each_write_is_held_to_its_answer() {
+        let stored = ["a", "b", "b", "c"];
+        let fine =
+            [written("a", Outcome::Accepted), written("c", Outcome::Unanswered), written("d", Outcome::Unanswered)];
+        assert!(at_most_once("room", &fine, &stored).is_empty());
+        let wrong = [
+            written("b", Outcome::Accepted),   // stored twice
+            written("a", Outcome::Refused),    // refused, yet stored
+            written("e", Outcome::Accepted),   // accepted, never stored
+            written("b", Outcome::Unanswered), // at most once, not twice
+        ];
+        assert_eq!(at_most_once("room", &wrong, &stored).len(), 4);
+    }
+}

@@ -105,3 +105,43 @@ pub async fn check(round: &Round<'_>, plan: &Plan) -> Vec<String> {
 pub fn sum(amounts: impl IntoIterator<Item = Money>) -> Money {
     amounts.into_iter().try_fold(Money::ZERO, |sum, m| sum.checked_add(m)).expect("the run's sums fit")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chaos::record::{Cycle, Deposit, Order};
+
+    fn rub(text: &str) -> Money {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_completed_order_moves_to_the_organizer_less_commission_and_a_cancelled_one_stays() {
+        let order = |buyer, amount: &str| Order { buyer, participant: 1, amount: rub(amount) };
+        let record = RoundRecord {
+            cycles: vec![
+                Cycle {
+                    organizer: 0,
+                    orders: vec![order(0, "300.00"), order(1, "100.00")],
+                    ending: Some(Ending::Completed),
+                    ..Default::default()
+                },
+                Cycle {
+                    organizer: 0,
+                    orders: vec![order(1, "200.00")],
+                    ending: Some(Ending::Cancelled),
+                    ..Default::default()
+                },
+            ],
+            deposits: vec![Deposit { id: 1, buyer: 1, amount: rub("100.00") }],
+            ..Default::default()
+        };
+        let plan = Plan::new(2, 1).with(&record);
+        assert_eq!(plan.buyers, [rub("99700.00"), rub("100000.00")]);
+        assert_eq!(plan.organizers, [rub("388.00")]); // 400.00 less 3 %
+        assert_eq!(plan.platform, rub("12.00"));
+        assert_eq!((plan.captures, plan.refunds), (2, 1));
+        // Money only moves between the accounts: what was paid in is all there.
+        assert_eq!(plan.total(), rub("200100.00"));
+    }
+}
