@@ -129,15 +129,16 @@ pub async fn order_of(api: &Api, procurement: i64, user: i64) -> Option<serde_js
     list.as_array()?.iter().find(|p| p["user"] == user).cloned()
 }
 
-/// One write, as the load sends it: `body` makes the n-th try's body, `tried` hears each try.
+/// Where a write goes, and as whom.
 pub struct Write<'a> {
     pub method: Method,
     pub path: &'a str,
     pub who: Who<'a>,
 }
 
-/// Sends a write until it is accepted; returns its body, or `None` when a refusal after a try in
-/// doubt turned out (by `check`) to mean an earlier try took effect.
+/// Sends a write until it is accepted (`body` makes the n-th try's body, `tried` hears each try
+/// and its answer); returns the accepted body, or `None` when a refusal after a try in doubt
+/// turned out (by `check`) to mean an earlier try took effect.
 pub async fn until_done(
     api: &Api,
     write: Write<'_>,
