@@ -14,6 +14,10 @@ cargo clippy --all-targets -- -D warnings
 echo "== Rust tests (unit + end-to-end)" >&2
 cargo test
 
+echo "== faults under load, short form (groupbuy chaos --short: its own PostgreSQL, Redis and processes)" >&2
+# The binary `cargo test` just built for the end-to-end tests.
+target/debug/groupbuy chaos --short
+
 echo "== OpenAPI document against the running server (schemathesis, every check)" >&2
 bash scripts/schemathesis.sh
 

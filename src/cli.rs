@@ -40,6 +40,9 @@ pub enum Command {
     Bench(BenchCommand),
     /// The local fake of Tochka's Cyclops bank, on SANDBOX_BANK_ADDR (default 127.0.0.1:8090).
     SandboxBank,
+    /// Faults under load against an installation of its own: every accepted request accounted
+    /// for, money moved once, the doctor clean; exits 1 on any discrepancy.
+    Chaos(crate::chaos::ChaosArgs),
     /// Check the ledger and compare it with the bank; exits 1 on any discrepancy.
     Doctor(DoctorArgs),
     /// A container health check: GET the URL, exit 0 on a 2xx answer and 1 otherwise.

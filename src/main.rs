@@ -1,6 +1,7 @@
 //! `groupbuy`: the GroupBuy platform's one binary. See `groupbuy --help`.
 
 mod bench;
+mod chaos;
 mod cli;
 mod config;
 mod roles;
@@ -41,6 +42,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Payments(args)) => bench::payments(&settings, args).await,
         Command::Bench(BenchCommand::Ml(args)) => bench::ml(args),
         Command::SandboxBank => roles::sandbox_bank::run(&settings).await,
+        Command::Chaos(args) => chaos::run(&settings, args).await,
         Command::Doctor(args) => roles::doctor::run(&settings, args.ledger_only).await,
         Command::Probe(args) => roles::probe::run(&args).await,
     }

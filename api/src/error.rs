@@ -41,13 +41,16 @@ pub enum ApiError {
     UnsupportedMediaType(Json<ErrorBody>),
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
-    /// An outside service (the bank, the job queues' Redis) cannot do its part right now;
-    /// nothing changed.
+    /// An outside service (the bank, the job queues' Redis) or the database cannot do its part
+    /// right now; the same request may be sent again later.
     #[oai(status = 503)]
     Unavailable(Json<ErrorBody>),
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What a caller is told while the database is down or restarting.
+pub const DATABASE_UNAVAILABLE: &str = "the database is unavailable right now; try again shortly";
 
 fn body(error: impl Into<String>, code: impl Into<String>) -> Json<ErrorBody> {
     Json(ErrorBody { error: error.into(), code: code.into() })
@@ -87,6 +90,11 @@ impl From<DomainError> for ApiError {
             DomainError::Bank(e) => {
                 Self::Unavailable(body(format!("the bank could not do it now: {e}"), "bank_unavailable"))
             }
+            // Down or restarting: the request itself was fine, and a 500 would say otherwise.
+            DomainError::Database(e) if workflows::db::is_unreachable(&e) => {
+                tracing::warn!(error = %e, "database unavailable");
+                Self::Unavailable(body(DATABASE_UNAVAILABLE, "database_unavailable"))
+            }
             DomainError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 Self::Internal(body("internal error", "internal_error"))
@@ -123,7 +131,6 @@ fn status_code_name(status: StatusCode) -> &'static str {
 pub async fn to_json_response(err: poem::Error) -> Response {
     let status = err.status();
     let message = if status.is_server_error() {
-        tracing::error!(error = %err, "unhandled error");
         "internal error".to_string()
     } else if err.is::<poem_openapi::error::AuthorizationError>() {
         crate::auth::AUTHENTICATION_REQUIRED.to_string()
@@ -133,6 +140,7 @@ pub async fn to_json_response(err: poem::Error) -> Response {
     } else {
         err.to_string()
     };
+    let described = status.is_server_error().then(|| err.to_string());
     let response = err.into_response();
     let is_json = response
         .headers()
@@ -140,10 +148,36 @@ pub async fn to_json_response(err: poem::Error) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     if is_json {
+        // Our own answer (a 503 saying what is down among them), already logged where it arose.
         return response;
+    }
+    if let Some(error) = described {
+        tracing::error!(%error, "unhandled error");
     }
     let message = if message.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { message };
     poem::web::Json(serde_json::json!({ "error": message, "code": status_code_name(status) }))
         .with_status(status)
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn answer(err: sqlx::Error) -> (u16, String) {
+        let response = ApiError::from(DomainError::from(err)).into_response();
+        (response.status().as_u16(), response.into_body().into_string().await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_database_that_cannot_be_reached_is_a_503_and_a_broken_statement_a_500() {
+        for unreachable in [sqlx::Error::PoolTimedOut, sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into())] {
+            let (status, body) = answer(unreachable).await;
+            assert_eq!(status, 503, "{body}");
+            assert!(body.contains(r#""code":"database_unavailable""#), "{body}");
+        }
+        let (status, body) = answer(sqlx::Error::ColumnNotFound("x".into())).await;
+        assert_eq!(status, 500, "{body}");
+        assert!(body.contains(r#""code":"internal_error""#), "{body}");
+    }
 }

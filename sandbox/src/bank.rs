@@ -2,7 +2,7 @@
 
 use crate::books::Books;
 use crate::config::SandboxConfig;
-use crate::faults::{Fault, Faults};
+use crate::faults::{Fault, Faults, Span};
 use crate::methods::{dispatch, payments::Arrival};
 use cyclops::wire::{RpcError, RpcRequest, RpcResponse};
 use cyclops::{Service, Verifier};
@@ -92,7 +92,13 @@ impl SandboxBank {
 
     /// Makes the next `times` calls of `method` fail with `fault`.
     pub fn inject(&self, method: &str, fault: Fault, times: u32) {
-        self.faults().set(method, fault, times);
+        self.faults().set(method, fault, Span::Calls(times));
+    }
+
+    /// Makes `method`'s calls (every method's, for [`crate::faults::ANY_METHOD`]) fail with
+    /// `fault` for as long as `span` says.
+    pub fn inject_for(&self, method: &str, fault: Fault, span: Span) {
+        self.faults().set(method, fault, span);
     }
 
     pub fn clear_faults(&self) {

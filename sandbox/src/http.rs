@@ -80,7 +80,7 @@ fn incoming(body: Json<IncomingBody>, bank: Data<&SandboxBank>) -> Response {
 fn set_fault(body: Json<FaultSpec>, bank: Data<&SandboxBank>) -> Response {
     match body.fault() {
         Ok(fault) => {
-            bank.inject(&body.method, fault, body.times);
+            bank.inject_for(&body.method, fault, body.span());
             Json(json!({ "ok": true })).into_response()
         }
         Err(why) => bad_request(&why),

@@ -15,7 +15,7 @@
 //! | `GET /pay?purpose=…&amount=1500.00` | a payment page: requisites and a "Pay" button that transfers the money |
 //! | `GET /pay/qr/{qrc_id}` | the page an SBP QR code's `url` opens, with a "Pay by SBP" button |
 //! | `POST /sandbox/incoming` | `{"amount":"1500.00","purpose":"…"}`: money arrives, unsigned (tests) |
-//! | `POST /sandbox/faults` | `{"method":"get_payment","fault":"timeout","times":1}`, see [`FaultSpec`] |
+//! | `POST /sandbox/faults` | `{"method":"get_payment","fault":"timeout","times":1}`, or for a while: `{"method":"*","fault":"http_500","for_ms":60000}`, see [`FaultSpec`] |
 //! | `DELETE /sandbox/faults` | clears all faults |
 //! | `GET /sandbox/state` | everything the bank holds, as JSON |
 //!
@@ -34,5 +34,5 @@ mod page;
 
 pub use bank::SandboxBank;
 pub use config::SandboxConfig;
-pub use faults::{Fault, FaultSpec};
+pub use faults::{ANY_METHOD, Fault, FaultSpec, Span};
 pub use http::{SandboxServer, app, serve};

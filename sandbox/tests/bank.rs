@@ -31,6 +31,14 @@ async fn sandbox() -> Sandbox {
     Sandbox { bank: Arc::new(client.clone()), client, server }
 }
 
+impl Sandbox {
+    /// Stages a fault over HTTP, as tests of other processes do.
+    async fn inject(&self, body: serde_json::Value) {
+        let url = format!("{}/sandbox/faults", self.server.url());
+        assert_eq!(reqwest::Client::new().post(url).json(&body).send().await.unwrap().status(), 200);
+    }
+}
+
 fn client(server: &SandboxServer, signer: Signer, system: &str, timeout: Duration) -> CyclopsClient {
     let config = CyclopsConfig::new(server.api_url(), system, signer)
         .with_timeout(timeout)
@@ -376,27 +384,23 @@ async fn a_lost_response_means_the_call_may_have_happened() {
 async fn faults_injected_over_http() {
     let s = sandbox().await;
     let http = reqwest::Client::new();
-    let inject = |body: serde_json::Value| {
-        let request = http.post(format!("{}/sandbox/faults", s.server.url())).json(&body).send();
-        async move { assert_eq!(request.await.unwrap().status(), 200) }
-    };
 
-    inject(json!({"method": "list_payments", "fault": "http_500", "times": 2})).await;
+    s.inject(json!({"method": "list_payments", "fault": "http_500", "times": 2})).await;
     for _ in 0..2 {
         let error = s.bank.list_incoming_payments(true).await.unwrap_err();
         assert!(matches!(error, BankError::Http { status: 500, .. }) && error.is_retryable(), "{error:?}");
     }
     assert!(s.bank.list_incoming_payments(true).await.unwrap().is_empty());
 
-    inject(json!({"method": "create_virtual_account", "fault": {"error": 4415, "message": "Недостаточно средств"}}))
+    s.inject(json!({"method": "create_virtual_account", "fault": {"error": 4415, "message": "Недостаточно средств"}}))
         .await;
     let error = s.bank.create_virtual_account("whatever").await.unwrap_err();
     assert_eq!(error, BankError::InsufficientFunds);
     assert!(!error.is_retryable());
-    inject(json!({"method": "echo", "fault": {"error": 4909}})).await;
+    s.inject(json!({"method": "echo", "fault": {"error": 4909}})).await;
     assert!(s.bank.echo("x").await.unwrap_err().is_retryable());
 
-    inject(json!({"method": "echo", "fault": "timeout", "delay_ms": 50, "times": 5})).await;
+    s.inject(json!({"method": "echo", "fault": "timeout", "delay_ms": 50, "times": 5})).await;
     let cleared = http.delete(format!("{}/sandbox/faults", s.server.url())).send().await.unwrap();
     assert_eq!(cleared.status(), 200);
     assert_eq!(s.bank.echo("x").await.unwrap(), "x");
@@ -404,6 +408,29 @@ async fn faults_injected_over_http() {
     let unknown =
         http.post(format!("{}/sandbox/faults", s.server.url())).json(&json!({"method":"echo","fault":"gremlins"}));
     assert_eq!(unknown.send().await.unwrap().status(), 400);
+}
+
+#[tokio::test]
+async fn an_outage_fails_every_method_for_a_while_and_then_ends() {
+    let s = sandbox().await;
+    let http = reqwest::Client::new();
+    s.inject(json!({"method": "*", "fault": "http_500", "for_ms": 1500})).await;
+    // A method's own fault goes first; every other method gets the outage's.
+    s.inject(json!({"method": "echo", "fault": {"error": 4909}, "times": 1})).await;
+    let state: serde_json::Value =
+        http.get(format!("{}/sandbox/state", s.server.url())).send().await.unwrap().json().await.unwrap();
+    assert!(state["faults"]["pending"]["*"][1]["for_ms"].as_u64().is_some_and(|ms| ms <= 1500), "{state}");
+
+    assert_eq!(s.bank.echo("x").await.unwrap_err(), BankError::InProgress);
+    for _ in 0..3 {
+        let error = s.bank.echo("x").await.unwrap_err();
+        assert!(matches!(error, BankError::Http { status: 500, .. }), "{error:?}");
+        let error = s.bank.list_incoming_payments(true).await.unwrap_err();
+        assert!(matches!(error, BankError::Http { status: 500, .. }), "{error:?}");
+    }
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    assert_eq!(s.bank.echo("x").await.unwrap(), "x");
+    assert!(s.bank.list_incoming_payments(true).await.unwrap().is_empty());
 }
 
 /// Submits an HTML form as a browser does; returns the status.

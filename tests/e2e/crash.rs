@@ -90,7 +90,7 @@ async fn completed_with_paid_order(app: &TestApp) -> (i64, i64, i64) {
     (order.procurement, order.organizer, order.participant)
 }
 
-async fn captures(app: &TestApp, pid: i64) -> i64 {
+pub(crate) async fn captures(app: &TestApp, pid: i64) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM ledger_transactions WHERE idempotency_key = $1")
         .bind(format!("capture:participant:{pid}"))
         .fetch_one(&app.pool)

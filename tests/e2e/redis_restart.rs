@@ -1,6 +1,9 @@
 //! The API's reads from Redis (staff job views, `/metrics`, `/ready`) across a Redis restart and
-//! while Redis is down, against a Redis of the test's own (the shared one must stay up).
+//! while Redis is down, and the jobs of a Redis lost entirely, against a Redis of the test's own
+//! (the shared one must stay up).
 
+use crate::crash::{captures, kill_9, worker_for};
+use crate::lifecycle::{balance, dec};
 use crate::support::*;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -130,4 +133,50 @@ async fn with_redis_down_reads_answer_503_at_once_and_recover_when_it_returns() 
     let (status, body) = stats(&app).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(dead_in_payments(&body), 1, "{body}");
+}
+
+/// Redis lost with everything in it (killed, its append-only file gone): the capture it held
+/// and nobody had run yet is pushed again from the outbox, and the money moves once.
+#[tokio::test]
+async fn a_job_a_lost_redis_held_is_pushed_again_from_the_outbox_and_runs_once() {
+    let mut redis = OwnRedis::start().await;
+    let app = TestApp::spawn().await;
+    let ns = format!("gbtest:{}", uuid::Uuid::new_v4().simple());
+    let order = app.paid_order().await;
+    // Its relay pushes every queue, but it runs only the lifecycle: the capture waits in Redis.
+    let mut lifecycle = worker_for(&app, "lifecycle", &redis.url(), &ns, "");
+    app.set_status(order.procurement, "completed").await;
+    let conn = workers::storage::connect(&redis.url()).await.unwrap();
+    eventually("the capture to wait in Redis", Duration::from_secs(60), || {
+        let (mut conn, ns) = (conn.clone(), ns.clone());
+        async move {
+            let stats = workers::admin::stats(&mut conn, &ns).await.unwrap();
+            // (pushed into the schedule; only a fetch of the queue moves it to the waiting list)
+            stats.iter().any(|s| s.queue == "payments" && s.waiting + s.scheduled == 1)
+        }
+    })
+    .await;
+    kill_9(&mut lifecycle);
+    redis.lose().await;
+
+    let mut worker = worker_for(&app, "lifecycle,payments", &redis.url(), &ns, "");
+    eventually("the capture, pushed again", Duration::from_secs(90), || async {
+        balance(&app, order.organizer).await == dec("300.00")
+    })
+    .await;
+    // And every other due job of these queues that Redis forgot, each marked finished once run.
+    eventually("every due job to finish", Duration::from_secs(60), || async {
+        let unfinished: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM outbox
+             WHERE finished_at IS NULL AND queue IN ('lifecycle', 'payments') AND run_at <= now()",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        unfinished == 0
+    })
+    .await;
+    kill_9(&mut worker);
+    assert_eq!(captures(&app, order.participant).await, 1);
+    app.assert_ledger_consistent().await;
 }

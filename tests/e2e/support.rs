@@ -515,6 +515,15 @@ impl OwnRedis {
         .await;
     }
 
+    /// Kills it and starts it again on the same port with nothing: its append-only file gone
+    /// too, as when the server or its disk is lost.
+    pub async fn lose(&mut self) {
+        self.kill();
+        std::fs::remove_dir_all(&self.dir).unwrap();
+        std::fs::create_dir_all(&self.dir).unwrap();
+        self.restart().await;
+    }
+
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();

@@ -22,6 +22,9 @@ pub async fn drain(ctx: &JobContext) -> Result<usize, JobError> {
         }
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         outbox::mark_sent(&mut tx, &ids).await?;
+        // Run here and not pushed anywhere: a relay must not take them for lost.
+        let tasks: Vec<String> = rows.iter().map(|r| r.task_id.clone()).collect();
+        outbox::mark_finished(&mut tx, &tasks).await?;
         tx.commit().await?;
     }
 }

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod bench;
 pub mod courier;
+pub mod finished;
 pub mod inline;
 pub mod metrics;
 pub mod pool;

@@ -1,6 +1,7 @@
 //! Worker pools: one apalis worker per queue, each running up to `concurrency` jobs at once.
 
 use crate::Queue;
+use crate::finished::Finished;
 use crate::metrics::{Outcome, Recorder};
 use crate::storage;
 use apalis::prelude::*;
@@ -71,6 +72,7 @@ struct Context {
     queue: Queue,
     max_attempts: usize,
     metrics: Recorder,
+    finished: Finished,
 }
 
 /// The metadata key under which the relay records when a task became due (ms since the epoch).
@@ -106,6 +108,11 @@ async fn handle(
         Err(JobError::Retry(e)) => (Outcome::Retried, retry_later(&ctx, &job, &task_id, runs_before, e).await),
     };
     ctx.metrics.record(ctx.queue, wait, started.elapsed(), outcome);
+    // An error left here is apalis's own retry of this very task: it runs again from Redis, so
+    // its row is not finished (and is pushed again should Redis lose it).
+    if result.is_ok() || outcome == Outcome::Dead {
+        ctx.finished.record(task_id);
+    }
     result
 }
 
@@ -156,12 +163,19 @@ pub async fn run(
     conn: ConnectionManager,
     config: PoolConfig,
     metrics: Recorder,
+    finished: Finished,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), MonitorError> {
     let mut monitor = Monitor::new();
     for queue in config.queues.iter().copied() {
         let backend = storage::storage(conn.clone(), &config.namespace, queue, fetch_batch(config.concurrency));
-        let ctx = Context { jobs: jobs.clone(), queue, max_attempts: config.max_attempts, metrics: metrics.clone() };
+        let ctx = Context {
+            jobs: jobs.clone(),
+            queue,
+            max_attempts: config.max_attempts,
+            metrics: metrics.clone(),
+            finished: finished.clone(),
+        };
         let (concurrency, poll) = (config.concurrency, config.poll_interval);
         monitor = monitor.register(move |restarts| {
             WorkerBuilder::new(worker_name(queue, restarts))

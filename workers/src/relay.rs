@@ -4,6 +4,11 @@
 //! process) share the work; each is pushed under its deterministic task id (a second push of the
 //! same id collapses in Redis) and marked sent in the same database transaction. If Redis is
 //! down the transaction rolls back and the rows wait for the next round: nothing is lost.
+//!
+//! A row stays unfinished until a worker has run its job to an end (see `crate::finished`).
+//! Every few seconds the relay also asks Redis whether it still holds the tasks of due rows that
+//! are sent and unfinished; those it lost (Redis lost entirely, or the last second of its
+//! append-only file gone with a kill) are made unsent, and so pushed again.
 
 use crate::Queue;
 use crate::storage;
@@ -20,7 +25,20 @@ pub struct Relay {
     pool: PgPool,
     queues: HashMap<Queue, storage::Storage<Job>>,
     batch: i64,
+    conn: ConnectionManager,
+    namespace: String,
+    /// Where the last look for lost tasks stopped (a row id), so each look reads a bounded slice
+    /// and the next one goes on from there.
+    redrive_from: i64,
 }
+
+/// How often the relay looks for pushed tasks that Redis no longer holds.
+const REDRIVE_EVERY: Duration = Duration::from_secs(5);
+/// Rows looked at per look.
+const REDRIVE_BATCH: i64 = 1000;
+/// A row is looked at only once it has been due this long: by then the usual job has run and
+/// been marked finished, so the look costs little.
+const REDRIVE_AFTER: chrono::TimeDelta = chrono::TimeDelta::seconds(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum RelayError {
@@ -33,7 +51,7 @@ pub enum RelayError {
 impl Relay {
     pub fn new(pool: PgPool, conn: ConnectionManager, namespace: &str) -> Self {
         let queues = Queue::ALL.iter().map(|q| (*q, storage::storage(conn.clone(), namespace, *q, 1))).collect();
-        Self { pool, queues, batch: 500 }
+        Self { pool, queues, batch: 500, conn, namespace: namespace.to_string(), redrive_from: 0 }
     }
 
     /// Pushes one batch; returns how many rows moved.
@@ -86,11 +104,55 @@ impl Relay {
         Ok(sent.len())
     }
 
+    /// Makes unsent again the rows that were pushed, are due, have not finished, and whose task
+    /// Redis no longer holds; returns how many. One slice of such rows per call.
+    pub async fn redrive_once(&mut self) -> Result<usize, RelayError> {
+        let mut conn = self.pool.acquire().await?;
+        let due_by = chrono::Utc::now() - REDRIVE_AFTER;
+        let rows = outbox::unfinished(&mut conn, self.redrive_from, due_by, REDRIVE_BATCH).await?;
+        self.redrive_from = match rows.last() {
+            Some(last) if rows.len() as i64 == REDRIVE_BATCH => last.id,
+            _ => 0,
+        };
+        // A task Redis holds has its data in the queue's hash until vacuumed, long after it ran.
+        let looked_at: Vec<(i64, String, String)> = rows
+            .into_iter()
+            .filter_map(|row| {
+                let hash = storage::data_hash(&self.namespace, Queue::parse(&row.queue).ok()?);
+                Some((row.id, hash, row.task_id))
+            })
+            .collect();
+        if looked_at.is_empty() {
+            return Ok(0);
+        }
+        let mut pipe = redis::pipe();
+        for (_, hash, task) in &looked_at {
+            pipe.hexists(hash, task);
+        }
+        let held: Vec<bool> =
+            pipe.query_async(&mut self.conn.clone()).await.map_err(|e| RelayError::Redis(e.to_string()))?;
+        let lost: Vec<i64> = looked_at.iter().zip(held).filter(|(_, held)| !held).map(|((id, ..), _)| *id).collect();
+        if lost.is_empty() {
+            return Ok(0);
+        }
+        let resent = outbox::resend(&mut conn, &lost).await?;
+        tracing::warn!(count = resent, "jobs pushed to Redis and not finished are gone from it: pushing them again");
+        Ok(resent as usize)
+    }
+
     /// Relays until the process stops: immediately again after a full batch, after a short
-    /// pause when idle, after a back-off when Redis or PostgreSQL fail.
+    /// pause when idle, after a back-off when Redis or PostgreSQL fail; and every few seconds
+    /// looks for pushed tasks Redis lost.
     pub async fn run(mut self, idle: Duration) {
         let mut backoff = Duration::from_millis(200);
+        let mut next_redrive = tokio::time::Instant::now() + REDRIVE_EVERY;
         loop {
+            if tokio::time::Instant::now() >= next_redrive {
+                next_redrive += REDRIVE_EVERY;
+                if let Err(e) = self.redrive_once().await {
+                    tracing::warn!(error = %e, "looking for tasks Redis lost failed; the next look retries");
+                }
+            }
             match self.relay_once().await {
                 // A full batch: more may be waiting.
                 Ok(n) if n as i64 >= self.batch => continue,

@@ -1,6 +1,7 @@
 //! A worker process: the outbox relay plus pools for its queues, until asked to stop.
 
 use crate::courier::RedisCourier;
+use crate::finished::Finished;
 use crate::metrics::Recorder;
 use crate::pool::{self, PoolConfig};
 use crate::relay::Relay;
@@ -51,18 +52,23 @@ pub async fn run_with_messenger(
     tracing::info!(queues = ?config.queues.iter().map(|q| q.name()).collect::<Vec<_>>(), concurrency = config.concurrency, "worker pools starting");
     let metrics = Recorder::default();
     let flusher = tokio::spawn(metrics.clone().flush_forever(conn.clone(), config.namespace.clone()));
+    let finished = Finished::default();
+    let marker = tokio::spawn(finished.clone().flush_forever(pool.clone()));
     let courier = Arc::new(RedisCourier::new(conn.clone(), config.namespace.clone()));
     let result = pool::run(
-        JobContext { pool, courier: courier.clone(), bank, feed: courier, messenger },
+        JobContext { pool: pool.clone(), courier: courier.clone(), bank, feed: courier, messenger },
         conn.clone(),
         config.clone(),
         metrics.clone(),
+        finished.clone(),
         shutdown,
     )
     .await;
-    // What the last second's jobs added, before the process goes.
+    // What the last moment's jobs added, before the process goes.
     flusher.abort();
+    marker.abort();
     let _ = metrics.flush(&mut conn.clone(), &config.namespace).await;
+    let _ = finished.flush(&pool).await;
     relay.abort();
     vacuum.abort();
     watchdog.abort();

@@ -75,6 +75,12 @@ pub fn storage(conn: ConnectionManager, namespace: &str, queue: Queue, batch_siz
     named_storage(conn, format!("{namespace}:{}", queue.name()), batch_size)
 }
 
+/// The hash that holds each task's data of `queue` under `namespace`, from its push until it is
+/// vacuumed (an hour after it finished): whether Redis still knows a task.
+pub fn data_hash(namespace: &str, queue: Queue) -> String {
+    config(format!("{namespace}:{}", queue.name()), 1).job_data_hash()
+}
+
 /// Deletes every key under `prefix` (`{prefix}:*`): what a benchmark's scratch namespace or queue
 /// leaves behind. Returns how many went.
 pub async fn forget(conn: &mut ConnectionManager, prefix: &str) -> Result<usize, redis::RedisError> {

@@ -62,6 +62,21 @@ pub enum StartupError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// Whether `err` says the database could not be reached or is going away (down, restarting,
+/// refusing connections) rather than that the statement was wrong: the same request may succeed
+/// unchanged once it is back.
+pub fn is_unreachable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+        // Class 08: connection exceptions; 57P01-57P03: shutting down, crashed, starting up;
+        // 53300: no connection slot free.
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")),
+        _ => false,
+    }
+}
+
 /// Whether the database answers (`/ready`).
 pub async fn ping(pool: &PgPool) -> bool {
     sqlx::query("SELECT 1").execute(pool).await.is_ok()

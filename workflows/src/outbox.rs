@@ -96,6 +96,54 @@ pub async fn mark_sent(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()>
     Ok(())
 }
 
+/// Marks the rows of these tasks finished: a worker ran each to an end (done, dead-lettered, or
+/// retried under a task id of its own). Tasks without a row (staff re-queues) are passed over.
+pub async fn mark_finished(conn: &mut PgConnection, task_ids: &[String]) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET finished_at = now() WHERE task_id = ANY($1) AND finished_at IS NULL")
+        .bind(task_ids)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A row pushed to Redis whose job has not finished.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Unfinished {
+    pub id: i64,
+    pub queue: String,
+    pub task_id: String,
+}
+
+/// Up to `limit` rows pushed and not finished, after `after_id` in id order, that were due by
+/// `due_by`: a job due later waits in Redis's schedule, and is looked at once it is due.
+pub async fn unfinished(
+    conn: &mut PgConnection,
+    after_id: i64,
+    due_by: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<Unfinished>> {
+    sqlx::query_as(
+        "SELECT id, queue, task_id FROM outbox
+         WHERE sent_at IS NOT NULL AND finished_at IS NULL AND id > $1 AND run_at <= $2
+         ORDER BY id LIMIT $3",
+    )
+    .bind(after_id)
+    .bind(due_by)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Makes these pushed rows unsent again, so the relay pushes them on its next round; rows that
+/// finished meanwhile stay as they are.
+pub async fn resend(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<u64> {
+    let done = sqlx::query("UPDATE outbox SET sent_at = NULL WHERE id = ANY($1) AND finished_at IS NULL")
+        .bind(ids)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// Rows not yet pushed, oldest first.
 pub async fn pending_count(conn: &mut PgConnection) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND error IS NULL").fetch_one(conn).await

@@ -149,7 +149,11 @@ impl Session {
                     Ok(_) => Ok(()),
                     Err(e) => {
                         let code = error_code(&e);
-                        let text = if code == "internal_error" { "internal error".to_string() } else { e.to_string() };
+                        let text = match code {
+                            "internal_error" => "internal error".to_string(),
+                            "database_unavailable" => crate::error::DATABASE_UNAVAILABLE.to_string(),
+                            _ => e.to_string(),
+                        };
                         socket.send_error(code, &text).await
                     }
                 }
@@ -214,6 +218,7 @@ fn error_code(err: &DomainError) -> &'static str {
         DomainError::Invalid { .. } => "validation_error",
         DomainError::Forbidden { .. } => "forbidden",
         DomainError::NotFound { .. } => "not_found",
+        DomainError::Database(e) if workflows::db::is_unreachable(e) => "database_unavailable",
         _ => "internal_error",
     }
 }
