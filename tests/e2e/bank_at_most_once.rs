@@ -6,9 +6,8 @@
 
 use crate::crash::{kill_9, worker, worker_on};
 use crate::lifecycle::balance;
-use crate::payments::{deposited_and_paid, doctor_is_clean, inn, set_order_status, status_of, withdraw};
+use crate::payments::{deposited_and_paid, doctor_is_clean, give_inn, inn, set_order_status, status_of, withdraw};
 use crate::support::*;
-use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
 use workflows::DomainError;
@@ -19,9 +18,7 @@ use workflows::payments::operations::carry_out;
 /// (deposited 1000.00): its captures are due. Returns (organizer, buyer).
 async fn completed_paid_through_the_bank(app: &TestApp) -> (i64, i64) {
     let (procurement, organizer) = app.active(json!({ "commission_percent": "3.00" })).await;
-    let path = format!("/api/users/{organizer}/");
-    let (code, body) = send(app.service(Method::PATCH, &path).json(&json!({ "inn": inn(7_800_000_001) }))).await;
-    assert_eq!(code, StatusCode::OK, "{body}");
+    give_inn(app, organizer, &inn(7_800_000_001)).await;
     let (buyer, participant) = deposited_and_paid(app, procurement, "1000.00").await;
     app.set_status(procurement, "stopped").await;
     app.set_status(procurement, "payment").await;
