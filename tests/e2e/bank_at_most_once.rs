@@ -369,3 +369,40 @@ async fn the_sandbox_moves_money_again_on_a_repeated_transfer_as_tochka_does() {
         .unwrap();
     assert_eq!(app.bank.list_virtual_accounts(&beneficiary).await.unwrap(), vec![buyer_va]);
 }
+
+/// Opening a person's account, its future dropped at each await point in turn (a job cancelled
+/// in its process), leaves no bank lock held on a pooled connection. One dropped while its try
+/// for the lock was in flight once did, and every later operation on that account then waited
+/// three minutes and failed. (Found by an early version of the money model, whose crashes
+/// dropped job futures without ending their sessions.)
+#[tokio::test]
+async fn a_bank_call_dropped_at_any_await_point_leaves_no_bank_lock_held() {
+    let app = TestApp::spawn().await;
+    let buyer = app.register("buyer").await;
+    give_inn(&app, buyer, &inn(7_700_000_001)).await;
+    // One connection, as a busy process's last: the check below waits for the dropped call's
+    // connection to come back (after flushing what it had buffered, so a try for the lock may
+    // reach the server only then) or to be closed.
+    let pool = workflows::db::connect(&app.database_url, 1).await.unwrap();
+    let no_lock_held = || async {
+        let held: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        held == 0
+    };
+    for polls in 1.. {
+        let opening = workflows::payments::virtual_account_of(&pool, app.bank.as_ref(), buyer);
+        if let Some(opened) = dies_after(opening, polls).await {
+            opened.unwrap();
+            break;
+        }
+        // A closed session's lock ends with it, a moment later.
+        eventually("no bank lock held after a dropped call", Duration::from_secs(5), no_lock_held).await;
+    }
+    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM bank_accounts").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(accounts, 1);
+}
