@@ -8,6 +8,7 @@ use crate::crash::{kill_9, worker, worker_on};
 use crate::lifecycle::balance;
 use crate::payments::{deposited_and_paid, doctor_is_clean, give_inn, inn, set_order_status, status_of, withdraw};
 use crate::support::*;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
 use workflows::DomainError;
@@ -368,6 +369,34 @@ async fn the_sandbox_moves_money_again_on_a_repeated_transfer_as_tochka_does() {
         .await
         .unwrap();
     assert_eq!(app.bank.list_virtual_accounts(&beneficiary).await.unwrap(), vec![buyer_va]);
+}
+
+/// A capture delivered again after the buyer opened an account at the bank moves nothing there:
+/// the buyer paid the share with a bonus, so the first run had nothing at the bank to move, and
+/// the share is settled. (Found by the money model: `MONEY_MODEL_SEED=2`.)
+#[tokio::test]
+async fn a_capture_delivered_again_after_the_buyer_opened_a_bank_account_moves_nothing_there() {
+    let app = TestApp::spawn().await;
+    let order = app.paid_order().await;
+    give_inn(&app, order.organizer, &inn(7_800_000_001)).await;
+    app.set_status(order.procurement, "completed").await;
+    app.drain().await;
+    // The buyer's first deposit opens their account at the bank.
+    let body = json!({ "user_id": order.buyer, "amount": "500.00", "inn": inn(7_700_000_000) });
+    let (code, created) = send(app.as_user(order.buyer, Method::POST, "/api/payments/").json(&body)).await;
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    crate::payments::transfer(&app, "500.00", created["requisites"]["purpose"].as_str().unwrap()).await;
+    let reconciled = workflows::payments::reconcile::reconcile(&app.pool, app.bank.as_ref()).await.unwrap();
+    assert_eq!(reconciled.identified, 1);
+
+    let again = workflows::jobs::Job::CapturePayment { participant_id: order.participant };
+    workflows::jobs::run(&app.jobs().await, &again).await.unwrap();
+    app.drain().await;
+    assert_eq!(operations(&app).await, vec![], "nothing to carry out at the bank");
+    let buyer_va = virtual_account(&app, order.buyer).await;
+    assert_eq!(app.bank.get_virtual_account(&buyer_va).await.unwrap().cash, "500.00".parse().unwrap());
+    doctor_is_clean(&app).await;
+    app.assert_ledger_consistent().await;
 }
 
 /// Opening a person's account, its future dropped at each await point in turn (a job cancelled
