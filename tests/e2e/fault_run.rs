@@ -15,7 +15,7 @@ use workflows::Money;
 use workflows::payments::reconcile::reconcile;
 
 const BUYERS: usize = 12;
-const QUEUES: &str = "lifecycle,payments,refunds,notifications";
+pub(crate) const QUEUES: &str = "lifecycle,payments,refunds,notifications";
 
 fn money(text: &str) -> Money {
     text.parse().unwrap()

@@ -196,7 +196,7 @@ async fn bank_failures_during_reconciliation_credit_exactly_once() {
 }
 
 /// Bank details from Tochka's testing guide for payouts.
-fn payout_details() -> Value {
+pub(crate) fn payout_details() -> Value {
     json!({ "account": "40702810238030000904", "bic": "046577964", "name": "ООО \"Петруня\"",
             "inn": "6671217676", "kpp": "667101001" })
 }
