@@ -33,6 +33,8 @@ pub mod success;
 pub use dataset::{Progress, Row};
 pub use demand::{DemandModel, DemandReport};
 pub use gbdt::Params;
+/// The seeded random source, also for simulations outside this crate (the money model's).
+pub use rng::Rng;
 pub use success::{SuccessModel, SuccessReport};
 
 /// Share of the finished rows (the newest) every metric is measured on.

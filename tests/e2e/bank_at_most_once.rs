@@ -6,7 +6,7 @@
 
 use crate::crash::{kill_9, worker, worker_on};
 use crate::lifecycle::balance;
-use crate::payments::{deposited_and_paid, doctor_is_clean, inn, set_order_status, status_of, withdraw};
+use crate::payments::{deposited_and_paid, doctor_is_clean, give_inn, inn, set_order_status, status_of, withdraw};
 use crate::support::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -19,9 +19,7 @@ use workflows::payments::operations::carry_out;
 /// (deposited 1000.00): its captures are due. Returns (organizer, buyer).
 async fn completed_paid_through_the_bank(app: &TestApp) -> (i64, i64) {
     let (procurement, organizer) = app.active(json!({ "commission_percent": "3.00" })).await;
-    let path = format!("/api/users/{organizer}/");
-    let (code, body) = send(app.service(Method::PATCH, &path).json(&json!({ "inn": inn(7_800_000_001) }))).await;
-    assert_eq!(code, StatusCode::OK, "{body}");
+    give_inn(app, organizer, &inn(7_800_000_001)).await;
     let (buyer, participant) = deposited_and_paid(app, procurement, "1000.00").await;
     app.set_status(procurement, "stopped").await;
     app.set_status(procurement, "payment").await;
@@ -371,4 +369,69 @@ async fn the_sandbox_moves_money_again_on_a_repeated_transfer_as_tochka_does() {
         .await
         .unwrap();
     assert_eq!(app.bank.list_virtual_accounts(&beneficiary).await.unwrap(), vec![buyer_va]);
+}
+
+/// A capture delivered again after the buyer opened an account at the bank moves nothing there:
+/// the buyer paid the share with a bonus, so the first run had nothing at the bank to move, and
+/// the share is settled. (Found by the money model: `MONEY_MODEL_SEED=2`.)
+#[tokio::test]
+async fn a_capture_delivered_again_after_the_buyer_opened_a_bank_account_moves_nothing_there() {
+    let app = TestApp::spawn().await;
+    let order = app.paid_order().await;
+    give_inn(&app, order.organizer, &inn(7_800_000_001)).await;
+    app.set_status(order.procurement, "completed").await;
+    app.drain().await;
+    // The buyer's first deposit opens their account at the bank.
+    let body = json!({ "user_id": order.buyer, "amount": "500.00", "inn": inn(7_700_000_000) });
+    let (code, created) = send(app.as_user(order.buyer, Method::POST, "/api/payments/").json(&body)).await;
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    crate::payments::transfer(&app, "500.00", created["requisites"]["purpose"].as_str().unwrap()).await;
+    let reconciled = workflows::payments::reconcile::reconcile(&app.pool, app.bank.as_ref()).await.unwrap();
+    assert_eq!(reconciled.identified, 1);
+
+    let again = workflows::jobs::Job::CapturePayment { participant_id: order.participant };
+    workflows::jobs::run(&app.jobs().await, &again).await.unwrap();
+    app.drain().await;
+    assert_eq!(operations(&app).await, vec![], "nothing to carry out at the bank");
+    let buyer_va = virtual_account(&app, order.buyer).await;
+    assert_eq!(app.bank.get_virtual_account(&buyer_va).await.unwrap().cash, "500.00".parse().unwrap());
+    doctor_is_clean(&app).await;
+    app.assert_ledger_consistent().await;
+}
+
+/// Opening a person's account, its future dropped at each await point in turn (a job cancelled
+/// in its process), leaves no bank lock held on a pooled connection. One dropped while its try
+/// for the lock was in flight once did, and every later operation on that account then waited
+/// three minutes and failed. (Found by an early version of the money model, whose crashes
+/// dropped job futures without ending their sessions.)
+#[tokio::test]
+async fn a_bank_call_dropped_at_any_await_point_leaves_no_bank_lock_held() {
+    let app = TestApp::spawn().await;
+    let buyer = app.register("buyer").await;
+    give_inn(&app, buyer, &inn(7_700_000_001)).await;
+    // One connection, as a busy process's last: the check below waits for the dropped call's
+    // connection to come back (after flushing what it had buffered, so a try for the lock may
+    // reach the server only then) or to be closed.
+    let pool = workflows::db::connect(&app.database_url, 1).await.unwrap();
+    let no_lock_held = || async {
+        let held: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        held == 0
+    };
+    for polls in 1.. {
+        let opening = workflows::payments::virtual_account_of(&pool, app.bank.as_ref(), buyer);
+        if let Some(opened) = dies_after(opening, polls).await {
+            opened.unwrap();
+            break;
+        }
+        // A closed session's lock ends with it, a moment later.
+        eventually("no bank lock held after a dropped call", Duration::from_secs(5), no_lock_held).await;
+    }
+    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM bank_accounts").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(accounts, 1);
 }

@@ -5,9 +5,9 @@
 
 use crate::bank_at_most_once::{books, virtual_account};
 use crate::crash::{kill_9, worker_for};
-use crate::payments::{deposit, doctor_is_clean, inn, set_order_status, transfer};
+use crate::payments::{deposit, doctor_is_clean, give_inn, inn, set_order_status, transfer};
 use crate::support::*;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -15,7 +15,7 @@ use workflows::Money;
 use workflows::payments::reconcile::reconcile;
 
 const BUYERS: usize = 12;
-const QUEUES: &str = "lifecycle,payments,refunds,notifications";
+pub(crate) const QUEUES: &str = "lifecycle,payments,refunds,notifications";
 
 fn money(text: &str) -> Money {
     text.parse().unwrap()
@@ -39,10 +39,7 @@ async fn fault_run(kill: Kill) {
     let mut procurements = Vec::new();
     for n in 0..3 {
         let (id, organizer) = app.active(json!({ "commission_percent": "3.00" })).await;
-        let path = format!("/api/users/{organizer}/");
-        let body = json!({ "inn": inn(7_800_000_010 + n) });
-        let (code, body) = send(app.service(Method::PATCH, &path).json(&body)).await;
-        assert_eq!(code, StatusCode::OK, "{body}");
+        give_inn(&app, organizer, &inn(7_800_000_010 + n)).await;
         procurements.push((id, organizer));
     }
     // Buyers deposit 1000.00 each through the bank and order 1–3 units (100.00 each) in all three.

@@ -45,6 +45,7 @@ mod messenger_notifications;
 mod ml;
 mod ml_admin;
 mod ml_bot;
+mod money_model;
 mod openapi_truth;
 mod payments;
 mod queues;

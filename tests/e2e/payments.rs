@@ -13,6 +13,13 @@ pub(crate) fn inn(n: u64) -> String {
     workflows::users::inn::with_check_digits(n)
 }
 
+/// Puts `inn` on `user`'s profile: the bank opens a person's account under it.
+pub(crate) async fn give_inn(app: &TestApp, user: i64, inn: &str) {
+    let path = format!("/api/users/{user}/");
+    let (code, body) = send(app.service(Method::PATCH, &path).json(&json!({ "inn": inn }))).await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+}
+
 /// A buyer with a pending deposit of `amount`; returns (buyer, the deposit as created).
 pub(crate) async fn deposit(app: &TestApp, amount: &str) -> (i64, Value) {
     let buyer = app.register("buyer").await;
@@ -189,7 +196,7 @@ async fn bank_failures_during_reconciliation_credit_exactly_once() {
 }
 
 /// Bank details from Tochka's testing guide for payouts.
-fn payout_details() -> Value {
+pub(crate) fn payout_details() -> Value {
     json!({ "account": "40702810238030000904", "bic": "046577964", "name": "ООО \"Петруня\"",
             "inn": "6671217676", "kpp": "667101001" })
 }
@@ -230,11 +237,7 @@ pub(crate) async fn withdraw(app: &TestApp, user: i64, amount: &str) -> i64 {
 async fn deposit_join_pay_complete_and_pay_the_organizer_out() {
     let app = TestApp::spawn().await;
     let (procurement, organizer) = app.active(json!({})).await;
-    let (code, body) = send(
-        app.service(Method::PATCH, &format!("/api/users/{organizer}/")).json(&json!({ "inn": inn(7_800_000_001) })),
-    )
-    .await;
-    assert_eq!(code, StatusCode::OK, "{body}");
+    give_inn(&app, organizer, &inn(7_800_000_001)).await;
     let (buyer, participant) = deposited_and_paid(&app, procurement, "1000.00").await;
     app.set_status(procurement, "stopped").await;
     app.set_status(procurement, "payment").await;

@@ -459,6 +459,22 @@ where
     panic!("timed out waiting for {what}");
 }
 
+/// Polls `work` at most `polls` times: its output, or `None` when it had not finished and was
+/// dropped at whatever await point it had reached, as a job is whose process dies there.
+pub async fn dies_after<F: std::future::Future>(work: F, polls: u32) -> Option<F::Output> {
+    let mut work = std::pin::pin!(work);
+    let mut left = polls;
+    std::future::poll_fn(|cx| match work.as_mut().poll(cx) {
+        std::task::Poll::Ready(out) => std::task::Poll::Ready(Some(out)),
+        std::task::Poll::Pending if left <= 1 => std::task::Poll::Ready(None),
+        std::task::Poll::Pending => {
+            left -= 1;
+            std::task::Poll::Pending
+        }
+    })
+    .await
+}
+
 /// Whether queue `queue` of namespace `ns` has `done` finished jobs and none running.
 pub async fn queue_settled(conn: &redis::aio::ConnectionManager, ns: &str, queue: &str, done: u64) -> bool {
     let mut conn = conn.clone();

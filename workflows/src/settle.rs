@@ -21,6 +21,12 @@ pub async fn capture(pool: &PgPool, participant_id: i64) -> Result<(), DomainErr
             format!("participant {participant_id} is '{}', not paid", part.status),
         ));
     }
+    // A capture delivered again after it happened has nothing left to do. Its bank side was
+    // settled by the first run: a buyer who had no account at the bank then (a share paid with
+    // a bonus) and has opened one since must not now pay at the bank for that share.
+    if !held_in_escrow(&mut tx, participant_id).await? {
+        return Ok(());
+    }
     let (net, fee) = procurement::commission_split(&p, part.amount);
     crate::payments::operations::record_capture(&mut tx, part.id, part.user_id, p.organizer_id, net, fee).await?;
     // Last, the rows every capture of this procurement shares (escrow, the organizer's balance,
@@ -42,20 +48,23 @@ pub async fn refund(pool: &PgPool, participant_id: i64) -> Result<(), DomainErro
             format!("participant {participant_id} is '{}', not cancelled", part.status),
         ));
     }
-    // The payment row says whether money sits in escrow for this order; refunded or never paid
-    // means there is nothing (left) to do.
-    let held: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM payments WHERE participant_id = $1
-                        AND payment_type = 'procurement_payment' AND status = 'waiting_for_capture')",
-    )
-    .bind(participant_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if held {
+    if held_in_escrow(&mut tx, participant_id).await? {
         procurement::refund_participant(&mut tx, &p, &part).await?;
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Whether the order's share sits in escrow, as its payment row says: captured, refunded or
+/// never paid means there is nothing (left) to move.
+async fn held_in_escrow(conn: &mut sqlx::PgConnection, participant_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM payments WHERE participant_id = $1
+                        AND payment_type = 'procurement_payment' AND status = 'waiting_for_capture')",
+    )
+    .bind(participant_id)
+    .fetch_one(conn)
+    .await
 }
 
 /// The procurement (locked, as every change to its orders does first) and then the order, read

@@ -22,6 +22,7 @@ pub struct BankLock {
     conn: PoolConnection<Postgres>,
     space: LockSpace,
     key: String,
+    /// The session surely holds no lock (never taken, or given back).
     released: bool,
 }
 
@@ -31,20 +32,24 @@ const MAX_WAIT: Duration = Duration::from_secs(180);
 impl BankLock {
     /// Waits for the lock. Polls `pg_try_advisory_lock` rather than blocking in
     /// `pg_advisory_lock`, so that giving up can never leave a lock taken on a connection that
-    /// goes back to the pool.
+    /// goes back to the pool. A wait cancelled while a try is in flight (a job's future dropped)
+    /// cannot know whether that try took the lock, so the connection is closed then too: while a
+    /// try is in flight the lock counts as held.
     pub async fn acquire(pool: &PgPool, space: LockSpace, key: &str) -> sqlx::Result<Self> {
-        let mut conn = pool.acquire().await?;
+        let mut lock = Self { conn: pool.acquire().await?, space, key: key.into(), released: true };
         let started = tokio::time::Instant::now();
         let mut pause = Duration::from_millis(5);
         loop {
+            lock.released = false;
             let taken: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
                 .bind(space as i32)
                 .bind(key)
-                .fetch_one(&mut *conn)
+                .fetch_one(&mut *lock.conn)
                 .await?;
             if taken {
-                return Ok(Self { conn, space, key: key.into(), released: false });
+                return Ok(lock);
             }
+            lock.released = true;
             if started.elapsed() > MAX_WAIT {
                 return Err(sqlx::Error::PoolTimedOut);
             }
