@@ -25,13 +25,19 @@ OUT=${OUT:-/tmp/groupbuy-bench}
 mkdir -p "$OUT"
 AUTH="Authorization: Bearer $KEY"
 
+# Reads with the key (as the bots read), joins, then the reads again as anonymous visitors.
 echo "== groupbuy bench api"
 "$GROUPBUY" bench api --url "$URL" --service-key "$KEY" --connections "$CONNS" \
   --duration "$DURATION" --procurements "$PROCUREMENTS" | tee "$OUT/groupbuy-bench.txt"
+echo "== groupbuy bench api (anonymous reads)"
+"$GROUPBUY" bench api --url "$URL" --service-key "$KEY" --connections "$CONNS" \
+  --duration "$DURATION" --procurements "$PROCUREMENTS" --scenarios list,detail,search \
+  --anonymous-reads | tee "$OUT/groupbuy-bench-anonymous.txt"
 
 echo "== data for wrk"
 get() { curl -fsS -H "$AUTH" "$URL$1"; }
 pages=$(( ($(get "/api/procurements/" | jq .count) + 19) / 20 ))
+public_pages=$(( ($(curl -fsS "$URL/api/procurements/" | jq .count) + 19) / 20 ))
 active_pages=$(( ($(get "/api/procurements/?status=active" | jq .count) + 19) / 20 ))
 : > "$OUT/ids.txt"
 for p in $(seq 1 "$active_pages"); do
@@ -40,17 +46,27 @@ done
 words="honey cheese coffee olive buckwheat salmon walnuts apples diapers tea"
 run=$(date +%s)
 : > "$OUT/buyers.txt"
+: > "$OUT/joiners.txt"
 for i in $(seq 1 "$CONNS"); do
-  curl -fsS -H "$AUTH" -H 'Content-Type: application/json' "$URL/api/users/" \
-    -d "{\"platform\":\"telegram\",\"platform_user_id\":\"wrk-buyer-$run-$i\",\"first_name\":\"Wrk\"}" |
-    jq -r .id >> "$OUT/buyers.txt"
+  for who in buyers joiners; do
+    curl -fsS -H "$AUTH" -H 'Content-Type: application/json' "$URL/api/users/" \
+      -d "{\"platform\":\"telegram\",\"platform_user_id\":\"wrk-$who-$run-$i\",\"first_name\":\"Wrk\"}" |
+      jq -r .id >> "$OUT/$who.txt"
+  done
 done
 echo "$pages list pages, $(wc -l < "$OUT/ids.txt") joinable procurements, $(wc -l < "$OUT/buyers.txt") buyers"
 
-w() { wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -H "$AUTH" "$@"; }
-echo "== wrk list";   w -s "$HERE/wrk/list.lua"   "$URL" -- "$pages"  | tee "$OUT/wrk-list.txt"
-echo "== wrk detail"; w -s "$HERE/wrk/detail.lua" "$URL" -- "$OUT/ids.txt" | tee "$OUT/wrk-detail.txt"
+anon() { wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$@"; }
+w() { anon -H "$AUTH" "$@"; }
+echo "== wrk list (anonymous)";   anon -s "$HERE/wrk/list.lua"   "$URL" -- "$public_pages" | tee "$OUT/wrk-list.txt"
+echo "== wrk detail (anonymous)"; anon -s "$HERE/wrk/detail.lua" "$URL" -- "$OUT/ids.txt" | tee "$OUT/wrk-detail.txt"
 # shellcheck disable=SC2086
-echo "== wrk search"; w -s "$HERE/wrk/search.lua" "$URL" -- $words | tee "$OUT/wrk-search.txt"
+echo "== wrk search (anonymous)"; anon -s "$HERE/wrk/search.lua" "$URL" -- $words | tee "$OUT/wrk-search.txt"
+echo "== wrk list (key)";   w -s "$HERE/wrk/list.lua"   "$URL" -- "$pages"  | tee "$OUT/wrk-list-key.txt"
+echo "== wrk detail (key)"; w -s "$HERE/wrk/detail.lua" "$URL" -- "$OUT/ids.txt" | tee "$OUT/wrk-detail-key.txt"
+# shellcheck disable=SC2086
+echo "== wrk search (key)"; w -s "$HERE/wrk/search.lua" "$URL" -- $words | tee "$OUT/wrk-search-key.txt"
+echo "== wrk join (joins alone)"
+w -s "$HERE/wrk/join.lua" "$URL" -- "$OUT/ids.txt" "$OUT/joiners.txt" "$THREADS" join-only | tee "$OUT/wrk-join.txt"
 echo "== wrk join+leave"
-w -s "$HERE/wrk/join.lua" "$URL" -- "$OUT/ids.txt" "$OUT/buyers.txt" "$THREADS" | tee "$OUT/wrk-join.txt"
+w -s "$HERE/wrk/join.lua" "$URL" -- "$OUT/ids.txt" "$OUT/buyers.txt" "$THREADS" | tee "$OUT/wrk-join-leave.txt"

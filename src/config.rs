@@ -40,6 +40,11 @@ pub struct Settings {
     pub auth_rate_limit: u32,
     /// Where chat attachments are stored, served at `/media/`.
     pub media_dir: PathBuf,
+    /// PostgreSQL connections of a process that serves the API (`API_POOL_SIZE`, 48 by default).
+    pub api_pool_size: u32,
+    /// How long catalogue answers (list, search, detail) may be kept
+    /// (`PUBLIC_CACHE_MS`, 5000 by default; 0 turns the cache off).
+    pub public_cache: std::time::Duration,
     /// Tochka Cyclops, or the built-in sandbox bank when `TOCHKA_API_URL` is unset.
     pub bank: BankSettings,
     /// `GROUPBUY_CRON_<NAME>`: cron expressions overriding the sweeps' defaults.
@@ -229,6 +234,24 @@ impl Settings {
                     .filter(|n| *n >= 1)
                     .ok_or_else(|| anyhow::anyhow!("AUTH_RATE_LIMIT must be a whole number ≥ 1, not '{n}'"))?,
                 None => api::clients::DEFAULT_PER_MINUTE,
+            },
+            api_pool_size: match var("API_POOL_SIZE") {
+                Some(n) => {
+                    n.parse().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| {
+                        anyhow::anyhow!("API_POOL_SIZE must be a whole number from 1 to 1000, not '{n}'")
+                    })?
+                }
+                None => 48,
+            },
+            public_cache: match var("PUBLIC_CACHE_MS") {
+                Some(ms) => {
+                    std::time::Duration::from_millis(ms.parse().ok().filter(|ms| *ms <= 60_000).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "PUBLIC_CACHE_MS must be a whole number of milliseconds up to 60000, not '{ms}'"
+                        )
+                    })?)
+                }
+                None => std::time::Duration::from_secs(5),
             },
             media_dir: var("MEDIA_DIR").map(PathBuf::from).unwrap_or_else(|| ".groupbuy/media".into()),
             bank: BankSettings::from_env(),

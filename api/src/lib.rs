@@ -11,6 +11,7 @@ pub mod error;
 pub mod listener;
 pub mod media;
 mod precompressed;
+pub mod public_cache;
 pub mod routes;
 pub mod security_headers;
 mod spec;
@@ -27,13 +28,14 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Largest upload request: the largest attachment and room for the form around it.
 const MAX_UPLOAD_BYTES: usize = workflows::chat::MAX_ATTACHMENT_BYTES + 64 * 1024;
 
-/// Every route of the HTTP server, for same-origin browsers only.
+/// Every route of the HTTP server, for same-origin browsers only, with no catalogue cache.
 pub fn app(state: AppState) -> impl poem::Endpoint {
-    app_with(state, cors::Cors::default())
+    app_with(state, cors::Cors::default(), public_cache::PublicCache::off())
 }
 
-/// Every route of the HTTP server, callable from browsers on the origins `cors` allows.
-pub fn app_with(state: AppState, cors: cors::Cors) -> impl poem::Endpoint {
+/// Every route of the HTTP server, callable from browsers on the origins `cors` allows, with
+/// catalogue answers kept as `cache` says.
+pub fn app_with(state: AppState, cors: cors::Cors, cache: public_cache::PublicCache) -> impl poem::Endpoint {
     let api = routes::service(&state);
     let generated = api.spec();
     let document = spec::with_rules(&generated, &routes::admin::jobs::queue_names());
@@ -66,6 +68,7 @@ pub fn app_with(state: AppState, cors: cors::Cors) -> impl poem::Endpoint {
         .nest("/ws", sockets())
         // The original clients call paths with a trailing slash (`/api/users/`); both work.
         .with(NormalizePath::new(TrailingSlash::Trim))
+        .with(cache)
         .with(auth::Authenticate { config: state.auth.clone(), pool: state.pool.clone() })
         .with(body_limit::BodyLimit { max: MAX_BODY_BYTES, larger: ("/api/chat/upload", MAX_UPLOAD_BYTES) })
         .with(clients::CredentialLimit { clients: state.clients.clone() })

@@ -7,9 +7,11 @@
 -- (buyer, procurement) pairs of this thread in order: a pair comes round again only after
 -- buyers × procurements joins, long after it was left. Threads have disjoint buyers.
 -- Joins still waiting for their leave when the run stops stay joined: use fresh buyers per run.
+-- With a fourth argument `join-only` nobody leaves: every request is a join (fresh buyers again).
 local ids, buyers, queue = {}, {}, {}
 local head, tail, n = 1, 0, 0
 local threads_seen = 0
+local leaves = true
 
 function setup(thread)
   thread:set("tid", threads_seen)
@@ -19,6 +21,7 @@ end
 function init(args)
   for id in io.lines(args[1]) do ids[#ids + 1] = id end
   local threads = tonumber(args[3]) or 2
+  leaves = args[4] ~= "join-only"
   local i = 0
   for b in io.lines(args[2]) do
     if i % threads == tid then buyers[#buyers + 1] = b end
@@ -43,7 +46,7 @@ request = function()
 end
 
 response = function(status, headers, body)
-  if status == 201 then
+  if status == 201 and leaves then
     local p = body:match('"procurement":(%d+)')
     local u = body:match('"user":(%d+)')
     if p and u then

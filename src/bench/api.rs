@@ -46,12 +46,17 @@ pub struct ApiBenchArgs {
     /// Active procurements to have in place before measuring (created if missing).
     #[arg(long, default_value_t = 1000)]
     pub procurements: usize,
-    /// Comma-separated scenarios: list, detail, search, join.
-    #[arg(long, value_delimiter = ',', default_value = "list,detail,search,join")]
+    /// Comma-separated scenarios: list, detail, search, join, join-leave.
+    #[arg(long, value_delimiter = ',', default_value = "list,detail,search,join,join-leave")]
     pub scenarios: Vec<Scenario>,
     /// Service API key for setup and joins (default: the first of SERVICE_API_KEYS).
     #[arg(long, env = "BENCH_SERVICE_KEY", hide_env_values = true)]
     pub service_key: Option<String>,
+    /// Send list, detail and search without credentials, as visitors read the catalogue (by
+    /// default they carry the service key, as the bots' reads do). Either may be answered from
+    /// the API's brief catalogue cache; start the API with PUBLIC_CACHE_MS=0 to measure without.
+    #[arg(long)]
+    pub anonymous_reads: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -62,8 +67,10 @@ pub enum Scenario {
     Detail,
     /// GET /api/procurements/?search=WORD with words from the titles.
     Search,
-    /// POST join then POST leave for a random procurement; both requests are counted.
+    /// POST join: each connection's own fresh buyer joins procurement after procurement.
     Join,
+    /// POST join then POST leave for a random procurement; both requests are counted.
+    JoinLeave,
 }
 
 impl Scenario {
@@ -72,7 +79,8 @@ impl Scenario {
             Self::List => "list",
             Self::Detail => "detail",
             Self::Search => "search",
-            Self::Join => "join+leave",
+            Self::Join => "join",
+            Self::JoinLeave => "join+leave",
         }
     }
 }
@@ -93,13 +101,13 @@ pub async fn run(settings: &Settings, args: ApiBenchArgs) -> anyhow::Result<()> 
     let api = SetupClient::new(&base, &key)?;
     api.check_key().await?;
     let t = Instant::now();
-    let data = prepare(&api, args.procurements, args.connections, args.scenarios.contains(&Scenario::Join)).await?;
+    let data = prepare(&api, args.procurements, args.connections, &args.scenarios, !args.anonymous_reads).await?;
     println!(
         "setup: {} active procurements ({} created now), {} list pages, {} buyers, search words: {} ({:.1} s)",
         data.ids.len(),
         data.created,
         data.pages,
-        data.buyers.len(),
+        data.buyers.len() + data.joiners.len(),
         data.words.join(" "),
         t.elapsed().as_secs_f64()
     );
@@ -107,8 +115,11 @@ pub async fn run(settings: &Settings, args: ApiBenchArgs) -> anyhow::Result<()> 
     let server_pid = base.port_or_known_default().and_then(pid_listening_on);
     let rss_before = server_pid.and_then(rss_kib);
     println!(
-        "load: {} connections, {} s warm-up + {} s measured per scenario, against {base}",
-        args.connections, args.warmup, args.duration
+        "load: {} connections, {} s warm-up + {} s measured per scenario, against {base}; reads {}",
+        args.connections,
+        args.warmup,
+        args.duration,
+        if args.anonymous_reads { "anonymous" } else { "with the service key" }
     );
     let data = Arc::new(data);
     let mut results = Vec::new();
@@ -156,8 +167,10 @@ struct BenchData {
     /// Pages of the public list.
     pages: usize,
     words: Vec<String>,
-    /// One buyer per connection.
+    /// One buyer per connection for join+leave.
     buyers: Vec<i64>,
+    /// One buyer per connection for joins alone (they stay joined).
+    joiners: Vec<i64>,
     created: usize,
 }
 
@@ -197,6 +210,17 @@ impl SetupClient {
         Ok(body)
     }
 
+    /// A read without the key, as a visitor makes it.
+    async fn get_anonymous(&self, path: &str) -> anyhow::Result<Value> {
+        let resp = reqwest::get(self.url(path)).await.with_context(|| format!("GET {path}: is the API running?"))?;
+        let status = resp.status();
+        let body: Value = resp.json().await.with_context(|| format!("GET {path}"))?;
+        if !status.is_success() {
+            bail!("GET {path} (anonymous): {status} {body}");
+        }
+        Ok(body)
+    }
+
     async fn post(&self, path: &str, body: &Value) -> anyhow::Result<(StatusCode, Value)> {
         self.call(self.http.post(self.url(path)).json(body), path).await
     }
@@ -227,7 +251,13 @@ impl SetupClient {
     }
 }
 
-async fn prepare(api: &SetupClient, want: usize, connections: usize, join: bool) -> anyhow::Result<BenchData> {
+async fn prepare(
+    api: &SetupClient,
+    want: usize,
+    connections: usize,
+    scenarios: &[Scenario],
+    authenticated_reads: bool,
+) -> anyhow::Result<BenchData> {
     let active = api.get("/api/procurements/", &[("status", "active")]).await?;
     let have = count_of(&active)? as usize;
     let mut created = 0;
@@ -267,8 +297,12 @@ async fn prepare(api: &SetupClient, want: usize, connections: usize, join: bool)
         bail!("no joinable procurements after setup");
     }
 
-    // Pages of the list as the load sees it (everything the bench key may read).
-    let all = api.get("/api/procurements/", &[]).await?;
+    // Pages of the list as the load sees it: the bench key reads drafts too, anonymous readers not.
+    let all = if authenticated_reads {
+        api.get("/api/procurements/", &[]).await?
+    } else {
+        api.get_anonymous("/api/procurements/").await?
+    };
     let pages = (count_of(&all)? as usize).div_ceil(PAGE_SIZE).max(1);
 
     let mut words: Vec<String> =
@@ -287,8 +321,12 @@ async fn prepare(api: &SetupClient, want: usize, connections: usize, join: bool)
         words.push("a".into());
     }
 
-    let buyers = if join { register_buyers(api, connections).await? } else { Vec::new() };
-    Ok(BenchData { ids, pages, words, buyers, created })
+    let buyers_for = async |scenario| {
+        if scenarios.contains(&scenario) { register_buyers(api, connections).await } else { Ok(Vec::new()) }
+    };
+    let buyers = buyers_for(Scenario::JoinLeave).await?;
+    let joiners = buyers_for(Scenario::Join).await?;
+    Ok(BenchData { ids, pages, words, buyers, joiners, created })
 }
 
 fn count_of(page: &Value) -> anyhow::Result<i64> {
@@ -401,7 +439,10 @@ async fn drive(
     args: &ApiBenchArgs,
 ) -> anyhow::Result<Outcome> {
     let mut headers = HeaderMap::new();
-    headers.insert(AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {key}"))?);
+    let writes = matches!(scenario, Scenario::Join | Scenario::JoinLeave);
+    if writes || !args.anonymous_reads {
+        headers.insert(AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {key}"))?);
+    }
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
 
     // Everything a task asks for is built before the clock starts.
@@ -432,10 +473,12 @@ async fn drive(
                 first_error: None,
             };
             let mut rng = Rng(seed | 1);
-            if scenario == Scenario::Join {
-                join_loop(&client, &base, &data, conn, &mut rng, measure_from, end, &mut task).await;
-            } else {
-                get_loop(&client, &urls, &mut rng, measure_from, end, &mut task).await;
+            match scenario {
+                Scenario::Join | Scenario::JoinLeave => {
+                    let leave = scenario == Scenario::JoinLeave;
+                    join_loop(&client, &base, &data, conn, &mut rng, measure_from, end, &mut task, leave).await
+                }
+                _ => get_loop(&client, &urls, &mut rng, measure_from, end, &mut task).await,
             }
             task
         }));
@@ -443,7 +486,7 @@ async fn drive(
 
     let mut out = Outcome {
         total: histogram(),
-        parts: (scenario == Scenario::Join).then(|| (histogram(), histogram())),
+        parts: (scenario == Scenario::JoinLeave).then(|| (histogram(), histogram())),
         errors: BTreeMap::new(),
         first_error: None,
         seconds: args.duration as f64,
@@ -485,7 +528,7 @@ fn scenario_urls(scenario: Scenario, base: &Url, data: &BenchData) -> Vec<Url> {
         Scenario::Search => {
             data.words.iter().map(|w| with_path("/api/procurements/", Some(format!("search={w}")))).collect()
         }
-        Scenario::Join => Vec::new(),
+        Scenario::Join | Scenario::JoinLeave => Vec::new(),
     }
 }
 
@@ -501,6 +544,10 @@ async fn get_loop(client: &Client, urls: &[Url], rng: &mut Rng, measure_from: In
     }
 }
 
+/// Joins as the connection's own buyer. With `then_leave` it picks procurements at random and
+/// leaves each right after joining (both counted); otherwise it joins the procurements one after
+/// another from a random start and stays, never asking twice (a run makes far fewer joins per
+/// connection than there are procurements).
 #[allow(clippy::too_many_arguments)]
 async fn join_loop(
     client: &Client,
@@ -511,38 +558,35 @@ async fn join_loop(
     measure_from: Instant,
     end: Instant,
     task: &mut Task,
+    then_leave: bool,
 ) {
-    let buyer = data.buyers[conn];
+    let buyer = if then_leave { data.buyers[conn] } else { data.joiners[conn] };
     // One tiny body per connection for the whole run; `&'static str` bodies are sent without copying.
     let body: &'static str = Box::leak(format!("{{\"user_id\":{buyer}}}").into_boxed_str());
-    let join_urls: Vec<Url> = data
-        .ids
-        .iter()
-        .map(|id| {
-            let mut u = base.clone();
-            u.set_path(&format!("/api/procurements/{id}/join/"));
-            u
-        })
-        .collect();
-    let leave_urls: Vec<Url> = data
-        .ids
-        .iter()
-        .map(|id| {
-            let mut u = base.clone();
-            u.set_path(&format!("/api/procurements/{id}/leave/"));
-            u
-        })
-        .collect();
-    loop {
-        let i = rng.below(join_urls.len());
+    let urls = |action: &str| -> Vec<Url> {
+        data.ids
+            .iter()
+            .map(|id| {
+                let mut u = base.clone();
+                u.set_path(&format!("/api/procurements/{id}/{action}/"));
+                u
+            })
+            .collect()
+    };
+    let join_urls = urls("join");
+    let leave_urls = if then_leave { urls("leave") } else { Vec::new() };
+    let mut next = rng.below(join_urls.len());
+    for _ in 0..if then_leave { usize::MAX } else { join_urls.len() } {
+        let i = if then_leave { rng.below(join_urls.len()) } else { (next + 1) % join_urls.len() };
+        next = i;
         let sent = Instant::now();
         if sent >= end {
             break;
         }
         let joined = send(client.post(join_urls[i].clone()).body(body)).await;
         let ok = matches!(joined, Ok(s) if s.is_success());
-        record(task, Some(true), sent, measure_from, joined);
-        if !ok {
+        record(task, then_leave.then_some(true), sent, measure_from, joined);
+        if !then_leave || !ok {
             continue;
         }
         // Always leave, even past the end, so the buyer is free for the next run.

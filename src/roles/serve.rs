@@ -9,11 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use workflows::db;
 
-/// Connections for a process that serves the API (and, in `all`, the worker pools too).
-const API_POOL_SIZE: u32 = 48;
-
 pub async fn api(settings: &Settings) -> anyhow::Result<()> {
-    let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
+    let pool = db::prepare(&settings.database_url, settings.api_pool_size).await?;
     let bank = super::bank::bank_client(settings).await?;
     // Only the webhooks: polling is `groupbuy bot …`'s (two pollers would conflict).
     let context =
@@ -28,7 +25,7 @@ pub async fn api(settings: &Settings) -> anyhow::Result<()> {
 /// The chat WebSockets alone (`/ws/…` and `/health`), for a deployment that runs them apart
 /// from the REST API; any number of them share the fan-out through Redis.
 pub async fn chat(settings: &Settings) -> anyhow::Result<()> {
-    let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
+    let pool = db::prepare(&settings.database_url, settings.api_pool_size).await?;
     let bank = super::bank::bank_client(settings).await?;
     let state = app_state(settings, pool, bank, None, None).await?;
     tracing::info!(addr = %settings.http_addr, "chat sockets listening at /ws/");
@@ -38,7 +35,7 @@ pub async fn chat(settings: &Settings) -> anyhow::Result<()> {
 /// Everything in one process: migrations, demo data (unless `DEMO_DATA=false`), the scheduler's
 /// cron schedules, the outbox relay with worker pools for every queue, and the API.
 pub async fn all(settings: &Settings) -> anyhow::Result<()> {
-    let pool = db::prepare(&settings.database_url, API_POOL_SIZE).await?;
+    let pool = db::prepare(&settings.database_url, settings.api_pool_size).await?;
     if settings.demo_data {
         let organizer = workflows::demo::seed(&pool).await?;
         tracing::info!(organizer, "demo data in place");
@@ -147,7 +144,9 @@ async fn serve(settings: &Settings, state: AppState, bots: poem::Route) -> anyho
     tracing::info!(addr = %settings.http_addr, "API listening; docs at /api/docs/");
     let cors = api::cors::Cors::new(settings.cors_origins.iter().cloned());
     // The bots' pages get the same headers as the API's.
-    let endpoint = bots.nest("/", api::app_with(state, cors)).with(api::security_headers::SecurityHeaders);
+    let redis = redis::Client::open(settings.redis_url.as_str())?;
+    let cache = api::public_cache::PublicCache::new(settings.public_cache, &redis, &settings.queue_namespace)?;
+    let endpoint = bots.nest("/", api::app_with(state, cors, cache)).with(api::security_headers::SecurityHeaders);
     listen(settings, endpoint).await
 }
 

@@ -26,7 +26,11 @@ async fn serve_with(app: &TestApp, origins: &[&str]) -> (String, std::path::Path
     let cors = api::cors::Cors::new(origins.iter().map(|o| o.to_string()));
     let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
     let addr = acceptor.local_addr()[0].as_socket_addr().copied().unwrap();
-    tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(api::app_with(state, cors)));
+    tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(api::app_with(
+        state,
+        cors,
+        api::public_cache::PublicCache::off(),
+    )));
     (format!("http://{addr}"), dir)
 }
 

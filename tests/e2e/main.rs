@@ -27,6 +27,7 @@ mod bot_vk_callback;
 mod bot_vk_send;
 mod broadcasts;
 mod broadcasts_double;
+mod catalogue_cache;
 mod chat;
 mod chat_notifications;
 mod chat_processes;

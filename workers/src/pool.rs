@@ -73,6 +73,9 @@ struct Context {
     max_attempts: usize,
     metrics: Recorder,
     finished: Finished,
+    /// Where the catalogue's version is incremented after a job that may change what it shows.
+    redis: ConnectionManager,
+    namespace: String,
 }
 
 /// The metadata key under which the relay records when a task became due (ms since the epoch).
@@ -108,6 +111,9 @@ async fn handle(
         Err(JobError::Retry(e)) => (Outcome::Retried, retry_later(&ctx, &job, &task_id, runs_before, e).await),
     };
     ctx.metrics.record(ctx.queue, wait, started.elapsed(), outcome);
+    if outcome == Outcome::Succeeded && workflows::catalogue_version::changed_by(&job) {
+        workflows::catalogue_version::bump(&ctx.redis, &ctx.namespace).await;
+    }
     // An error left here is apalis's own retry of this very task: it runs again from Redis, so
     // its row is not finished (and is pushed again should Redis lose it).
     if result.is_ok() || outcome == Outcome::Dead {
@@ -175,6 +181,8 @@ pub async fn run(
             max_attempts: config.max_attempts,
             metrics: metrics.clone(),
             finished: finished.clone(),
+            redis: conn.clone(),
+            namespace: config.namespace.clone(),
         };
         let (concurrency, poll) = (config.concurrency, config.poll_interval);
         monitor = monitor.register(move |restarts| {

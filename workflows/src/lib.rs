@@ -19,6 +19,7 @@ pub mod analytics;
 pub mod bank;
 pub mod broadcast;
 pub mod catalog;
+pub mod catalogue_version;
 pub mod chat;
 pub mod db;
 pub mod demo;

@@ -56,6 +56,7 @@ pub async fn join(turn: &mut Turn<'_>, request: JoinRequest) -> Handled {
         notes: String::new(),
     };
     let joined = procurement::join(turn.pool(), id, order, turn.actor()?, Utc::now()).await?;
+    turn.catalogue_changed().await;
     let p = visible(turn, id).await?;
     let text = t::joined(request.quantity, &p.unit, Some(joined.amount.kopecks()), turn.lang);
     let back =
@@ -71,6 +72,7 @@ pub fn ask_leave(turn: &mut Turn<'_>, id: i64) -> Handled {
 
 pub async fn leave(turn: &mut Turn<'_>, id: i64) -> Handled {
     procurement::leave(turn.pool(), id, turn.user_id()?, turn.actor()?).await?;
+    turn.catalogue_changed().await;
     turn.say_with_menu(t::left(turn.lang));
     Ok(())
 }

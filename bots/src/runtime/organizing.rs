@@ -91,6 +91,7 @@ pub async fn create(turn: &mut Turn<'_>, draft: NewProcurement) -> Handled {
         image_url: String::new(),
     };
     let created = procurement::open(turn.pool(), new, turn.actor()?, Utc::now()).await?;
+    turn.catalogue_changed().await;
     let lang = turn.lang;
     let publish = OrganizerAction::Publish;
     let kb = Keyboard::inline(vec![
@@ -129,6 +130,7 @@ pub async fn act(turn: &mut Turn<'_>, action: OrganizerAction, id: i64) -> Handl
         OrganizerAction::Cancel => ProcurementStatus::Cancelled,
     };
     let changed = procurement::change_status(turn.pool(), id, target, actor, Utc::now()).await?;
+    turn.catalogue_changed().await;
     let label = status_label(&changed.status.to_string(), lang);
     turn.say(Reply::with_keyboard(screens::status_changed(&label, lang), back));
     Ok(())

@@ -80,6 +80,12 @@ impl Turn<'_> {
         &self.inner.pool
     }
 
+    /// After a procurement or an order changed: the API's cache of the catalogue stops serving
+    /// answers from before it.
+    pub async fn catalogue_changed(&self) {
+        workflows::catalogue_version::bump(&self.inner.redis, &self.inner.settings.namespace).await;
+    }
+
     /// Sends a new message.
     pub fn say(&mut self, reply: Reply) {
         self.messages.push(Outgoing { chat_id: self.chat_id, reply, edit_message_id: None });

@@ -10,4 +10,5 @@ pub use generated::{GeneratedOrder, insert_generated};
 pub use lifecycle::{cancel, change_status};
 pub use model::Participant;
 pub use status::{ParticipantEvent, ParticipantStatus};
-pub use store::{ParticipantFilter, active_of_procurement, get, insert, list, lock, many, of_procurements, set_status};
+pub(crate) use store::{NewOrder, insert_joined};
+pub use store::{ParticipantFilter, active_of_procurement, get, list, lock, many, of_procurements, set_status};

@@ -5,12 +5,16 @@ use super::status::ParticipantStatus;
 use crate::error::{DomainError, DomainResult};
 use crate::money::{Money, Quantity};
 use crate::page::{Page, PageRequest, fetch_counted};
+use crate::transition::StateName;
 use sqlx::{PgConnection, QueryBuilder};
 
+// The buyer's name by primary key per row: a join would let the planner hash the whole users table
+// when it has no statistics yet (a fresh database), for a procurement's dozen participants.
 const COLUMNS: &str = "
-    pa.id, pa.procurement_id, pa.user_id, btrim(u.first_name || ' ' || u.last_name) AS user_name,
+    pa.id, pa.procurement_id, pa.user_id,
+    (SELECT btrim(u.first_name || ' ' || u.last_name) FROM users u WHERE u.id = pa.user_id) AS user_name,
     pa.quantity, pa.amount, pa.status, pa.notes, pa.is_active, pa.created_at, pa.updated_at";
-const FROM: &str = "FROM participants pa JOIN users u ON u.id = pa.user_id";
+const FROM: &str = "FROM participants pa";
 
 pub async fn get(conn: &mut PgConnection, id: i64) -> DomainResult<Participant> {
     sqlx::query_as(crate::sql!("SELECT {COLUMNS} {FROM} WHERE pa.id = $1"))
@@ -55,27 +59,51 @@ pub async fn of_procurements(conn: &mut PgConnection, procurement_ids: &[i64]) -
         .await
 }
 
-/// Inserts a pending order and returns it as read back.
-pub async fn insert(
+/// A new pending order and what goes with it, stored in one statement (a join's second and last
+/// round trip): the order, the procurement's totals grown by it (and its move to `stopped` when
+/// `stops`: the order lands on the stop amount), and the join in the event log. The order comes
+/// back as read.
+pub(crate) async fn insert_joined(
     conn: &mut PgConnection,
-    procurement_id: i64,
-    user_id: i64,
-    quantity: Quantity,
-    amount: Money,
-    notes: &str,
+    order: &NewOrder<'_>,
+    stops: bool,
+    actor_user_id: Option<i64>,
 ) -> DomainResult<Participant> {
+    let logged = serde_json::json!({
+        "procurement_id": order.procurement_id, "amount": order.amount, "quantity": order.quantity,
+    });
     Ok(sqlx::query_as(crate::sql!(
         "WITH pa AS (INSERT INTO participants (procurement_id, user_id, quantity, amount, notes)
-                     VALUES ($1, $2, $3, $4, $5) RETURNING *)
-         SELECT {COLUMNS} FROM pa JOIN users u ON u.id = pa.user_id"
+                     VALUES ($1, $2, $3, $4, $5) RETURNING *),
+              totals AS (UPDATE procurements
+                         SET current_amount = current_amount + $4, participant_count = participant_count + 1,
+                             status = CASE WHEN $6 THEN 'stopped' ELSE status END, updated_at = now()
+                         WHERE id = $1),
+              logged AS (INSERT INTO event_log (entity_type, entity_id, from_state, to_state, event, actor_user_id, data)
+                         SELECT $7, pa.id, NULL, $8, 'join', $9, $10 FROM pa)
+         SELECT {COLUMNS} FROM pa"
     ))
-    .bind(procurement_id)
-    .bind(user_id)
-    .bind(quantity)
-    .bind(amount)
-    .bind(notes)
+    .bind(order.procurement_id)
+    .bind(order.user_id)
+    .bind(order.quantity)
+    .bind(order.amount)
+    .bind(order.notes)
+    .bind(stops)
+    .bind(ParticipantStatus::ENTITY)
+    .bind(ParticipantStatus::Pending.as_str())
+    .bind(actor_user_id)
+    .bind(logged)
     .fetch_one(conn)
     .await?)
+}
+
+/// An order about to be placed.
+pub(crate) struct NewOrder<'a> {
+    pub procurement_id: i64,
+    pub user_id: i64,
+    pub quantity: Quantity,
+    pub amount: Money,
+    pub notes: &'a str,
 }
 
 /// Moves the row from `from` to `to`; false if someone else moved it first.

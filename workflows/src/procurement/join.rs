@@ -14,9 +14,8 @@ use super::status::{ProcurementEvent, ProcurementStatus};
 use super::store;
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
-use crate::events::{self, Transition};
 use crate::money::{Money, Quantity};
-use crate::participant::{self, Participant, ParticipantStatus};
+use crate::participant::{self, Participant};
 use crate::queue::{StopReason, TransitionData};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -46,10 +45,15 @@ pub async fn join(
         return Err(DomainError::invalid("notes", "at most 1000 characters"));
     }
     let mut tx = pool.begin().await?;
-    crate::users::ensure_active(&mut tx, request.user_id).await?;
-    let procurement = store::lock(&mut tx, procurement_id).await?;
+    let Some(locked) = store::lock_for_order(&mut tx, procurement_id, request.user_id).await? else {
+        // The person's own problem, if any, is told first, as for an existing procurement.
+        crate::users::ensure_active(&mut tx, request.user_id).await?;
+        return Err(DomainError::not_found("procurement", procurement_id));
+    };
+    crate::users::check_active(request.user_id, locked.buyer_active)?;
+    let procurement = locked.procurement;
     let (quantity, amount) = order_terms(&procurement, &request, now)?;
-    if active_participation(&mut tx, procurement_id, request.user_id).await?.is_some() {
+    if locked.participation.is_some() {
         return Err(DomainError::conflict("already_participating", "already participating in this procurement"));
     }
     let new_total =
@@ -66,19 +70,15 @@ pub async fn join(
         ));
     }
 
-    let participant =
-        participant::insert(&mut tx, procurement_id, request.user_id, quantity, amount, request.notes.trim()).await?;
     let stops = procurement.stop_at_amount.is_some_and(|stop| new_total >= stop);
-    store::add_order(&mut tx, procurement_id, amount, stops).await?;
-    let logged = Transition {
-        entity_id: participant.id,
-        from: None,
-        to: ParticipantStatus::Pending,
-        event: "join",
-        actor_user_id: actor.user_id(),
-        data: serde_json::json!({ "procurement_id": procurement_id, "amount": amount, "quantity": quantity }),
+    let order = participant::NewOrder {
+        procurement_id,
+        user_id: request.user_id,
+        quantity,
+        amount,
+        notes: request.notes.trim(),
     };
-    events::record(&mut tx, logged).await?;
+    let participant = participant::insert_joined(&mut tx, &order, stops, actor.user_id()).await?;
     if stops {
         let reason = TransitionData::because(StopReason::StopAmountReached).with_amounts(new_total, None);
         super::lifecycle::record_transition(

@@ -41,6 +41,47 @@ pub async fn lock(conn: &mut PgConnection, id: i64) -> DomainResult<Procurement>
         .ok_or_else(|| DomainError::not_found("procurement", id))
 }
 
+/// What a join reads in its first round trip: the procurement locked as [`lock`] does, whether
+/// the person about to order is an active user, and their order in it if they have one.
+pub(crate) struct LockedForOrder {
+    pub procurement: Procurement,
+    /// `None`: there is no such user.
+    pub buyer_active: Option<bool>,
+    /// The id of the person's order that is not cancelled. Read in the statement's snapshot,
+    /// which can predate a concurrent join of the same person that committed while this one
+    /// waited for the lock; the unique index on active orders refuses the second one then.
+    pub participation: Option<i64>,
+}
+
+pub(crate) async fn lock_for_order(
+    conn: &mut PgConnection,
+    id: i64,
+    user_id: i64,
+) -> DomainResult<Option<LockedForOrder>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        procurement: Procurement,
+        buyer_active: Option<bool>,
+        participation: Option<i64>,
+    }
+    let row: Option<Row> = sqlx::query_as(crate::sql!(
+        "SELECT {COLUMNS}, (SELECT u.is_active FROM users u WHERE u.id = $2) AS buyer_active,
+                (SELECT pa.id FROM participants pa
+                 WHERE pa.procurement_id = p.id AND pa.user_id = $2 AND pa.status <> 'cancelled') AS participation
+         {FROM} WHERE p.id = $1 FOR UPDATE OF p"
+    ))
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| LockedForOrder {
+        procurement: r.procurement,
+        buyer_active: r.buyer_active,
+        participation: r.participation,
+    }))
+}
+
 /// Stores a new draft.
 pub async fn create(conn: &mut PgConnection, new: &NewProcurement) -> DomainResult<i64> {
     Ok(sqlx::query_scalar(
@@ -309,22 +350,6 @@ pub(crate) async fn remove_order(conn: &mut PgConnection, id: i64, amount: Money
     )
     .bind(id)
     .bind(amount)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// An order joins the procurement's totals; `stops` moves it to `stopped` in the same statement
-/// (the join landed on the stop amount).
-pub(crate) async fn add_order(conn: &mut PgConnection, id: i64, amount: Money, stops: bool) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE procurements SET current_amount = current_amount + $2, participant_count = participant_count + 1,
-               status = CASE WHEN $3 THEN 'stopped' ELSE status END, updated_at = now()
-         WHERE id = $1",
-    )
-    .bind(id)
-    .bind(amount)
-    .bind(stops)
     .execute(conn)
     .await?;
     Ok(())

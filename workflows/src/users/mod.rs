@@ -19,6 +19,6 @@ pub use model::{NewUser, Platform, Role, User, UserPatch};
 pub use password::{hash_password, verify_password};
 pub(crate) use store::SELECT_USER;
 pub use store::{
-    UserFilter, by_platform, create_staff, ensure_active, exists_on_platform, get, link_identity, list, record_inn,
-    register, require_active, update,
+    UserFilter, by_platform, check_active, create_staff, ensure_active, exists_on_platform, get, link_identity, list,
+    record_inn, register, require_active, update,
 };

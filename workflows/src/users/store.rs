@@ -40,6 +40,11 @@ pub async fn require_active(conn: &mut PgConnection, id: i64) -> DomainResult<Us
 pub async fn ensure_active(conn: &mut PgConnection, id: i64) -> DomainResult<()> {
     let active: Option<bool> =
         sqlx::query_scalar("SELECT is_active FROM users WHERE id = $1").bind(id).fetch_optional(conn).await?;
+    check_active(id, active)
+}
+
+/// The answer for user `id` whose `is_active` was read as `active` (`None`: no such user).
+pub fn check_active(id: i64, active: Option<bool>) -> DomainResult<()> {
     match active {
         None => Err(DomainError::not_found("user", id)),
         Some(false) => Err(DomainError::forbidden(format!("user {id} is deactivated"))),
