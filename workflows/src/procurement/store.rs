@@ -48,8 +48,9 @@ pub(crate) struct LockedForOrder {
     /// `None`: there is no such user.
     pub buyer_active: Option<bool>,
     /// The id of the person's order that is not cancelled. Read in the statement's snapshot,
-    /// which can predate a concurrent join of the same person that committed while this one
-    /// waited for the lock; the unique index on active orders refuses the second one then.
+    /// which can predate a join or leave of the same person that committed while this one
+    /// waited for the lock: a second join is then refused by the unique index on active orders
+    /// (the same 409), a join racing its own leave gets a 409 it can simply repeat.
     pub participation: Option<i64>,
 }
 
