@@ -30,6 +30,32 @@ pub async fn record<S: StateName>(conn: &mut PgConnection, t: Transition<'_, S>)
     Ok(())
 }
 
+/// The transition of the rows a statement is creating (their id is not known yet).
+pub struct TransitionOfNew<'a, S: StateName> {
+    pub from: Option<S>,
+    pub to: S,
+    pub event: &'a str,
+    pub actor_user_id: Option<i64>,
+    pub data: serde_json::Value,
+}
+
+/// Appends `, {name} AS (INSERT INTO event_log … SELECT … FROM {source})` to a `WITH` statement:
+/// the transition of every row the CTE `source` yields (by its `id`), recorded by the statement
+/// that makes them.
+pub fn push_record_of_new<S: StateName>(
+    q: &mut sqlx::QueryBuilder<sqlx::Postgres>,
+    name: &str,
+    source: &str,
+    t: TransitionOfNew<'_, S>,
+) {
+    q.push(format_args!(
+        ", {name} AS (INSERT INTO event_log (entity_type, entity_id, from_state, to_state, event, actor_user_id, data) SELECT "
+    ));
+    q.push_bind(S::ENTITY).push(format_args!(", {source}.id, ")).push_bind(t.from.map(StateName::as_str));
+    q.push(", ").push_bind(t.to.as_str()).push(", ").push_bind(t.event.to_string());
+    q.push(", ").push_bind(t.actor_user_id).push(", ").push_bind(t.data).push(format_args!(" FROM {source})"));
+}
+
 /// A procurement transition of generated history (`groupbuy seed --history`), with its time.
 pub struct GeneratedTransition {
     pub procurement_id: i64,

@@ -5,7 +5,6 @@ use super::status::ParticipantStatus;
 use crate::error::{DomainError, DomainResult};
 use crate::money::{Money, Quantity};
 use crate::page::{Page, PageRequest, fetch_counted};
-use crate::transition::StateName;
 use sqlx::{PgConnection, QueryBuilder};
 
 // The buyer's name by primary key per row: a join would let the planner hash the whole users table
@@ -59,42 +58,25 @@ pub async fn of_procurements(conn: &mut PgConnection, procurement_ids: &[i64]) -
         .await
 }
 
-/// A new pending order and what goes with it, stored in one statement (a join's second and last
-/// round trip): the order, the procurement's totals grown by it (and its move to `stopped` when
-/// `stops`: the order lands on the stop amount), and the join in the event log. The order comes
-/// back as read.
-pub(crate) async fn insert_joined(
+/// The start of the statement that places an order: `WITH pa AS (INSERT INTO participants …
+/// RETURNING *)`. Other modules append what goes with the order as further data-modifying CTEs
+/// over `pa` (the totals, the event log), and [`fetch_placed`] ends it: one round trip for all.
+pub(crate) fn place_order_query(order: &NewOrder<'_>) -> QueryBuilder<sqlx::Postgres> {
+    let mut q = QueryBuilder::new(
+        "WITH pa AS (INSERT INTO participants (procurement_id, user_id, quantity, amount, notes) VALUES (",
+    );
+    q.push_bind(order.procurement_id).push(", ").push_bind(order.user_id).push(", ").push_bind(order.quantity);
+    q.push(", ").push_bind(order.amount).push(", ").push_bind(order.notes.to_string()).push(") RETURNING *)");
+    q
+}
+
+/// Runs a statement begun by [`place_order_query`]: the new order, as read back.
+pub(crate) async fn fetch_placed(
+    mut q: QueryBuilder<sqlx::Postgres>,
     conn: &mut PgConnection,
-    order: &NewOrder<'_>,
-    stops: bool,
-    actor_user_id: Option<i64>,
 ) -> DomainResult<Participant> {
-    let logged = serde_json::json!({
-        "procurement_id": order.procurement_id, "amount": order.amount, "quantity": order.quantity,
-    });
-    Ok(sqlx::query_as(crate::sql!(
-        "WITH pa AS (INSERT INTO participants (procurement_id, user_id, quantity, amount, notes)
-                     VALUES ($1, $2, $3, $4, $5) RETURNING *),
-              totals AS (UPDATE procurements
-                         SET current_amount = current_amount + $4, participant_count = participant_count + 1,
-                             status = CASE WHEN $6 THEN 'stopped' ELSE status END, updated_at = now()
-                         WHERE id = $1),
-              logged AS (INSERT INTO event_log (entity_type, entity_id, from_state, to_state, event, actor_user_id, data)
-                         SELECT $7, pa.id, NULL, $8, 'join', $9, $10 FROM pa)
-         SELECT {COLUMNS} FROM pa"
-    ))
-    .bind(order.procurement_id)
-    .bind(order.user_id)
-    .bind(order.quantity)
-    .bind(order.amount)
-    .bind(order.notes)
-    .bind(stops)
-    .bind(ParticipantStatus::ENTITY)
-    .bind(ParticipantStatus::Pending.as_str())
-    .bind(actor_user_id)
-    .bind(logged)
-    .fetch_one(conn)
-    .await?)
+    q.push(format_args!(" SELECT {COLUMNS} FROM pa"));
+    Ok(q.build_query_as().fetch_one(conn).await?)
 }
 
 /// An order about to be placed.

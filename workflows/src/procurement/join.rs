@@ -14,8 +14,9 @@ use super::status::{ProcurementEvent, ProcurementStatus};
 use super::store;
 use crate::actor::Actor;
 use crate::error::{DomainError, DomainResult};
+use crate::events::{self, TransitionOfNew};
 use crate::money::{Money, Quantity};
-use crate::participant::{self, Participant};
+use crate::participant::{self, Participant, ParticipantStatus};
 use crate::queue::{StopReason, TransitionData};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -78,7 +79,18 @@ pub async fn join(
         amount,
         notes: request.notes.trim(),
     };
-    let participant = participant::insert_joined(&mut tx, &order, stops, actor.user_id()).await?;
+    // The order, the totals and the event log in one statement, each module writing its own table.
+    let mut placing = participant::place_order_query(&order);
+    store::push_add_order(&mut placing, procurement_id, amount, stops);
+    let joined = TransitionOfNew {
+        from: None,
+        to: ParticipantStatus::Pending,
+        event: "join",
+        actor_user_id: actor.user_id(),
+        data: serde_json::json!({ "procurement_id": procurement_id, "amount": amount, "quantity": quantity }),
+    };
+    events::push_record_of_new(&mut placing, "logged", "pa", joined);
+    let participant = participant::fetch_placed(placing, &mut tx).await?;
     if stops {
         let reason = TransitionData::because(StopReason::StopAmountReached).with_amounts(new_total, None);
         super::lifecycle::record_transition(

@@ -355,3 +355,12 @@ pub(crate) async fn remove_order(conn: &mut PgConnection, id: i64, amount: Money
     .await?;
     Ok(())
 }
+
+/// Appends `, totals AS (UPDATE procurements …)` to a statement placing an order (see
+/// `participant::place_order_query`): the order of `amount` joins the procurement's totals, and
+/// `stops` moves it to `stopped` (the order landed on the stop amount).
+pub(crate) fn push_add_order(q: &mut QueryBuilder<sqlx::Postgres>, id: i64, amount: Money, stops: bool) {
+    q.push(", totals AS (UPDATE procurements SET current_amount = current_amount + ").push_bind(amount);
+    q.push(", participant_count = participant_count + 1, status = CASE WHEN ").push_bind(stops);
+    q.push(" THEN 'stopped' ELSE status END, updated_at = now() WHERE id = ").push_bind(id).push(")");
+}
