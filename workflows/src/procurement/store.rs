@@ -43,7 +43,9 @@ pub async fn lock(conn: &mut PgConnection, id: i64) -> DomainResult<Procurement>
 
 /// What a join reads in its first round trip: the procurement locked as [`lock`] does, whether
 /// the person about to order is an active user, and their order in it if they have one.
+#[derive(sqlx::FromRow)]
 pub(crate) struct LockedForOrder {
+    #[sqlx(flatten)]
     pub procurement: Procurement,
     /// `None`: there is no such user.
     pub buyer_active: Option<bool>,
@@ -59,14 +61,7 @@ pub(crate) async fn lock_for_order(
     id: i64,
     user_id: i64,
 ) -> DomainResult<Option<LockedForOrder>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        procurement: Procurement,
-        buyer_active: Option<bool>,
-        participation: Option<i64>,
-    }
-    let row: Option<Row> = sqlx::query_as(crate::sql!(
+    Ok(sqlx::query_as(crate::sql!(
         "SELECT {COLUMNS}, (SELECT u.is_active FROM users u WHERE u.id = $2) AS buyer_active,
                 (SELECT pa.id FROM participants pa
                  WHERE pa.procurement_id = p.id AND pa.user_id = $2 AND pa.status <> 'cancelled') AS participation
@@ -75,12 +70,7 @@ pub(crate) async fn lock_for_order(
     .bind(id)
     .bind(user_id)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|r| LockedForOrder {
-        procurement: r.procurement,
-        buyer_active: r.buyer_active,
-        participation: r.participation,
-    }))
+    .await?)
 }
 
 /// Stores a new draft.
