@@ -172,3 +172,24 @@ async fn catalogue_cache_without_redis_every_answer_comes_from_postgresql() {
     assert_eq!(status, StatusCode::CREATED, "a write answers even when the version cannot be counted");
     assert_eq!(get(&app, &base, &detail, As::Anonymous).await.2["participant_count"], 1);
 }
+
+#[tokio::test]
+async fn catalogue_cache_a_join_through_the_bot_shows_at_once_in_the_api() {
+    use crate::bot_harness::{assert_says, engine, private};
+    let app = TestApp::spawn().await;
+    let (id, _) = app.active(json!({})).await;
+    let a = Process::serve(&app, "api", REDIS_URL, None).await;
+    let detail = format!("/api/procurements/{id}/");
+    // The bot of the same installation: the same Redis namespace as the API's.
+    let bot = engine(&app, &app.namespace).await;
+    let chat = private(&bot, bots::runtime::Platform::Telegram, None);
+    let buyer = chat.register(&app, "Борис", "buyer").await;
+    get(&app, &a.base, &detail, As::User(buyer)).await;
+    assert_eq!(get(&app, &a.base, &detail, As::User(buyer)).await.1.as_deref(), Some("HIT"));
+
+    assert_says(&chat.press(&format!("join_proc_{id}")).await, "Сколько");
+    chat.say("2").await;
+    assert_says(&chat.press(&format!("confirm_join_{id}")).await, "Вы присоединились");
+    let (_, cache, body) = get(&app, &a.base, &detail, As::User(buyer)).await;
+    assert_eq!((cache.as_deref(), &body["participant_count"]), (Some("MISS"), &json!(1)));
+}
