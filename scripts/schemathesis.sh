@@ -3,7 +3,7 @@
 # private port with a fresh database (migrated, demo data seeded) and runs schemathesis (pinned,
 # from PyPI) with every check, a fixed seed and a time bound. Exits non-zero on any finding.
 #
-#   bash scripts/schemathesis.sh                 # what CI runs (about 3 minutes)
+#   bash scripts/schemathesis.sh                 # what CI runs (about 2 minutes)
 #   SCHEMATHESIS_MAX_TIME=600 bash scripts/schemathesis.sh
 #
 # Settings: scripts/schemathesis.toml. Reports land in target/schemathesis/.
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 VERSION=4.32.5
 HYPOTHESIS=6.170.27
 SEED="${SCHEMATHESIS_SEED:-20261206}"
-MAX_TIME="${SCHEMATHESIS_MAX_TIME:-150}"
+MAX_TIME="${SCHEMATHESIS_MAX_TIME:-90}"
 ADDR="${SCHEMATHESIS_ADDR:-127.0.0.1:8310}"
 DATABASE="gb_schemathesis"
 KEY="schemathesis-service-key"

@@ -64,8 +64,8 @@ impl Pace {
     fn of(short: bool) -> Self {
         if short {
             Pace {
-                lead: Duration::from_secs(4),
-                load: Duration::from_secs(14),
+                lead: Duration::from_secs(3),
+                load: Duration::from_secs(10),
                 outage: Duration::from_secs(5),
                 bank_outage: Duration::from_secs(10),
                 settle: Duration::from_secs(120),

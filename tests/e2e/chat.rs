@@ -14,7 +14,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 #[tokio::test]
 async fn chat_refuses_before_the_upgrade_whoever_does_not_belong() {
     let app = TestApp::spawn().await;
-    let (procurement, _, buyer) = room(&app).await;
+    let (procurement, organizer, buyer) = room(&app).await;
     let stranger = app.register("buyer").await;
     let path = |token: &str| format!("/ws/procurement/{procurement}/?token={token}");
 
@@ -49,6 +49,11 @@ async fn chat_refuses_before_the_upgrade_whoever_does_not_belong() {
     assert_eq!(refused(open(&app.base, &path(&app.user_token(buyer))).await).0, StatusCode::FORBIDDEN);
     let unknown = format!("/ws/procurement/999999/?token={}", app.user_token(buyer));
     assert_eq!(refused(open(&app.base, &unknown).await).0, StatusCode::NOT_FOUND);
+
+    // A member's plain GET (no handshake) is told what is expected, as JSON.
+    let (status, body) = send(app.anon(Method::GET, &path(&app.user_token(organizer)))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_request")), "{body}");
+    assert!(body["error"].as_str().unwrap().contains("WebSocket"), "{body}");
 }
 
 #[tokio::test]

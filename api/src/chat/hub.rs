@@ -9,13 +9,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, oneshot};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 use workflows::chat::RoomEvent;
 
 /// One publication as the sockets of a channel receive it, parsed once per node.
 #[derive(Debug)]
 pub struct Publication {
-    /// The frame, as sent to clients.
-    pub frame: String,
+    /// The frame, as sent to clients: built once per node, shared by every socket (no copy).
+    pub frame: Utf8Bytes,
     /// A new message's sequence number in its room.
     pub seq: Option<i64>,
     /// The person the event is about when only the others should get it (typing, joined).
@@ -93,12 +94,12 @@ impl Hub {
                         RoomEvent::System { user_id, .. } => *user_id,
                         _ => None,
                     },
-                    frame: payload,
+                    frame: payload.into(),
                 },
                 Err(e) => return tracing::warn!(error = %e, channel, "unreadable chat publication"),
             }
         } else {
-            Publication { frame: payload, seq: None, not_for: None, resync: false }
+            Publication { frame: payload.into(), seq: None, not_for: None, resync: false }
         };
         // No receivers left is fine: the last socket just went away.
         let _ = sender.send(Arc::new(publication));
@@ -107,7 +108,7 @@ impl Hub {
     /// Tells every socket on this node that publications may have been missed.
     fn resync_all(&self) {
         let channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
-        let resync = Arc::new(Publication { frame: String::new(), seq: None, not_for: None, resync: true });
+        let resync = Arc::new(Publication { frame: Utf8Bytes::default(), seq: None, not_for: None, resync: true });
         for sender in channels.values() {
             let _ = sender.send(resync.clone());
         }

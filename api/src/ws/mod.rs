@@ -6,13 +6,13 @@
 mod notifications;
 mod room;
 mod socket;
+mod upgrade;
 
 use crate::auth::verify_token;
 use crate::error::ApiError;
 use crate::state::AppState;
-use poem::web::websocket::{WebSocket, WebSocketStream};
 use poem::web::{Data, Path, Query};
-use poem::{IntoResponse, Response, handler};
+use poem::{IntoResponse, Request, Response, handler};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -33,17 +33,16 @@ fn authenticate(state: &AppState, params: &SocketParams) -> Result<i64, ApiError
 
 /// Completes the handshake of a request that passed authentication, serving the socket with
 /// `run`; a request that is no WebSocket handshake gets a 400.
-fn accept<F, Fut>(ws: poem::Result<WebSocket>, state: &AppState, run: F) -> Result<Response, ApiError>
+fn accept<F, Fut>(req: &Request, state: &AppState, run: F) -> Result<Response, ApiError>
 where
-    F: FnOnce(WebSocketStream) -> Fut + Send + Sync + 'static,
+    F: FnOnce(upgrade::Stream) -> Fut + Send + 'static,
     Fut: std::future::Future + Send + 'static,
 {
-    let ws =
-        ws.map_err(|e| ApiError::bad_request(format!("a WebSocket upgrade is expected here: {e}"), "bad_request"))?;
+    let handshake = upgrade::Handshake::of(req)?;
     // Frames up to this size are read so they can be refused with 1009 and a reason; past
     // it the protocol layer drops the connection itself.
     let hard_limit = state.chat.config.max_frame_bytes.saturating_mul(16);
-    Ok(ws.config(socket::protocol_config(hard_limit)).on_upgrade(run).into_response())
+    Ok(handshake.accept(socket::protocol_config(hard_limit), run))
 }
 
 /// The chat room of procurement `id`: its organizer and participants who have not left.
@@ -52,15 +51,16 @@ pub async fn room_socket(
     Path(id): Path<i64>,
     Query(params): Query<SocketParams>,
     Data(state): Data<&AppState>,
-    ws: poem::Result<WebSocket>,
+    req: &Request,
 ) -> Response {
     let answer = async {
         let user_id = authenticate(state, &params)?;
         let since = params.since.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let since = since.map(|s| s.parse::<i64>().map_err(|_| bad_since(s))).transpose()?;
         workflows::chat::enter_room(&state.pool, id, user_id).await?;
-        let session = room::Session { state: state.clone(), procurement_id: id, user_id, since };
-        accept(ws, state, move |socket| session.run(socket))
+        let session =
+            room::Session { pool: state.pool.clone(), chat: state.chat.clone(), procurement_id: id, user_id, since };
+        accept(req, state, move |socket| session.run(socket))
     };
     answer.await.unwrap_or_else(IntoResponse::into_response)
 }
@@ -74,12 +74,12 @@ fn bad_since(since: &str) -> ApiError {
 pub async fn notifications_socket(
     Query(params): Query<SocketParams>,
     Data(state): Data<&AppState>,
-    ws: poem::Result<WebSocket>,
+    req: &Request,
 ) -> Response {
     match authenticate(state, &params) {
         Ok(user_id) => {
-            let session = notifications::Session { state: state.clone(), user_id };
-            accept(ws, state, move |socket| session.run(socket)).unwrap_or_else(IntoResponse::into_response)
+            let session = notifications::Session { pool: state.pool.clone(), chat: state.chat.clone(), user_id };
+            accept(req, state, move |socket| session.run(socket)).unwrap_or_else(IntoResponse::into_response)
         }
         Err(refused) => refused.into_response(),
     }

@@ -3,14 +3,16 @@
 //! the courier publishes on the person's channel. The badge is counted from the rows each time,
 //! so it stays exact whatever marks them read meanwhile.
 
-use super::socket::{Input, Socket};
-use crate::state::AppState;
-use poem::web::websocket::{CloseCode, WebSocketStream};
+use super::socket::{CloseCode, Input, Reason, Socket};
+use super::upgrade::Stream;
 use std::collections::VecDeque;
 use tokio::sync::broadcast::error::RecvError;
 
 pub struct Session {
-    pub state: AppState,
+    /// What the session needs of the node's state, not all of it: every connection's task
+    /// carries these.
+    pub pool: workflows::db::PgPool,
+    pub chat: std::sync::Arc<crate::chat::Chat>,
     pub user_id: i64,
 }
 
@@ -26,7 +28,7 @@ struct Delivered {
 
 impl Delivered {
     fn of(publication: &crate::chat::Publication) -> Option<i64> {
-        match serde_json::from_str(&publication.frame) {
+        match serde_json::from_str(publication.frame.as_str()) {
             Ok(Delivered { id }) if !publication.resync => id,
             _ => None,
         }
@@ -34,13 +36,13 @@ impl Delivered {
 }
 
 impl Session {
-    pub async fn run(self, socket: WebSocketStream) {
-        let chat = self.state.chat.clone();
+    pub async fn run(self, socket: Stream) {
+        let chat = self.chat.clone();
         let channel = chat.hub.notify_channel(self.user_id);
         let mut live = chat.hub.subscribe(&channel);
         let mut socket = Socket::new(socket, &chat.config);
         let reason = self.serve(&mut socket, &mut live).await;
-        socket.close(reason).await;
+        Box::pin(socket.close(reason)).await;
         drop(live);
         chat.hub.release(&channel);
     }
@@ -49,7 +51,7 @@ impl Session {
         &self,
         socket: &mut Socket,
         live: &mut tokio::sync::broadcast::Receiver<std::sync::Arc<crate::chat::Publication>>,
-    ) -> Option<(CloseCode, String)> {
+    ) -> Reason {
         let mut seen = VecDeque::with_capacity(REMEMBERED);
         let Ok(count) = self.badge().await else { return Some((CloseCode::Error, "unread count unavailable".into())) };
         let hello = serde_json::json!({ "type": "unread_count", "unread_count": count });
@@ -80,7 +82,7 @@ impl Session {
                         let count = self.badge().await.ok()?;
                         let frame = format!(
                             r#"{{"type":"notification","notification":{},"unread_count":{count}}}"#,
-                            publication.frame
+                            publication.frame.as_str()
                         );
                         socket.send_text(frame).await.ok()?;
                     }
@@ -93,6 +95,6 @@ impl Session {
 
     async fn badge(&self) -> Result<i64, workflows::DomainError> {
         // Boxed: the session's task stays small while it waits (see the room's session).
-        Box::pin(workflows::notify::unread_count(&self.state.pool, self.user_id)).await
+        Box::pin(workflows::notify::unread_count(&self.pool, self.user_id)).await
     }
 }

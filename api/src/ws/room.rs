@@ -4,9 +4,8 @@
 //! message that overtook an earlier one on the fan-out is preceded by the missing ones, read
 //! from the database; one already sent is skipped).
 
-use super::socket::{Input, Socket};
-use crate::state::AppState;
-use poem::web::websocket::{CloseCode, WebSocketStream};
+use super::socket::{CloseCode, Input, Reason, Socket};
+use super::upgrade::Stream;
 use serde::Deserialize;
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
@@ -14,7 +13,10 @@ use workflows::chat::{self, Message, MessageType, NewMessage};
 use workflows::{Actor, DomainError};
 
 pub struct Session {
-    pub state: AppState,
+    /// What the session needs of the node's state, not all of it: every connection's task
+    /// carries these.
+    pub pool: workflows::db::PgPool,
+    pub chat: std::sync::Arc<crate::chat::Chat>,
     pub procurement_id: i64,
     pub user_id: i64,
     pub since: Option<i64>,
@@ -34,11 +36,9 @@ enum ClientFrame {
     Other,
 }
 
-type Reason = Option<(CloseCode, String)>;
-
 impl Session {
-    pub async fn run(self, socket: WebSocketStream) {
-        let chat = self.state.chat.clone();
+    pub async fn run(self, socket: Stream) {
+        let chat = self.chat.clone();
         let channel = chat.hub.room_channel(self.procurement_id);
         // Subscribed before the history is read: nothing committed after the read is missed.
         let mut live = chat.hub.subscribe(&channel);
@@ -47,25 +47,23 @@ impl Session {
         // await, and an idle connection should not carry room for a transaction's future.
         let reason = match Box::pin(self.greet(&mut socket)).await {
             Ok(mut last_seq) => {
-                chat.feed.here(self.procurement_id, self.user_id, self.presence_ttl()).await;
-                chat::announce(&chat.feed, self.procurement_id, self.user_id, true).await;
+                Box::pin(self.presence(true)).await;
                 let reason = self.serve(&mut socket, &mut live, &mut last_seq).await;
-                chat.feed.gone(self.procurement_id, self.user_id).await;
-                chat::announce(&chat.feed, self.procurement_id, self.user_id, false).await;
+                Box::pin(self.presence(false)).await;
                 reason
             }
             Err(reason) => reason,
         };
-        socket.close(reason).await;
+        Box::pin(socket.close(reason)).await;
         drop(live);
         chat.hub.release(&channel);
     }
 
     /// Sends the history; returns the last sequence number the client has seen.
     async fn greet(&self, socket: &mut Socket) -> Result<i64, Reason> {
-        let catch_up = chat::catch_up(&self.state.pool, self.procurement_id, self.since)
+        let catch_up = chat::catch_up(&self.pool, self.procurement_id, self.since)
             .await
-            .map_err(|_| Some((CloseCode::Error, "history unavailable".to_string())))?;
+            .map_err(|_| Some((CloseCode::Error, "history unavailable".into())))?;
         if catch_up.reload {
             let frame = serde_json::json!({
                 "type": "reload", "code": "history_gap", "since": self.since, "last_seq": catch_up.last_seq,
@@ -79,9 +77,20 @@ impl Session {
         Ok(last_seq)
     }
 
+    /// Marks the person present in the room (or gone) and tells the others.
+    async fn presence(&self, here: bool) {
+        let chat = &self.chat;
+        if here {
+            chat.feed.here(self.procurement_id, self.user_id, self.presence_ttl()).await;
+        } else {
+            chat.feed.gone(self.procurement_id, self.user_id).await;
+        }
+        chat::announce(&chat.feed, self.procurement_id, self.user_id, here).await;
+    }
+
     /// How long a presence mark lasts: refreshed at half of it while the socket lives.
     fn presence_ttl(&self) -> std::time::Duration {
-        self.state.chat.config.idle_timeout * 2
+        self.chat.config.idle_timeout * 2
     }
 
     async fn serve(
@@ -96,16 +105,13 @@ impl Session {
             let outcome = tokio::select! {
                 _ = presence.tick() => {
                     // Someone who left the procurement (or was removed) leaves its chat too.
-                    if let Err(DomainError::Forbidden { .. } | DomainError::NotFound { .. }) =
-                        Box::pin(chat::enter_room(&self.state.pool, self.procurement_id, self.user_id)).await
-                    {
+                    if !Box::pin(self.still_here()).await {
                         return Some((CloseCode::Policy, "no longer in this procurement".into()));
                     }
-                    self.state.chat.feed.here(self.procurement_id, self.user_id, self.presence_ttl()).await;
                     Ok(())
                 },
                 input = socket.recv() => match input {
-                    Input::Text(text) => Box::pin(self.on_frame(socket, &text)).await,
+                    Input::Text(text) => Box::pin(self.on_frame(socket, text.as_str())).await,
                     Input::Nothing => Ok(()),
                     Input::Close(reason) => return reason,
                 },
@@ -113,7 +119,7 @@ impl Session {
                     Ok(publication) => self.deliver(socket, &publication, last_seq).await,
                     Err(RecvError::Lagged(missed)) => return Some((
                         CloseCode::Again,
-                        format!("too slow: {missed} frames behind; reconnect with since={last_seq}"),
+                        format!("too slow: {missed} frames behind; reconnect with since={last_seq}").into(),
                     )),
                     Err(RecvError::Closed) => return Some((CloseCode::Restart, "server going away".into())),
                 },
@@ -124,6 +130,18 @@ impl Session {
         }
     }
 
+    /// Whether the person may still be in the room (someone who left the procurement, or was
+    /// removed, leaves its chat too); if so, their presence mark is refreshed.
+    async fn still_here(&self) -> bool {
+        if let Err(DomainError::Forbidden { .. } | DomainError::NotFound { .. }) =
+            chat::enter_room(&self.pool, self.procurement_id, self.user_id).await
+        {
+            return false;
+        }
+        self.chat.feed.here(self.procurement_id, self.user_id, self.presence_ttl()).await;
+        true
+    }
+
     /// One client frame: stored and fanned out, or refused with an error frame.
     async fn on_frame(&self, socket: &mut Socket, text: &str) -> Result<(), ()> {
         let frame = match serde_json::from_str::<ClientFrame>(text) {
@@ -131,7 +149,7 @@ impl Session {
             Err(e) if e.is_data() => return socket.send_error("invalid_frame", &e.to_string()).await,
             Err(e) => return socket.send_error("malformed_json", &format!("not JSON: {e}")).await,
         };
-        let chat = &self.state.chat;
+        let chat = &self.chat;
         match frame {
             ClientFrame::Message { text } if text.trim().is_empty() => Ok(()),
             ClientFrame::Message { text } => {
@@ -145,7 +163,7 @@ impl Session {
                     message_type: MessageType::Text,
                     attachment_url: String::new(),
                 };
-                match chat::post_message(&self.state.pool, &chat.feed, Actor::User(self.user_id), new).await {
+                match chat::post_message(&self.pool, &chat.feed, Actor::User(self.user_id), new).await {
                     Ok(_) => Ok(()),
                     Err(e) => {
                         let code = error_code(&e);
@@ -197,7 +215,7 @@ impl Session {
 
     /// Sends the stored messages after `last_seq` and before `below`.
     async fn fill_gap(&self, socket: &mut Socket, last_seq: &mut i64, below: i64) -> Result<(), ()> {
-        let Ok(missed) = chat::since(&self.state.pool, self.procurement_id, *last_seq).await else {
+        let Ok(missed) = chat::since(&self.pool, self.procurement_id, *last_seq).await else {
             return Ok(()); // the next message tries again
         };
         for message in missed.into_iter().filter(|m| m.seq < below) {

@@ -114,12 +114,18 @@ pub async fn deliveries(
         };
         let tick_us = 1_000_000.0 / USER_HZ;
         let server = cpu_before.0.zip(cpu_after.0).map_or("?".to_string(), |(b, a)| {
-            format!("{:.2} µs ({:.1} s)", (a - b) as f64 * tick_us / h.len().max(1) as f64, (a - b) as f64 / USER_HZ)
+            let (total, system) = (a.total() - b.total(), a.system - b.system);
+            format!(
+                "{:.2} µs ({:.1} s, {:.0} % in the kernel)",
+                total as f64 * tick_us / h.len().max(1) as f64,
+                total as f64 / USER_HZ,
+                100.0 * system as f64 / total.max(1) as f64
+            )
         });
         let generator = cpu_before
             .1
             .zip(cpu_after.1)
-            .map_or("?".to_string(), |(b, a)| format!("{:.1} s", (a - b) as f64 / USER_HZ));
+            .map_or("?".to_string(), |(b, a)| format!("{:.1} s", (a.total() - b.total()) as f64 / USER_HZ));
         let three = |h: &Histogram<u64>| {
             format!("{} / {} / {}", ms(h.value_at_quantile(0.5)), ms(h.value_at_quantile(0.99)), ms(h.max()))
         };
@@ -144,13 +150,29 @@ fn ms(micros: u64) -> String {
 
 const USER_HZ: f64 = 100.0;
 
-fn cpu_of(pids: &[u32]) -> Option<u64> {
-    pids.iter().map(|&pid| cpu_ticks(pid)).sum()
+/// CPU time in clock ticks: in the process's own code, and in the kernel on its behalf (on
+/// loopback a socket write also runs the receiver's TCP input, so the kernel share is large).
+#[derive(Clone, Copy, Default)]
+struct Cpu {
+    user: u64,
+    system: u64,
 }
 
-/// User + system CPU time of a process, in clock ticks.
-fn cpu_ticks(pid: u32) -> Option<u64> {
+impl Cpu {
+    fn total(self) -> u64 {
+        self.user + self.system
+    }
+}
+
+fn cpu_of(pids: &[u32]) -> Option<Cpu> {
+    pids.iter().map(|&pid| cpu_ticks(pid)).try_fold(Cpu::default(), |sum, cpu| {
+        cpu.map(|cpu| Cpu { user: sum.user + cpu.user, system: sum.system + cpu.system })
+    })
+}
+
+/// A process's CPU time so far.
+fn cpu_ticks(pid: u32) -> Option<Cpu> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+    Some(Cpu { user: fields.get(11)?.parse().ok()?, system: fields.get(12)?.parse().ok()? })
 }

@@ -5,18 +5,19 @@ use crate::error::{DomainError, DomainResult};
 use crate::page::{Page, PageRequest};
 use sqlx::{PgConnection, QueryBuilder};
 
-/// The user row with its first identity, all identities and its balance.
+/// The user row with its first identity, all identities and its balance. The identities are
+/// read once, through the index on `user_id` (a separate "first identity" subquery ordered by
+/// `id` let the planner walk the whole table by primary key on a database without statistics).
 pub(crate) const SELECT_USER: &str = "
-    SELECT u.id, i.platform, i.platform_user_id,
-           COALESCE((SELECT json_agg(json_build_array(platform, platform_user_id) ORDER BY id)
-                     FROM user_identities WHERE user_id = u.id), '[]') AS identities,
+    SELECT u.id, ids.list->0->>0 AS platform, ids.list->0->>1 AS platform_user_id,
+           COALESCE(ids.list, '[]') AS identities,
            u.username, u.first_name, u.last_name, u.phone, u.email, u.role,
            COALESCE(a.balance, 0) AS balance, u.language_code, u.is_active, u.is_verified, u.is_staff,
            u.messenger_notifications,
            u.created_at, u.updated_at
     FROM users u
-    LEFT JOIN LATERAL (SELECT platform, platform_user_id FROM user_identities
-                       WHERE user_id = u.id ORDER BY id LIMIT 1) i ON TRUE
+    LEFT JOIN LATERAL (SELECT json_agg(json_build_array(platform, platform_user_id) ORDER BY id) AS list
+                       FROM user_identities WHERE user_id = u.id) ids ON TRUE
     LEFT JOIN ledger_accounts a ON a.kind = 'user_balance' AND a.user_id = u.id";
 
 pub async fn get(conn: &mut PgConnection, id: i64) -> DomainResult<User> {
