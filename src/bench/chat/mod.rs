@@ -22,6 +22,10 @@ pub struct ChatBenchArgs {
     /// Base URL of a running API; repeat for several processes (default: http://HTTP_ADDR).
     #[arg(long)]
     pub url: Vec<String>,
+    /// The API that creates the rooms and their people (default: the first `--url`); set it when
+    /// the sockets go to another server, e.g. bench/chat-peer's rebuild of the original's.
+    #[arg(long)]
+    pub api_url: Option<String>,
     /// Clients in all, spread evenly over the rooms.
     #[arg(long, default_value_t = 1000)]
     pub clients: usize,
@@ -51,7 +55,8 @@ pub async fn run(settings: &Settings, args: ChatBenchArgs) -> anyhow::Result<()>
     let urls = if args.url.is_empty() { vec![format!("http://{}", settings.http_addr)] } else { args.url.clone() };
     let bases = urls.iter().map(|u| Url::parse(u.trim_end_matches('/'))).collect::<Result<Vec<_>, _>>()?;
     let key = args.service_key.clone().or_else(|| first_key(settings)).ok_or_else(|| anyhow!("no service key"))?;
-    let api = SetupClient::new(&bases[0], &key)?;
+    let setup = args.api_url.as_deref().map(|u| Url::parse(u.trim_end_matches('/'))).transpose()?;
+    let api = SetupClient::new(setup.as_ref().unwrap_or(&bases[0]), &key)?;
     api.check_key().await?;
     let rooms = room::populate(&api, args.rooms, args.clients).await?;
 
