@@ -22,7 +22,7 @@ pub struct ChatConfig {
     pub send_queue: usize,
     /// How often the server pings each socket.
     pub ping_interval: Duration,
-    /// A socket that sent nothing (not even a pong) for this long is closed.
+    /// A socket that sent nothing (not even a pong) for this long is closed at the next ping.
     pub idle_timeout: Duration,
     /// Messages a person may send at once, and how fast the allowance refills.
     pub burst: u32,

@@ -1,7 +1,8 @@
 //! The WebSocket handshake (RFC 6455 §4.2), done here rather than by poem's extractor because
-//! that one keeps the request's `Sec-WebSocket-Key` header for the life of the connection, and
-//! the header's bytes share hyper's 8 KiB read buffer: every idle socket held that buffer.
-//! Only the derived accept key (a short string) outlives the 101 answer here.
+//! that one keeps the request's `Sec-WebSocket-Key` header in the socket's task for the life of
+//! the connection, and the header's bytes are a slice of hyper's 8 KiB read buffer. Here only
+//! the derived accept key (a short string) outlives the 101 answer, and the task holds the
+//! stream and the session alone.
 
 use crate::error::ApiError;
 use poem::Request;
